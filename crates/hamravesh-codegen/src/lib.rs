@@ -1,0 +1,131 @@
+//! Turns the Hamravesh JSON Schema into formatted Rust model source.
+//!
+//! The pipeline is typify (schema → tokens) → syn (tokens → syntax tree) → prettyplease
+//! (syntax tree → formatted text), with a header that marks the result as generated. The crate is
+//! pure: it reads no files and writes none; `cargo xtask gen` decides where the output goes.
+//!
+//! Only the generator and `xtask` depend on this crate, so users of the SDK never compile typify
+//! or prettyplease.
+//!
+//! ```
+//! let schema = r#"{
+//!     "$schema": "http://json-schema.org/draft-07/schema#",
+//!     "title": "Greeting",
+//!     "type": "object",
+//!     "required": ["text"],
+//!     "properties": {"text": {"type": "string", "description": "What to say."}}
+//! }"#;
+//! let source = hamravesh_codegen::generate(schema, &hamravesh_codegen::Settings::new("greeting.json"))?;
+//! assert!(source.contains("pub struct Greeting"));
+//! # Ok::<(), hamravesh_codegen::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+mod error;
+mod format;
+mod refs;
+
+pub use error::Error;
+
+use serde_json::Value;
+use typify::{TypeSpace, TypeSpaceSettings};
+
+/// How to generate: what the header names, and which optional derives to emit.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    source: String,
+    command: String,
+    schemars_feature: Option<String>,
+}
+
+impl Settings {
+    /// Settings for a schema the header calls `source` (a path relative to the repository root).
+    pub fn new(source: impl Into<String>) -> Self {
+        Self {
+            source: source.into(),
+            command: "cargo xtask gen".to_owned(),
+            schemars_feature: None,
+        }
+    }
+
+    /// The command the header tells readers to run to regenerate (default `cargo xtask gen`).
+    pub fn command(mut self, command: impl Into<String>) -> Self {
+        self.command = command.into();
+        self
+    }
+
+    /// Derive `schemars::JsonSchema` on every type when the named cargo feature is on.
+    pub fn schemars_feature(mut self, feature: impl Into<String>) -> Self {
+        self.schemars_feature = Some(feature.into());
+        self
+    }
+
+    fn type_space_settings(&self) -> TypeSpaceSettings {
+        let mut settings = TypeSpaceSettings::default();
+        // PartialEq lets users and tests compare decoded values; Eq is impossible with f64 money fields.
+        settings
+            .with_derive("PartialEq".to_owned())
+            // A BTreeMap keeps map keys in a stable order, so re-encoding a profile is deterministic.
+            .with_map_type("::std::collections::BTreeMap")
+            .with_struct_builder(false);
+        if let Some(feature) = &self.schemars_feature {
+            settings.with_attr(format!(
+                "#[cfg_attr(feature = {feature:?}, derive(::schemars::JsonSchema))]"
+            ));
+        }
+        settings
+    }
+}
+
+/// The settings `cargo xtask gen` uses for `schema/profile.json`: the snapshot tests use the same,
+/// so what they pin is exactly what is committed.
+pub fn profile_settings() -> Settings {
+    Settings::new("schema/profile.json").schemars_feature("schemars")
+}
+
+/// Generates formatted Rust source from schema text.
+///
+/// Errors name the line and column of invalid JSON, the location of an unresolvable `$ref`, or
+/// the construct typify does not support.
+pub fn generate(schema: &str, settings: &Settings) -> Result<String, Error> {
+    let value: Value = serde_json::from_str(schema).map_err(|error| Error::InvalidJson {
+        line: error.line(),
+        column: error.column(),
+        message: error.to_string(),
+    })?;
+    generate_from_value(&value, settings)
+}
+
+/// Generates formatted Rust source from an already parsed schema.
+pub fn generate_from_value(schema: &Value, settings: &Settings) -> Result<String, Error> {
+    if !schema.is_object() {
+        return Err(Error::NotASchema(
+            "the root of a schema must be a JSON object".to_owned(),
+        ));
+    }
+    refs::check_refs(schema)?;
+    let root: schemars::schema::RootSchema =
+        serde_json::from_value(schema.clone()).map_err(|e| Error::NotASchema(e.to_string()))?;
+
+    let mut type_space = TypeSpace::new(&settings.type_space_settings());
+    // typify still has internal panics on constructs it does not expect; turn one into an error.
+    let added = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        type_space.add_root_schema(root).map(|_| ())
+    }));
+    match added {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => return Err(Error::Unsupported(error.to_string())),
+        Err(panic) => return Err(Error::Unsupported(panic_message(panic.as_ref()))),
+    }
+    let tokens = type_space.to_stream();
+    format::format_file(tokens, settings)
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    let detail = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no detail".to_owned());
+    format!("typify failed on this schema ({detail})")
+}

@@ -1,0 +1,73 @@
+//! The generator's output, pinned by insta snapshots and proven to compile.
+//!
+//! `schema/profile.json` is the product; the small schemas under `tests/schemas/` each pin one
+//! construct the profile uses, so a change in how typify handles it shows up on its own.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a broken fixture should fail the test loudly
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use hamravesh_codegen::{Settings, generate};
+
+fn generate_file(path: &Path, source_name: &str) -> String {
+    generate_with(path, &Settings::new(source_name))
+}
+
+fn generate_with(path: &Path, settings: &Settings) -> String {
+    let schema = fs::read_to_string(path).unwrap();
+    generate(&schema, settings).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn profile_schema() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema/profile.json");
+    let source = generate_with(&path, &hamravesh_codegen::profile_settings());
+    insta::assert_snapshot!("profile", source);
+}
+
+#[test]
+fn construct_schemas() {
+    insta::glob!("schemas/*.json", |path| {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        insta::assert_snapshot!(generate_file(path, &name));
+    });
+}
+
+/// Every small schema's output compiles, and its types decode a sample and encode it back.
+#[test]
+fn construct_schemas_compile_and_decode() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("codegen-compile");
+    fs::create_dir_all(&dir).unwrap();
+    let cases = trybuild::TestCases::new();
+    let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas");
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/samples");
+    let mut count = 0;
+    for entry in fs::read_dir(&schemas).unwrap() {
+        let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let root_type =
+            serde_json::from_str::<serde_json::Value>(&fs::read_to_string(&path).unwrap()).unwrap()
+                ["title"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+        let sample = fs::read_to_string(samples.join(format!("{stem}.json")))
+            .unwrap_or_else(|_| panic!("tests/samples/{stem}.json is missing"));
+        let program = format!(
+            "#![allow(dead_code)]\n{source}\n\
+             fn main() {{\n\
+                 let sample = {sample:?};\n\
+                 let value: {root_type} = ::serde_json::from_str(sample).expect(\"sample decodes\");\n\
+                 let encoded = ::serde_json::to_string(&value).expect(\"encodes\");\n\
+                 let again: {root_type} = ::serde_json::from_str(&encoded).expect(\"re-decodes\");\n\
+                 assert_eq!(value, again);\n\
+             }}\n",
+            source = generate_file(&path, &format!("{stem}.json")),
+        );
+        let file = dir.join(format!("{stem}.rs"));
+        fs::write(&file, program).unwrap();
+        cases.pass(&file);
+        count += 1;
+    }
+    assert!(count >= 7, "construct schemas went missing");
+}

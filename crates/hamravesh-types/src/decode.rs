@@ -1,0 +1,128 @@
+//! Typed decoding that reports the JSON path of the field that failed.
+
+use serde::de::DeserializeOwned;
+
+use crate::Profile;
+
+/// A payload that could not be decoded, with the path of the field that failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    path: String,
+    message: String,
+    line: usize,
+    column: usize,
+    is_syntax: bool,
+}
+
+impl DecodeError {
+    /// The path of the failing field, such as `organizations[0].owner.email`; `.` for the whole payload.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What went wrong, with line and column (for example `invalid type: integer `5`, expected a
+    /// string at line 1 column 30`).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// 1-based line of the input where decoding stopped.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// 1-based column of the input where decoding stopped.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// Whether the input is not JSON at all (as opposed to JSON of the wrong shape).
+    pub fn is_syntax(&self) -> bool {
+        self.is_syntax
+    }
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path == "." {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Decodes a `GET /api/v1/users/profile` response body into a [`Profile`].
+pub fn decode(bytes: &[u8]) -> Result<Profile, DecodeError> {
+    decode_as(bytes)
+}
+
+/// Decodes JSON into any model type of this crate (or any other `DeserializeOwned` type),
+/// naming the path of the failing field on error.
+pub fn decode_as<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(into_decode_error)?;
+    // Trailing characters after the payload make the whole input invalid JSON.
+    deserializer.end().map_err(|error| DecodeError {
+        path: ".".to_owned(),
+        message: error.to_string(),
+        line: error.line(),
+        column: error.column(),
+        is_syntax: true,
+    })?;
+    Ok(value)
+}
+
+fn into_decode_error(error: serde_path_to_error::Error<serde_json::Error>) -> DecodeError {
+    let path = known_path(&error.path().to_string());
+    let inner = error.into_inner();
+    DecodeError {
+        is_syntax: inner.is_syntax() || inner.is_eof(),
+        path,
+        message: inner.to_string(),
+        line: inner.line(),
+        column: inner.column(),
+    }
+}
+
+/// serde_path_to_error writes `?` for a map key it has not read yet (a syntax error inside an
+/// object); the object holding it is the most precise place we know.
+fn known_path(path: &str) -> String {
+    match path
+        .strip_suffix('?')
+        .map(|p| p.strip_suffix('.').unwrap_or(p))
+    {
+        Some("") => ".".to_owned(),
+        Some(parent) => parent.to_owned(),
+        None => path.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_json_is_a_syntax_error_at_the_root() {
+        let error = decode(b"{not json").unwrap_err();
+        assert!(error.is_syntax());
+        assert_eq!(error.path(), ".");
+        assert_eq!((error.line(), error.column()), (1, 2));
+    }
+
+    #[test]
+    fn trailing_garbage_is_rejected() {
+        let error = decode_as::<serde_json::Value>(b"{} x").unwrap_err();
+        assert!(error.is_syntax());
+        assert!(error.message().contains("trailing characters"), "{error}");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = "[".repeat(100_000);
+        let error = decode_as::<serde_json::Value>(deep.as_bytes()).unwrap_err();
+        assert!(error.message().contains("recursion limit"), "{error}");
+    }
+}

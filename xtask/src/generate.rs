@@ -1,0 +1,97 @@
+//! `cargo xtask gen`: the committed outputs of the generator and the check that they are fresh.
+
+use std::fs;
+use std::path::Path;
+
+/// The source of truth, relative to the repository root.
+pub const SCHEMA: &str = "schema/profile.json";
+/// The generated model source, never edited by hand.
+pub const GENERATED_MODELS: &str = "crates/hamravesh-types/src/generated.rs";
+/// The schema copy the types crate embeds (a published crate cannot reach outside its folder).
+pub const EMBEDDED_SCHEMA: &str = "crates/hamravesh-types/schema/profile.json";
+
+/// Every file `gen` owns, with the content it should have now.
+fn expected_outputs(root: &Path) -> Result<Vec<(&'static str, String)>, String> {
+    let schema = fs::read_to_string(root.join(SCHEMA))
+        .map_err(|error| format!("cannot read {SCHEMA}: {error}"))?;
+    let models = hamravesh_codegen::generate(&schema, &hamravesh_codegen::profile_settings())
+        .map_err(|error| format!("{SCHEMA}: {error}"))?;
+    Ok(vec![(GENERATED_MODELS, models), (EMBEDDED_SCHEMA, schema)])
+}
+
+/// Writes every output that changed; returns one line per file saying what happened.
+pub fn write(root: &Path) -> Result<Vec<String>, String> {
+    let mut report = Vec::new();
+    for (path, content) in expected_outputs(root)? {
+        let target = root.join(path);
+        if fs::read_to_string(&target).ok().as_deref() == Some(content.as_str()) {
+            report.push(format!("unchanged {path}"));
+            continue;
+        }
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
+        }
+        fs::write(&target, content).map_err(|error| format!("cannot write {path}: {error}"))?;
+        report.push(format!("wrote {path}"));
+    }
+    Ok(report)
+}
+
+/// Compares every output with what is committed; returns a message with a short diff per stale file.
+pub fn check(root: &Path) -> Result<Vec<String>, String> {
+    let mut stale = Vec::new();
+    for (path, expected) in expected_outputs(root)? {
+        let actual = fs::read_to_string(root.join(path)).unwrap_or_default();
+        if actual != expected {
+            stale.push(format!(
+                "{path} is out of date relative to {SCHEMA}:\n{}",
+                short_diff(path, &actual, &expected)
+            ));
+        }
+    }
+    Ok(stale)
+}
+
+/// A unified diff (committed → expected), cut to a readable length.
+fn short_diff(path: &str, actual: &str, expected: &str) -> String {
+    const MAX_LINES: usize = 40;
+    let diff = similar::TextDiff::from_lines(actual, expected)
+        .unified_diff()
+        .context_radius(2)
+        .header(
+            &format!("{path} (committed)"),
+            &format!("{path} (generated now)"),
+        )
+        .to_string();
+    let total = diff.lines().count();
+    let mut shown: String = diff.lines().take(MAX_LINES).collect::<Vec<_>>().join("\n");
+    if total > MAX_LINES {
+        shown.push_str(&format!("\n... {} more diff lines", total - MAX_LINES));
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `cargo test` alone catches a forgotten `cargo xtask gen`.
+    #[test]
+    fn committed_generated_files_are_fresh() {
+        let root = crate::workspace_root();
+        let stale = check(&root).unwrap();
+        assert!(
+            stale.is_empty(),
+            "generated files are stale; run `cargo xtask gen`:\n{}",
+            stale.join("\n")
+        );
+    }
+
+    #[test]
+    fn diff_names_the_changed_line() {
+        let diff = short_diff("f.rs", "a\nb\nc\n", "a\nB\nc\n");
+        assert!(diff.contains("-b\n+B"), "{diff}");
+        assert!(diff.contains("f.rs (generated now)"), "{diff}");
+    }
+}
