@@ -17,16 +17,22 @@
 //! ```
 //!
 //! # Features
+//! - `validate` (default): [`validate`] and [`Validator`] check any JSON value against the schema,
+//!   reporting every error with a JSON Pointer.
 //! - `schemars`: derive `schemars::JsonSchema` (schemars 0.8) on every model type.
 #![deny(missing_docs)]
 
 mod decode;
+#[cfg(feature = "validate")]
+mod validate;
 #[rustfmt::skip]
 #[allow(clippy::all)]
 mod generated;
 
 pub use decode::{DecodeError, decode, decode_as};
 pub use generated::*;
+#[cfg(feature = "validate")]
+pub use validate::{SchemaError, ValidationError, ValidationErrors, Validator, is_valid, validate};
 
 /// The JSON Schema the models are generated from (`schema/profile.json`, draft-07), embedded at
 /// build time.

@@ -1,0 +1,70 @@
+//! The command line as typed: flags, their help, and nothing resolved yet.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  the API or the network failed (the message says which, with status and detail)
+  2  usage or configuration error (missing key, refused URL, unreadable file)";
+
+/// Command-line client for the Hamravesh PaaS API.
+#[derive(Debug, Parser)]
+#[command(name = "hamravesh", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the signed-in user's profile and organizations.
+    ///
+    /// The API key is read from HAMRAVESH_API_KEY (never from a flag: it would land in shell history).
+    #[command(after_help = EXIT_CODES)]
+    Profile(ProfileArgs),
+    /// Run a local mock of the API (prints `listening on http://ADDR` first).
+    #[command(after_help = "Stop it with Ctrl-C.")]
+    Mock(MockArgs),
+    /// Print the embedded JSON Schema of the profile response.
+    Schema,
+}
+
+/// Flags of `hamravesh profile`.
+#[derive(Debug, clap::Args)]
+pub struct ProfileArgs {
+    /// Print the profile as JSON instead of a summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Base URL of the API [default: https://api.hamravesh.com].
+    #[arg(long, env = "HAMRAVESH_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Seconds to wait for each attempt before giving up [default: 30].
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+    /// Retries after a failed attempt (connection errors, timeouts, 429, 502-504) [default: 3].
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
+    /// Run against an embedded mock of the API on a loopback port: no account or key needed.
+    #[arg(long, conflicts_with = "base_url")]
+    pub mock: bool,
+}
+
+/// Flags of `hamravesh mock`.
+#[derive(Debug, clap::Args)]
+pub struct MockArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
+    pub addr: SocketAddr,
+    /// The API key the mock accepts (a made-up key, not a real one).
+    #[arg(long, default_value = hamravesh_mock::DEFAULT_API_KEY, value_name = "KEY")]
+    pub api_key: String,
+    /// A profile JSON file to serve instead of the docs page's example (must match the schema).
+    #[arg(long, value_name = "FILE")]
+    pub fixture: Option<PathBuf>,
+}

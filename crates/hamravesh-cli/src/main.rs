@@ -1,0 +1,85 @@
+//! `hamravesh`: the command-line face of the Hamravesh Rust SDK.
+//!
+//! - `hamravesh profile [--json] [--mock]` fetches the signed-in user's profile;
+//! - `hamravesh mock` runs a local fake of the API;
+//! - `hamravesh schema` prints the embedded JSON Schema.
+//!
+//! Flags are parsed in `args`; each command resolves them into a configuration and runs.
+//! Exit codes: 0 success, 1 the API or network failed, 2 usage or configuration error.
+
+mod args;
+mod mock_cmd;
+mod profile_cmd;
+mod render;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+
+/// The outcome of a command, mapped to the documented exit codes.
+pub enum Failure {
+    /// The API or the network failed: exit 1.
+    Remote(String),
+    /// Usage or configuration error: exit 2.
+    Usage(String),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            return fail(Failure::Usage(format!(
+                "cannot start the I/O runtime: {error}"
+            )));
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Profile(args) => profile_cmd::run(args).await,
+            Command::Mock(args) => mock_cmd::run(args).await,
+            Command::Schema => {
+                print_stdout(hamravesh_types::SCHEMA);
+                Ok(())
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => fail(failure),
+    }
+}
+
+fn fail(failure: Failure) -> ExitCode {
+    match failure {
+        Failure::Remote(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+        Failure::Usage(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Writes to stdout, ignoring a closed pipe (`hamravesh profile --json | head` must not panic).
+pub fn print_stdout(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+/// Logs to stderr when `RUST_LOG` is set (e.g. `RUST_LOG=hamravesh=debug`); the key is never logged.
+fn init_logging() {
+    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_default_env() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .try_init();
+    }
+}

@@ -1,0 +1,67 @@
+//! `hamravesh profile`: resolve flags and environment into a client, fetch, print.
+
+use std::time::Duration;
+
+use hamravesh::{Client, ClientBuilder, Error};
+use hamravesh_mock::MockServer;
+
+use crate::Failure;
+use crate::args::ProfileArgs;
+
+/// Runs the command.
+pub async fn run(args: ProfileArgs) -> Result<(), Failure> {
+    // Keep the embedded mock alive for the whole call.
+    let mut _mock = None;
+    let mut builder = if args.mock {
+        let server = MockServer::start()
+            .await
+            .map_err(|e| Failure::Usage(format!("cannot start the embedded mock: {e}")))?;
+        let builder = Client::builder()
+            .api_key(server.api_key())
+            .base_url(server.url());
+        _mock = Some(server);
+        builder
+    } else {
+        let builder = ClientBuilder::from_env();
+        match &args.base_url {
+            Some(url) => builder.base_url(url),
+            None => builder,
+        }
+    };
+    if let Some(seconds) = args.timeout {
+        let timeout = Duration::try_from_secs_f64(seconds)
+            .ok()
+            .filter(|t| !t.is_zero())
+            .ok_or_else(|| {
+                Failure::Usage(format!(
+                    "--timeout must be a positive number of seconds, not {seconds}"
+                ))
+            })?;
+        builder = builder.timeout(timeout);
+    }
+    if let Some(retries) = args.retries {
+        builder = builder.max_retries(retries);
+    }
+    let client = builder.build().map_err(classify)?;
+    if args.json {
+        let body = client.profile_json().await.map_err(classify)?;
+        // Decode first so that --json never prints a payload that breaks the documented shape.
+        hamravesh::types::decode(&body).map_err(|e| classify(Error::Decode(e)))?;
+        let value: serde_json::Value = serde_json::from_slice(&body)
+            .map_err(|e| Failure::Remote(format!("the API's response is not JSON: {e}")))?;
+        let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
+        crate::print_stdout(&format!("{pretty}\n"));
+    } else {
+        let profile = client.profile().await.map_err(classify)?;
+        crate::print_stdout(&crate::render::profile(&profile));
+    }
+    Ok(())
+}
+
+/// Configuration errors are the user's to fix (exit 2); everything else is the API or network (exit 1).
+fn classify(error: Error) -> Failure {
+    match error {
+        Error::Config(config) => Failure::Usage(config.to_string()),
+        other => Failure::Remote(other.to_string()),
+    }
+}
