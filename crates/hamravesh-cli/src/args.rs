@@ -31,8 +31,52 @@ pub enum Command {
     /// Run a local mock of the API (prints `listening on http://ADDR` first).
     #[command(after_help = "Stop it with Ctrl-C.")]
     Mock(MockArgs),
+    /// Check JSON payloads against the profile schema (or another schema).
+    ///
+    /// PATHs are files, directories (every *.json, *.ndjson and *.jsonl below, in sorted order) or
+    /// `-` for stdin (the default). `.ndjson`/`.jsonl` files hold one payload per non-empty line.
+    /// For each invalid payload, one line per error goes to stdout:
+    /// `SOURCE[:LINE]: POINTER: MESSAGE` (POINTER is a JSON Pointer, `/` for the whole payload);
+    /// a summary `N valid, M invalid` goes to stderr.
+    #[command(after_help = VALIDATE_EXIT_CODES)]
+    Validate(ValidateArgs),
     /// Print the embedded JSON Schema of the profile response.
     Schema,
+}
+
+const VALIDATE_EXIT_CODES: &str = "\
+Exit codes:
+  0  every payload is valid
+  1  at least one payload is invalid (text that is not JSON is an invalid payload)
+  2  usage or I/O error (missing file, unreadable path, bad schema)";
+
+/// Output formats of `hamravesh validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One line per error of each invalid payload.
+    Text,
+    /// One JSON object per payload: source, line, valid, errors (instance_path, schema_path, message).
+    Json,
+}
+
+/// Flags of `hamravesh validate`.
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// Files, directories, or `-` for stdin.
+    #[arg(value_name = "PATH", default_value = "-")]
+    pub paths: Vec<PathBuf>,
+    /// Read every input as NDJSON: each non-empty line is one payload.
+    #[arg(long)]
+    pub ndjson: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Print nothing; report through the exit code only.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Validate against this JSON Schema file instead of the embedded profile schema.
+    #[arg(long, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
 }
 
 /// Flags of `hamravesh profile`.

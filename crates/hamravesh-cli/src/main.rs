@@ -2,6 +2,7 @@
 //!
 //! - `hamravesh profile [--json] [--mock]` fetches the signed-in user's profile;
 //! - `hamravesh mock` runs a local fake of the API;
+//! - `hamravesh validate PATH...` checks JSON payloads against the schema;
 //! - `hamravesh schema` prints the embedded JSON Schema.
 //!
 //! Flags are parsed in `args`; each command resolves them into a configuration and runs.
@@ -11,6 +12,7 @@ mod args;
 mod mock_cmd;
 mod profile_cmd;
 mod render;
+mod validate_cmd;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -30,6 +32,13 @@ pub enum Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
+    // Validation is CPU-bound work on threads of its own; it needs no async runtime.
+    if let Command::Validate(args) = cli.command {
+        return match validate_cmd::run(args) {
+            Ok(code) => code,
+            Err(failure) => fail(failure),
+        };
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -42,6 +51,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Profile(args) => profile_cmd::run(args).await,
             Command::Mock(args) => mock_cmd::run(args).await,
+            Command::Validate(_) => Ok(()),
             Command::Schema => {
                 print_stdout(hamravesh_types::SCHEMA);
                 Ok(())

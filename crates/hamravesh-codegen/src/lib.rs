@@ -36,6 +36,7 @@ pub struct Settings {
     source: String,
     command: String,
     schemars_feature: Option<String>,
+    replacements: Vec<(String, String)>,
 }
 
 impl Settings {
@@ -45,6 +46,7 @@ impl Settings {
             source: source.into(),
             command: "cargo xtask gen".to_owned(),
             schemars_feature: None,
+            replacements: Vec::new(),
         }
     }
 
@@ -60,6 +62,18 @@ impl Settings {
         self
     }
 
+    /// Use the hand-written Rust type at `rust_path` wherever the schema references the
+    /// definition titled `definition` (typify then does not generate that type).
+    pub fn replace_type(
+        mut self,
+        definition: impl Into<String>,
+        rust_path: impl Into<String>,
+    ) -> Self {
+        self.replacements
+            .push((definition.into(), rust_path.into()));
+        self
+    }
+
     fn type_space_settings(&self) -> TypeSpaceSettings {
         let mut settings = TypeSpaceSettings::default();
         // PartialEq lets users and tests compare decoded values; Eq is impossible with f64 money fields.
@@ -68,6 +82,9 @@ impl Settings {
             // A BTreeMap keeps map keys in a stable order, so re-encoding a profile is deterministic.
             .with_map_type("::std::collections::BTreeMap")
             .with_struct_builder(false);
+        for (definition, rust_path) in &self.replacements {
+            settings.with_replacement(definition, rust_path, std::iter::empty());
+        }
         if let Some(feature) = &self.schemars_feature {
             settings.with_attr(format!(
                 "#[cfg_attr(feature = {feature:?}, derive(::schemars::JsonSchema))]"
@@ -79,8 +96,14 @@ impl Settings {
 
 /// The settings `cargo xtask gen` uses for `schema/profile.json`: the snapshot tests use the same,
 /// so what they pin is exactly what is committed.
+///
+/// `Timestamp` is replaced by the types crate's hand-written strict RFC 3339 type: chrono's own
+/// `DateTime` deserializer also accepts strings that are not RFC 3339 (such as `+0330` offsets),
+/// which would make decoding accept what validation rejects.
 pub fn profile_settings() -> Settings {
-    Settings::new("schema/profile.json").schemars_feature("schemars")
+    Settings::new("schema/profile.json")
+        .schemars_feature("schemars")
+        .replace_type("Timestamp", "crate::Timestamp")
 }
 
 /// Generates formatted Rust source from schema text.

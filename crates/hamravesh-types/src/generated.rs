@@ -22,7 +22,7 @@ pub struct Organization {
     ///Amount charged so far. A JSON number, with or without a fraction.
     pub charged_budget: f64,
     ///When the organization was created (RFC 3339).
-    pub creation_time: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub creation_time: crate::Timestamp,
     ///Free-text description of the organization; may be empty.
     pub description: ::std::string::String,
     ///Whether the organization has CRE enabled.
@@ -102,7 +102,7 @@ pub struct OrganizationFeatureFlags {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Profile {
     ///When the account was created (RFC 3339).
-    pub creation_time: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub creation_time: crate::Timestamp,
     ///The user's email address.
     pub email: ::std::string::String,
     ///The user's given name; `null` until the user sets it.
@@ -142,7 +142,7 @@ pub struct Profile {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserSummary {
     ///When the account was created (RFC 3339).
-    pub creation_time: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub creation_time: crate::Timestamp,
     ///The user's email address.
     pub email: ::std::string::String,
     ///The user's given name; `null` when not set.

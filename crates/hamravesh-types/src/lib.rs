@@ -28,9 +28,11 @@ mod validate;
 #[rustfmt::skip]
 #[allow(clippy::all)]
 mod generated;
+mod timestamp;
 
 pub use decode::{DecodeError, decode, decode_as};
 pub use generated::*;
+pub use timestamp::{Timestamp, TimestampError};
 #[cfg(feature = "validate")]
 pub use validate::{SchemaError, ValidationError, ValidationErrors, Validator, is_valid, validate};
 

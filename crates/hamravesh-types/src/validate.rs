@@ -115,7 +115,7 @@ impl Validator {
             .map(|error| ValidationError {
                 instance_path: error.instance_path().to_string(),
                 schema_path: error.schema_path().to_string(),
-                message: error.to_string(),
+                message: readable_message(&error),
             })
             .collect();
         if errors.is_empty() {
@@ -128,6 +128,18 @@ impl Validator {
     /// Whether `value` is valid (faster than [`Validator::validate`]: it stops at the first error).
     pub fn is_valid(&self, value: &Value) -> bool {
         self.inner.is_valid(value)
+    }
+}
+
+/// The validator's message, with the offending value left out when quoting it would flood the
+/// line (an organization object quoted whole, say).
+fn readable_message(error: &jsonschema::ValidationError<'_>) -> String {
+    const QUOTE_LIMIT: usize = 160;
+    let message = error.to_string();
+    if message.chars().count() <= QUOTE_LIMIT {
+        message
+    } else {
+        error.masked().to_string()
     }
 }
 
