@@ -77,6 +77,10 @@ pub struct ValidateArgs {
     /// Validate against this JSON Schema file instead of the embedded profile schema.
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
+    /// Benchmarking aid: parse every payload but skip the schema (the ceiling a validator that
+    /// works on parsed JSON can reach).
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
 }
 
 /// Flags of `hamravesh profile`.

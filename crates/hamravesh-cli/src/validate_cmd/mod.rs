@@ -39,10 +39,15 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
 
     let mut reporter = Reporter::new(args.format, args.quiet);
     let mut tally = Tally::default();
+    let check = if args.parse_only {
+        None
+    } else {
+        Some(validator)
+    };
     for batch in receiver {
         let outcomes: Vec<Outcome> = batch
             .into_par_iter()
-            .map(|job| check::run(job, validator))
+            .map(|job| check::run(job, check))
             .collect();
         for outcome in &outcomes {
             tally.add(outcome);
