@@ -4,7 +4,10 @@
 //!   types crate from `schema/profile.json`.
 //! - `cargo xtask gen --check` writes nothing and fails, naming each stale file with a short
 //!   diff, when the committed files differ from what the generator makes now.
+//! - `cargo xtask doc-check [--format json] [PAGE]...` reports drift between the vendored docs
+//!   pages and the schema.
 
+mod doc_check;
 mod generate;
 
 use std::path::PathBuf;
@@ -15,7 +18,10 @@ usage: cargo xtask <task>
 
 tasks:
   gen [--check]   regenerate the committed model source from schema/profile.json;
-                  with --check, write nothing and exit 1 if a committed file is stale";
+                  with --check, write nothing and exit 1 if a committed file is stale
+  doc-check [--format text|json] [PAGE]...
+                  compare the docs page(s) (default: every schema/upstream/*.md) with the
+                  paired schema (schema/NAME.json); exit 0 in sync, 1 drift, 2 unreadable";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,6 +46,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        ["doc-check", rest @ ..] => doc_check_command(rest, &root),
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -49,6 +56,39 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn doc_check_command(args: &[&str], root: &std::path::Path) -> ExitCode {
+    let mut format = doc_check::Format::Text;
+    let mut pages = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match *arg {
+            "--format" => match args.next() {
+                Some(&"json") => format = doc_check::Format::Json,
+                Some(&"text") => format = doc_check::Format::Text,
+                _ => {
+                    eprintln!("--format takes text or json\n\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            flag if flag.starts_with('-') => {
+                eprintln!("unknown flag {flag}\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+            page => pages.push(PathBuf::from(page)),
+        }
+    }
+    if pages.is_empty() {
+        match doc_check::default_pages(root) {
+            Ok(found) => pages = found,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    ExitCode::from(doc_check::run(&pages, format, root))
 }
 
 fn report(result: Result<Vec<String>, String>) -> ExitCode {
