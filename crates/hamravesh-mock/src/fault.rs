@@ -21,7 +21,8 @@ pub enum Fault {
     Malformed,
     /// `200 OK` declaring the full `Content-Length`, sending half of the body, then closing.
     Truncated,
-    /// `200 OK` with a body of this many bytes (a valid profile padded with spaces).
+    /// `200 OK` with a body of this many bytes (a valid profile padded with spaces), streamed in
+    /// chunks without `Content-Length`.
     Oversized(usize),
     /// `302 Found` to this location.
     Redirect(String),

@@ -141,9 +141,22 @@ async fn apply(fault: Fault, state: &State) -> Response {
             response
         }
         Fault::Oversized(size) => {
-            let mut body = state.profile.to_vec();
-            body.resize(size.max(body.len()), b' ');
-            json(StatusCode::OK, Bytes::from(body))
+            // Streamed in chunks without Content-Length, so a client can only enforce a cap
+            // while reading; a profile padded with spaces.
+            const CHUNK: usize = 64 * 1024;
+            let head = state.profile.clone();
+            let padding = size.saturating_sub(head.len());
+            let chunks = std::iter::once(head).chain(
+                (0..padding.div_ceil(CHUNK))
+                    .map(move |i| Bytes::from(vec![b' '; CHUNK.min(padding - i * CHUNK)])),
+            );
+            let stream = futures_util::stream::iter(chunks.map(Ok::<Bytes, std::io::Error>));
+            let mut response = Response::new(Body::from_stream(stream));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            response
         }
         Fault::Redirect(location) => {
             let mut response = StatusCode::FOUND.into_response();

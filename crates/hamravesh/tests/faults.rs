@@ -308,6 +308,22 @@ async fn oversized_body_is_refused() {
 }
 
 #[tokio::test]
+async fn body_limit_is_enforced_while_reading() {
+    let h = harness().await;
+    // 8 GiB with no Content-Length: only a cap checked chunk by chunk ends this quickly (reading
+    // it all first takes tens of seconds here).
+    h.server.push_fault(Fault::Oversized(1 << 33), 1);
+    let started = Instant::now();
+    let error = h.client().profile().await.unwrap_err();
+    assert!(matches!(error, Error::BodyTooLarge { .. }), "{error:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "read for {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
 async fn body_limit_is_configurable() {
     let h = harness().await;
     let error = h
