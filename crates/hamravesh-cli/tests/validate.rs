@@ -273,3 +273,36 @@ fn a_100_mb_single_line_is_handled() {
             .any(|e| e["message"] == "\"email\" is a required property")
     );
 }
+
+#[test]
+fn output_keeps_input_order_across_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.ndjson");
+    let good = page_example();
+    // 5,000 payloads span several batches; every 7th is broken.
+    let lines: Vec<String> = (1..=5000)
+        .map(|i| {
+            if i % 7 == 0 {
+                "{}".to_owned()
+            } else {
+                good.clone()
+            }
+        })
+        .collect();
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let r = run(hamravesh()
+        .args(["validate", "--format", "json"])
+        .arg(&path));
+    assert_eq!(r.code, Some(1));
+    let numbers: Vec<u64> = r
+        .stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["line"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(numbers, (1..=5000).collect::<Vec<u64>>());
+    assert_eq!(r.stderr, "4286 valid, 714 invalid\n");
+}
