@@ -421,18 +421,28 @@ async fn raw_json_is_the_body_as_sent() {
 }
 
 #[tokio::test]
-async fn connection_refused_is_a_retryable_transport_error() {
+async fn connection_refused_is_retried_then_reported() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
     let client = Client::builder()
         .api_key(KEY)
         .base_url(url)
-        .max_retries(0)
+        .max_retries(2)
+        .backoff(Duration::from_millis(1), Duration::from_millis(2))
         .build()
         .unwrap();
     let error = client.profile().await.unwrap_err();
-    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    assert!(
+        matches!(error, Error::Transport { attempts: 3, .. }),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .to_string()
+            .starts_with("network error talking to the API after 3 attempts"),
+        "{error}"
+    );
     assert!(error.is_retryable());
     assert!(!format!("{error:?}").contains(KEY));
 }
