@@ -32,36 +32,26 @@ pub enum Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
-    // Validation is CPU-bound work on threads of its own; it needs no async runtime.
-    if let Command::Validate(args) = cli.command {
-        return match validate_cmd::run(args) {
-            Ok(code) => code,
-            Err(failure) => fail(failure),
-        };
-    }
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            return fail(Failure::Usage(format!(
-                "cannot start the I/O runtime: {error}"
-            )));
+    let result = match cli.command {
+        Command::Profile(args) => with_runtime(|runtime| runtime.block_on(profile_cmd::run(args))),
+        Command::Mock(args) => with_runtime(|runtime| runtime.block_on(mock_cmd::run(args))),
+        // Validation is CPU-bound work on threads of its own; it needs no async runtime.
+        Command::Validate(args) => validate_cmd::run(args),
+        Command::Schema => {
+            print_stdout(hamravesh_types::SCHEMA);
+            Ok(ExitCode::SUCCESS)
         }
     };
-    let result = runtime.block_on(async {
-        match cli.command {
-            Command::Profile(args) => profile_cmd::run(args).await,
-            Command::Mock(args) => mock_cmd::run(args).await,
-            Command::Validate(_) => Ok(()),
-            Command::Schema => {
-                print_stdout(hamravesh_types::SCHEMA);
-                Ok(())
-            }
-        }
-    });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => fail(failure),
-    }
+    result.unwrap_or_else(fail)
+}
+
+/// Runs a network command on a multi-threaded runtime; success is exit 0.
+fn with_runtime(
+    command: impl FnOnce(&tokio::runtime::Runtime) -> Result<(), Failure>,
+) -> Result<ExitCode, Failure> {
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|error| Failure::Usage(format!("cannot start the I/O runtime: {error}")))?;
+    command(&runtime).map(|()| ExitCode::SUCCESS)
 }
 
 fn fail(failure: Failure) -> ExitCode {

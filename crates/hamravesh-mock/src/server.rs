@@ -142,7 +142,11 @@ impl MockBuilder {
                 tracing::error!(%error, "mock server stopped");
             }
         });
-        Ok(MockServer { addr, state, task })
+        Ok(MockServer {
+            addr,
+            state,
+            task: Some(task),
+        })
     }
 }
 
@@ -150,7 +154,8 @@ impl MockBuilder {
 pub struct MockServer {
     addr: SocketAddr,
     state: Arc<State>,
-    task: JoinHandle<()>,
+    /// The server task; taken by [`MockServer::wait`], aborted on drop otherwise.
+    task: Option<JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for MockServer {
@@ -233,13 +238,16 @@ impl MockServer {
 
     /// Serves until the server task ends (it does not end on its own; abort the future to stop).
     pub async fn wait(mut self) {
-        let task = std::mem::replace(&mut self.task, tokio::spawn(async {}));
-        let _ = task.await;
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
     }
 }
 
 impl Drop for MockServer {
     fn drop(&mut self) {
-        self.task.abort();
+        if let Some(task) = &self.task {
+            task.abort();
+        }
     }
 }

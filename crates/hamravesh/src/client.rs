@@ -329,7 +329,7 @@ impl Client {
                 attempts: 1,
             }
         } else {
-            transport_error(error, 1)
+            transport_error(error)
         }
     }
 }
@@ -354,7 +354,7 @@ fn elapsed_ms(started: Instant) -> u64 {
 }
 
 /// A transport error with the whole cause chain in its message ("connection refused", …).
-pub(crate) fn transport_error(source: reqwest::Error, attempts: u32) -> Error {
+fn transport_error(source: reqwest::Error) -> Error {
     let mut message = source.to_string();
     let mut cause = std::error::Error::source(&source);
     while let Some(inner) = cause {
@@ -364,7 +364,7 @@ pub(crate) fn transport_error(source: reqwest::Error, attempts: u32) -> Error {
     }
     Error::Transport {
         message,
-        attempts,
+        attempts: 1,
         source,
     }
 }
