@@ -13,7 +13,7 @@ use bytes::Bytes;
 use crate::server::State;
 use crate::{Fault, FaultBody};
 
-const PROFILE_PATH: &str = "/api/v1/users/profile";
+use hamravesh_types::PROFILE_PATH;
 
 pub(crate) fn router(state: Arc<State>) -> Router {
     Router::new()

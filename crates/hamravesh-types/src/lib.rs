@@ -36,6 +36,9 @@ pub use timestamp::{Timestamp, TimestampError};
 #[cfg(feature = "validate")]
 pub use validate::{SchemaError, ValidationError, ValidationErrors, Validator, is_valid, validate};
 
+/// The path of `GET /api/v1/users/profile`, the one place it is written (client and mock read it).
+pub const PROFILE_PATH: &str = "/api/v1/users/profile";
+
 /// The JSON Schema the models are generated from (`schema/profile.json`, draft-07), embedded at
 /// build time.
 pub const SCHEMA: &str = include_str!("../schema/profile.json");

@@ -30,12 +30,13 @@ mod client;
 mod config;
 mod error;
 mod retry;
+pub mod text;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiErrorBody, ConfigError, Error};
 pub use hamravesh_types as types;
 pub use hamravesh_types::{
-    DecodeError, Organization, OrganizationFeatureFlags, Profile, UserSummary,
+    DecodeError, Organization, OrganizationFeatureFlags, PROFILE_PATH, Profile, UserSummary,
 };
 
 /// The base URL of the real service.
@@ -44,7 +45,5 @@ pub const DEFAULT_BASE_URL: &str = "https://api.hamravesh.com";
 pub const API_KEY_ENV: &str = "HAMRAVESH_API_KEY";
 /// Environment variable overriding the base URL.
 pub const BASE_URL_ENV: &str = "HAMRAVESH_BASE_URL";
-/// The path of the profile endpoint.
-pub const PROFILE_PATH: &str = "/api/v1/users/profile";
 /// The `User-Agent` sent by default.
 pub const DEFAULT_USER_AGENT: &str = concat!("hamravesh-rs/", env!("CARGO_PKG_VERSION"));
