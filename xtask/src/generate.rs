@@ -10,11 +10,22 @@ pub const GENERATED_MODELS: &str = "crates/hamravesh-types/src/generated.rs";
 /// The schema copy the types crate embeds (a published crate cannot reach outside its folder).
 pub const EMBEDDED_SCHEMA: &str = "crates/hamravesh-types/schema/profile.json";
 
+/// How `schema/profile.json` is generated.
+///
+/// `Timestamp` is replaced by the types crate's hand-written strict RFC 3339 type: chrono's own
+/// `DateTime` deserializer also accepts strings that are not RFC 3339 (such as `+0330` offsets),
+/// which would make decoding accept what validation rejects.
+fn profile_settings() -> hamravesh_codegen::Settings {
+    hamravesh_codegen::Settings::new(SCHEMA)
+        .schemars_feature("schemars")
+        .replace_type("Timestamp", "crate::Timestamp")
+}
+
 /// Every file `gen` owns, with the content it should have now.
 fn expected_outputs(root: &Path) -> Result<Vec<(&'static str, String)>, String> {
     let schema = fs::read_to_string(root.join(SCHEMA))
         .map_err(|error| format!("cannot read {SCHEMA}: {error}"))?;
-    let models = hamravesh_codegen::generate(&schema, &hamravesh_codegen::profile_settings())
+    let models = hamravesh_codegen::generate(&schema, &profile_settings())
         .map_err(|error| format!("{SCHEMA}: {error}"))?;
     Ok(vec![(GENERATED_MODELS, models), (EMBEDDED_SCHEMA, schema)])
 }
@@ -79,7 +90,7 @@ mod tests {
     /// `cargo test` alone catches a forgotten `cargo xtask gen`.
     #[test]
     fn committed_generated_files_are_fresh() {
-        let root = crate::workspace_root();
+        let root = crate::workspace_root().unwrap();
         let stale = check(&root).unwrap();
         assert!(
             stale.is_empty(),

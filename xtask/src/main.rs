@@ -26,7 +26,13 @@ tasks:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let root = workspace_root();
+    let root = match workspace_root() {
+        Ok(root) => root,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
     match args.as_slice() {
         ["gen"] => report(generate::write(&root)),
         ["gen", "--check"] => match generate::check(&root) {
@@ -106,11 +112,24 @@ fn report(result: Result<Vec<String>, String>) -> ExitCode {
     }
 }
 
-/// The repository root: xtask lives one level below it.
-fn workspace_root() -> PathBuf {
-    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or(manifest_dir)
+/// The repository root, found at run time: the nearest directory, from the current one upward,
+/// whose `Cargo.toml` declares a workspace holding `xtask`. Not `env!("CARGO_MANIFEST_DIR")`:
+/// with a shared target directory, a binary built from another copy of the repository would
+/// otherwise read and write that copy's files.
+fn workspace_root() -> Result<PathBuf, String> {
+    let start = std::env::current_dir()
+        .map_err(|error| format!("cannot read the current directory: {error}"))?;
+    for dir in start.ancestors() {
+        let manifest = dir.join("Cargo.toml");
+        let Ok(text) = std::fs::read_to_string(&manifest) else {
+            continue;
+        };
+        if text.contains("[workspace]") && dir.join("xtask/Cargo.toml").is_file() {
+            return Ok(dir.to_path_buf());
+        }
+    }
+    Err(format!(
+        "no Hamravesh workspace (a Cargo.toml with [workspace] beside xtask/) in {} or above; run cargo xtask from inside the repository",
+        start.display()
+    ))
 }

@@ -7,8 +7,9 @@ pub(crate) fn format_file(
     tokens: proc_macro2::TokenStream,
     settings: &Settings,
 ) -> Result<String, Error> {
-    let file: syn::File =
+    let mut file: syn::File =
         syn::parse2(tokens).map_err(|error| Error::InvalidOutput(error.to_string()))?;
+    crate::document::document(&mut file);
     let body = prettyplease::unparse(&file);
     Ok(format!("{}\n{body}", header(settings)))
 }

@@ -21,6 +21,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod document;
 mod error;
 mod format;
 mod refs;
@@ -30,13 +31,20 @@ pub use error::Error;
 use serde_json::Value;
 use typify::{TypeSpace, TypeSpaceSettings};
 
-/// How to generate: what the header names, and which optional derives to emit.
+/// How to generate: what the header names, which optional derives to emit, which types to
+/// replace with hand-written ones.
+///
+/// The defaults are the project's semver policy for generated models: every type is
+/// `#[non_exhaustive]` (a field the docs add is not a breaking change) and has a builder
+/// (`Type::builder()`), so code outside the crate can still construct values.
 #[derive(Debug, Clone)]
 pub struct Settings {
     source: String,
     command: String,
     schemars_feature: Option<String>,
     replacements: Vec<(String, String)>,
+    non_exhaustive: bool,
+    builders: bool,
 }
 
 impl Settings {
@@ -47,7 +55,22 @@ impl Settings {
             command: "cargo xtask gen".to_owned(),
             schemars_feature: None,
             replacements: Vec::new(),
+            non_exhaustive: true,
+            builders: true,
         }
+    }
+
+    /// Mark every generated type `#[non_exhaustive]` (default on).
+    pub fn non_exhaustive(mut self, on: bool) -> Self {
+        self.non_exhaustive = on;
+        self
+    }
+
+    /// Emit a builder per struct, `Type::builder()` (default on). Without builders, a
+    /// `#[non_exhaustive]` type can be constructed outside its crate only by decoding JSON.
+    pub fn builders(mut self, on: bool) -> Self {
+        self.builders = on;
+        self
     }
 
     /// The command the header tells readers to run to regenerate (default `cargo xtask gen`).
@@ -81,7 +104,10 @@ impl Settings {
             .with_derive("PartialEq".to_owned())
             // A BTreeMap keeps map keys in a stable order, so re-encoding a profile is deterministic.
             .with_map_type("::std::collections::BTreeMap")
-            .with_struct_builder(false);
+            .with_struct_builder(self.builders);
+        if self.non_exhaustive {
+            settings.with_attr("#[non_exhaustive]".to_owned());
+        }
         for (definition, rust_path) in &self.replacements {
             settings.with_replacement(definition, rust_path, std::iter::empty());
         }
@@ -92,18 +118,6 @@ impl Settings {
         }
         settings
     }
-}
-
-/// The settings `cargo xtask gen` uses for `schema/profile.json`: the snapshot tests use the same,
-/// so what they pin is exactly what is committed.
-///
-/// `Timestamp` is replaced by the types crate's hand-written strict RFC 3339 type: chrono's own
-/// `DateTime` deserializer also accepts strings that are not RFC 3339 (such as `+0330` offsets),
-/// which would make decoding accept what validation rejects.
-pub fn profile_settings() -> Settings {
-    Settings::new("schema/profile.json")
-        .schemars_feature("schemars")
-        .replace_type("Timestamp", "crate::Timestamp")
 }
 
 /// Generates formatted Rust source from schema text.

@@ -3,6 +3,7 @@
 
 ///An organization (a team account) the user belongs to.
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[non_exhaustive]
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Organization {
     ///Custom base domain for the organization's apps. Undocumented beyond `null`: any JSON value.
@@ -27,7 +28,7 @@ pub struct Organization {
     pub description: ::std::string::String,
     ///Whether the organization has CRE enabled.
     pub has_cre: bool,
-    ///The organization's numeric id.
+    ///The organization's numeric id, a 64-bit signed integer.
     pub id: i64,
     ///The organization's image. Undocumented beyond `null`: any JSON value.
     pub image: ::serde_json::Value,
@@ -88,8 +89,15 @@ pub struct Organization {
     ///Virtual (promotional) budget. A JSON number, with or without a fraction.
     pub virtual_budget: f64,
 }
+impl Organization {
+    ///A builder for this type: set every field the schema requires, then convert it with `try_into()`. It is how code outside this crate constructs a value, since the type is `#[non_exhaustive]`.
+    pub fn builder() -> builder::Organization {
+        Default::default()
+    }
+}
 ///Feature limits applied to an organization.
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[non_exhaustive]
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct OrganizationFeatureFlags {
     ///Names of app types the organization is limited in, e.g. `wordpress`.
@@ -97,8 +105,15 @@ pub struct OrganizationFeatureFlags {
     ///Clusters the organization is limited in. Item shape undocumented: any JSON value.
     pub limited_clusters: ::std::vec::Vec<::serde_json::Value>,
 }
+impl OrganizationFeatureFlags {
+    ///A builder for this type: set every field the schema requires, then convert it with `try_into()`. It is how code outside this crate constructs a value, since the type is `#[non_exhaustive]`.
+    pub fn builder() -> builder::OrganizationFeatureFlags {
+        Default::default()
+    }
+}
 ///The signed-in user's profile, as returned by `GET /api/v1/users/profile`.
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[non_exhaustive]
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Profile {
     ///When the account was created (RFC 3339).
@@ -137,8 +152,15 @@ pub struct Profile {
     ///The user's profile settings. Undocumented: any JSON value (an object in practice).
     pub profile_settings: ::serde_json::Value,
 }
+impl Profile {
+    ///A builder for this type: set every field the schema requires, then convert it with `try_into()`. It is how code outside this crate constructs a value, since the type is `#[non_exhaustive]`.
+    pub fn builder() -> builder::Profile {
+        Default::default()
+    }
+}
 ///A short summary of a user, as embedded in other objects (for example an organization's `owner`).
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[non_exhaustive]
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserSummary {
     ///When the account was created (RFC 3339).
@@ -150,7 +172,7 @@ pub struct UserSummary {
     pub first_name: ::std::option::Option<::std::string::String>,
     ///The user's display name; falls back to the email address.
     pub full_name: ::std::string::String,
-    ///The user's numeric id.
+    ///The user's numeric id, a 64-bit signed integer.
     pub id: i64,
     ///Whether the user has verified their email address.
     pub is_email_verified: bool,
@@ -162,8 +184,1418 @@ pub struct UserSummary {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub last_name: ::std::option::Option<::std::string::String>,
 }
+impl UserSummary {
+    ///A builder for this type: set every field the schema requires, then convert it with `try_into()`. It is how code outside this crate constructs a value, since the type is `#[non_exhaustive]`.
+    pub fn builder() -> builder::UserSummary {
+        Default::default()
+    }
+}
+///Builders of the model types, one per type, named like it: how tests and fixtures construct a value field by field. `From<Type>` starts a builder from a decoded value.
+pub mod builder {
+    ///Builds a [`super::Organization`] field by field; `try_into()` fails naming the first required field that was not set.
+    #[derive(Clone, Debug)]
+    pub struct Organization {
+        apps_custom_base_domain: ::std::result::Result<
+            ::serde_json::Value,
+            ::std::string::String,
+        >,
+        autogenerate_gitlabci: ::std::result::Result<bool, ::std::string::String>,
+        available_clusters: ::std::result::Result<
+            ::std::vec::Vec<::serde_json::Value>,
+            ::std::string::String,
+        >,
+        available_namespaces: ::std::result::Result<
+            ::std::vec::Vec<::serde_json::Value>,
+            ::std::string::String,
+        >,
+        balance: ::std::result::Result<f64, ::std::string::String>,
+        budget: ::std::result::Result<f64, ::std::string::String>,
+        build_method: ::std::result::Result<
+            ::std::string::String,
+            ::std::string::String,
+        >,
+        charged_budget: ::std::result::Result<f64, ::std::string::String>,
+        creation_time: ::std::result::Result<crate::Timestamp, ::std::string::String>,
+        description: ::std::result::Result<::std::string::String, ::std::string::String>,
+        has_cre: ::std::result::Result<bool, ::std::string::String>,
+        id: ::std::result::Result<i64, ::std::string::String>,
+        image: ::std::result::Result<::serde_json::Value, ::std::string::String>,
+        invitation_emails: ::std::result::Result<
+            ::std::vec::Vec<::serde_json::Value>,
+            ::std::string::String,
+        >,
+        invoice_settings: ::std::result::Result<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::string::String,
+        >,
+        invoice_settings_status: ::std::result::Result<
+            ::serde_json::Value,
+            ::std::string::String,
+        >,
+        is_acl_enabled: ::std::result::Result<bool, ::std::string::String>,
+        is_automatically_generated: ::std::result::Result<bool, ::std::string::String>,
+        is_backingham_billing_enabled: ::std::result::Result<
+            bool,
+            ::std::string::String,
+        >,
+        is_balance_limitation_enabled: ::std::result::Result<
+            bool,
+            ::std::string::String,
+        >,
+        is_kaas_billing_enabled: ::std::result::Result<bool, ::std::string::String>,
+        is_network_billing_enabled: ::std::result::Result<bool, ::std::string::String>,
+        is_onboarded: ::std::result::Result<bool, ::std::string::String>,
+        is_restricted: ::std::result::Result<bool, ::std::string::String>,
+        is_viper_notification_enabled: ::std::result::Result<
+            bool,
+            ::std::string::String,
+        >,
+        name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        organization_feature_flags: ::std::result::Result<
+            super::OrganizationFeatureFlags,
+            ::std::string::String,
+        >,
+        owned_domains: ::std::result::Result<
+            ::std::vec::Vec<::serde_json::Value>,
+            ::std::string::String,
+        >,
+        owner: ::std::result::Result<super::UserSummary, ::std::string::String>,
+        pending_invitation_emails: ::std::result::Result<
+            ::std::vec::Vec<::serde_json::Value>,
+            ::std::string::String,
+        >,
+        residual_debt_percentage: ::std::result::Result<f64, ::std::string::String>,
+        seconds_to_negative_balance: ::std::result::Result<
+            ::serde_json::Value,
+            ::std::string::String,
+        >,
+        show_backup_features: ::std::result::Result<bool, ::std::string::String>,
+        show_containerregistry: ::std::result::Result<bool, ::std::string::String>,
+        show_containerregistry_gc: ::std::result::Result<bool, ::std::string::String>,
+        show_database: ::std::result::Result<bool, ::std::string::String>,
+        show_dazzle: ::std::result::Result<bool, ::std::string::String>,
+        show_hamartia: ::std::result::Result<bool, ::std::string::String>,
+        show_loadbalancer: ::std::result::Result<bool, ::std::string::String>,
+        total_residual_debt: ::std::result::Result<f64, ::std::string::String>,
+        virtual_budget: ::std::result::Result<f64, ::std::string::String>,
+    }
+    impl ::std::default::Default for Organization {
+        fn default() -> Self {
+            Self {
+                apps_custom_base_domain: Err(
+                    "no value supplied for apps_custom_base_domain".to_string(),
+                ),
+                autogenerate_gitlabci: Err(
+                    "no value supplied for autogenerate_gitlabci".to_string(),
+                ),
+                available_clusters: Err(
+                    "no value supplied for available_clusters".to_string(),
+                ),
+                available_namespaces: Err(
+                    "no value supplied for available_namespaces".to_string(),
+                ),
+                balance: Err("no value supplied for balance".to_string()),
+                budget: Err("no value supplied for budget".to_string()),
+                build_method: Err("no value supplied for build_method".to_string()),
+                charged_budget: Err("no value supplied for charged_budget".to_string()),
+                creation_time: Err("no value supplied for creation_time".to_string()),
+                description: Err("no value supplied for description".to_string()),
+                has_cre: Err("no value supplied for has_cre".to_string()),
+                id: Err("no value supplied for id".to_string()),
+                image: Err("no value supplied for image".to_string()),
+                invitation_emails: Err(
+                    "no value supplied for invitation_emails".to_string(),
+                ),
+                invoice_settings: Err(
+                    "no value supplied for invoice_settings".to_string(),
+                ),
+                invoice_settings_status: Err(
+                    "no value supplied for invoice_settings_status".to_string(),
+                ),
+                is_acl_enabled: Err("no value supplied for is_acl_enabled".to_string()),
+                is_automatically_generated: Err(
+                    "no value supplied for is_automatically_generated".to_string(),
+                ),
+                is_backingham_billing_enabled: Err(
+                    "no value supplied for is_backingham_billing_enabled".to_string(),
+                ),
+                is_balance_limitation_enabled: Err(
+                    "no value supplied for is_balance_limitation_enabled".to_string(),
+                ),
+                is_kaas_billing_enabled: Err(
+                    "no value supplied for is_kaas_billing_enabled".to_string(),
+                ),
+                is_network_billing_enabled: Err(
+                    "no value supplied for is_network_billing_enabled".to_string(),
+                ),
+                is_onboarded: Err("no value supplied for is_onboarded".to_string()),
+                is_restricted: Err("no value supplied for is_restricted".to_string()),
+                is_viper_notification_enabled: Err(
+                    "no value supplied for is_viper_notification_enabled".to_string(),
+                ),
+                name: Err("no value supplied for name".to_string()),
+                organization_feature_flags: Err(
+                    "no value supplied for organization_feature_flags".to_string(),
+                ),
+                owned_domains: Err("no value supplied for owned_domains".to_string()),
+                owner: Err("no value supplied for owner".to_string()),
+                pending_invitation_emails: Err(
+                    "no value supplied for pending_invitation_emails".to_string(),
+                ),
+                residual_debt_percentage: Err(
+                    "no value supplied for residual_debt_percentage".to_string(),
+                ),
+                seconds_to_negative_balance: Err(
+                    "no value supplied for seconds_to_negative_balance".to_string(),
+                ),
+                show_backup_features: Err(
+                    "no value supplied for show_backup_features".to_string(),
+                ),
+                show_containerregistry: Err(
+                    "no value supplied for show_containerregistry".to_string(),
+                ),
+                show_containerregistry_gc: Err(
+                    "no value supplied for show_containerregistry_gc".to_string(),
+                ),
+                show_database: Err("no value supplied for show_database".to_string()),
+                show_dazzle: Err("no value supplied for show_dazzle".to_string()),
+                show_hamartia: Err("no value supplied for show_hamartia".to_string()),
+                show_loadbalancer: Err(
+                    "no value supplied for show_loadbalancer".to_string(),
+                ),
+                total_residual_debt: Err(
+                    "no value supplied for total_residual_debt".to_string(),
+                ),
+                virtual_budget: Err("no value supplied for virtual_budget".to_string()),
+            }
+        }
+    }
+    impl Organization {
+        ///Sets `apps_custom_base_domain`.
+        pub fn apps_custom_base_domain<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::serde_json::Value>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.apps_custom_base_domain = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for apps_custom_base_domain: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `autogenerate_gitlabci`.
+        pub fn autogenerate_gitlabci<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.autogenerate_gitlabci = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for autogenerate_gitlabci: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `available_clusters`.
+        pub fn available_clusters<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.available_clusters = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for available_clusters: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `available_namespaces`.
+        pub fn available_namespaces<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.available_namespaces = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for available_namespaces: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `balance`.
+        pub fn balance<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<f64>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.balance = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for balance: {e}")
+                });
+            self
+        }
+        ///Sets `budget`.
+        pub fn budget<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<f64>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.budget = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for budget: {e}"));
+            self
+        }
+        ///Sets `build_method`.
+        pub fn build_method<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.build_method = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for build_method: {e}")
+                });
+            self
+        }
+        ///Sets `charged_budget`.
+        pub fn charged_budget<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<f64>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.charged_budget = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for charged_budget: {e}")
+                });
+            self
+        }
+        ///Sets `creation_time`.
+        pub fn creation_time<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<crate::Timestamp>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.creation_time = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for creation_time: {e}")
+                });
+            self
+        }
+        ///Sets `description`.
+        pub fn description<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.description = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for description: {e}")
+                });
+            self
+        }
+        ///Sets `has_cre`.
+        pub fn has_cre<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.has_cre = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for has_cre: {e}")
+                });
+            self
+        }
+        ///Sets `id`.
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<i64>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        ///Sets `image`.
+        pub fn image<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::serde_json::Value>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.image = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for image: {e}"));
+            self
+        }
+        ///Sets `invitation_emails`.
+        pub fn invitation_emails<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.invitation_emails = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for invitation_emails: {e}")
+                });
+            self
+        }
+        ///Sets `invoice_settings`.
+        pub fn invoice_settings<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.invoice_settings = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for invoice_settings: {e}")
+                });
+            self
+        }
+        ///Sets `invoice_settings_status`.
+        pub fn invoice_settings_status<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::serde_json::Value>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.invoice_settings_status = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for invoice_settings_status: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `is_acl_enabled`.
+        pub fn is_acl_enabled<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_acl_enabled = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for is_acl_enabled: {e}")
+                });
+            self
+        }
+        ///Sets `is_automatically_generated`.
+        pub fn is_automatically_generated<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_automatically_generated = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for is_automatically_generated: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `is_backingham_billing_enabled`.
+        pub fn is_backingham_billing_enabled<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_backingham_billing_enabled = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for is_backingham_billing_enabled: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `is_balance_limitation_enabled`.
+        pub fn is_balance_limitation_enabled<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_balance_limitation_enabled = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for is_balance_limitation_enabled: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `is_kaas_billing_enabled`.
+        pub fn is_kaas_billing_enabled<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_kaas_billing_enabled = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for is_kaas_billing_enabled: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `is_network_billing_enabled`.
+        pub fn is_network_billing_enabled<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_network_billing_enabled = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for is_network_billing_enabled: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `is_onboarded`.
+        pub fn is_onboarded<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_onboarded = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for is_onboarded: {e}")
+                });
+            self
+        }
+        ///Sets `is_restricted`.
+        pub fn is_restricted<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_restricted = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for is_restricted: {e}")
+                });
+            self
+        }
+        ///Sets `is_viper_notification_enabled`.
+        pub fn is_viper_notification_enabled<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_viper_notification_enabled = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for is_viper_notification_enabled: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `name`.
+        pub fn name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+        ///Sets `organization_feature_flags`.
+        pub fn organization_feature_flags<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::OrganizationFeatureFlags>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.organization_feature_flags = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for organization_feature_flags: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `owned_domains`.
+        pub fn owned_domains<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.owned_domains = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for owned_domains: {e}")
+                });
+            self
+        }
+        ///Sets `owner`.
+        pub fn owner<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::UserSummary>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.owner = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for owner: {e}"));
+            self
+        }
+        ///Sets `pending_invitation_emails`.
+        pub fn pending_invitation_emails<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.pending_invitation_emails = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for pending_invitation_emails: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `residual_debt_percentage`.
+        pub fn residual_debt_percentage<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<f64>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.residual_debt_percentage = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for residual_debt_percentage: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `seconds_to_negative_balance`.
+        pub fn seconds_to_negative_balance<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::serde_json::Value>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.seconds_to_negative_balance = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for seconds_to_negative_balance: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `show_backup_features`.
+        pub fn show_backup_features<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.show_backup_features = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for show_backup_features: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `show_containerregistry`.
+        pub fn show_containerregistry<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.show_containerregistry = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for show_containerregistry: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `show_containerregistry_gc`.
+        pub fn show_containerregistry_gc<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.show_containerregistry_gc = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for show_containerregistry_gc: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `show_database`.
+        pub fn show_database<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.show_database = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for show_database: {e}")
+                });
+            self
+        }
+        ///Sets `show_dazzle`.
+        pub fn show_dazzle<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.show_dazzle = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for show_dazzle: {e}")
+                });
+            self
+        }
+        ///Sets `show_hamartia`.
+        pub fn show_hamartia<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.show_hamartia = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for show_hamartia: {e}")
+                });
+            self
+        }
+        ///Sets `show_loadbalancer`.
+        pub fn show_loadbalancer<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.show_loadbalancer = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for show_loadbalancer: {e}")
+                });
+            self
+        }
+        ///Sets `total_residual_debt`.
+        pub fn total_residual_debt<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<f64>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.total_residual_debt = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for total_residual_debt: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `virtual_budget`.
+        pub fn virtual_budget<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<f64>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.virtual_budget = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for virtual_budget: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<Organization> for super::Organization {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: Organization,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                apps_custom_base_domain: value.apps_custom_base_domain?,
+                autogenerate_gitlabci: value.autogenerate_gitlabci?,
+                available_clusters: value.available_clusters?,
+                available_namespaces: value.available_namespaces?,
+                balance: value.balance?,
+                budget: value.budget?,
+                build_method: value.build_method?,
+                charged_budget: value.charged_budget?,
+                creation_time: value.creation_time?,
+                description: value.description?,
+                has_cre: value.has_cre?,
+                id: value.id?,
+                image: value.image?,
+                invitation_emails: value.invitation_emails?,
+                invoice_settings: value.invoice_settings?,
+                invoice_settings_status: value.invoice_settings_status?,
+                is_acl_enabled: value.is_acl_enabled?,
+                is_automatically_generated: value.is_automatically_generated?,
+                is_backingham_billing_enabled: value.is_backingham_billing_enabled?,
+                is_balance_limitation_enabled: value.is_balance_limitation_enabled?,
+                is_kaas_billing_enabled: value.is_kaas_billing_enabled?,
+                is_network_billing_enabled: value.is_network_billing_enabled?,
+                is_onboarded: value.is_onboarded?,
+                is_restricted: value.is_restricted?,
+                is_viper_notification_enabled: value.is_viper_notification_enabled?,
+                name: value.name?,
+                organization_feature_flags: value.organization_feature_flags?,
+                owned_domains: value.owned_domains?,
+                owner: value.owner?,
+                pending_invitation_emails: value.pending_invitation_emails?,
+                residual_debt_percentage: value.residual_debt_percentage?,
+                seconds_to_negative_balance: value.seconds_to_negative_balance?,
+                show_backup_features: value.show_backup_features?,
+                show_containerregistry: value.show_containerregistry?,
+                show_containerregistry_gc: value.show_containerregistry_gc?,
+                show_database: value.show_database?,
+                show_dazzle: value.show_dazzle?,
+                show_hamartia: value.show_hamartia?,
+                show_loadbalancer: value.show_loadbalancer?,
+                total_residual_debt: value.total_residual_debt?,
+                virtual_budget: value.virtual_budget?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::Organization> for Organization {
+        fn from(value: super::Organization) -> Self {
+            Self {
+                apps_custom_base_domain: Ok(value.apps_custom_base_domain),
+                autogenerate_gitlabci: Ok(value.autogenerate_gitlabci),
+                available_clusters: Ok(value.available_clusters),
+                available_namespaces: Ok(value.available_namespaces),
+                balance: Ok(value.balance),
+                budget: Ok(value.budget),
+                build_method: Ok(value.build_method),
+                charged_budget: Ok(value.charged_budget),
+                creation_time: Ok(value.creation_time),
+                description: Ok(value.description),
+                has_cre: Ok(value.has_cre),
+                id: Ok(value.id),
+                image: Ok(value.image),
+                invitation_emails: Ok(value.invitation_emails),
+                invoice_settings: Ok(value.invoice_settings),
+                invoice_settings_status: Ok(value.invoice_settings_status),
+                is_acl_enabled: Ok(value.is_acl_enabled),
+                is_automatically_generated: Ok(value.is_automatically_generated),
+                is_backingham_billing_enabled: Ok(value.is_backingham_billing_enabled),
+                is_balance_limitation_enabled: Ok(value.is_balance_limitation_enabled),
+                is_kaas_billing_enabled: Ok(value.is_kaas_billing_enabled),
+                is_network_billing_enabled: Ok(value.is_network_billing_enabled),
+                is_onboarded: Ok(value.is_onboarded),
+                is_restricted: Ok(value.is_restricted),
+                is_viper_notification_enabled: Ok(value.is_viper_notification_enabled),
+                name: Ok(value.name),
+                organization_feature_flags: Ok(value.organization_feature_flags),
+                owned_domains: Ok(value.owned_domains),
+                owner: Ok(value.owner),
+                pending_invitation_emails: Ok(value.pending_invitation_emails),
+                residual_debt_percentage: Ok(value.residual_debt_percentage),
+                seconds_to_negative_balance: Ok(value.seconds_to_negative_balance),
+                show_backup_features: Ok(value.show_backup_features),
+                show_containerregistry: Ok(value.show_containerregistry),
+                show_containerregistry_gc: Ok(value.show_containerregistry_gc),
+                show_database: Ok(value.show_database),
+                show_dazzle: Ok(value.show_dazzle),
+                show_hamartia: Ok(value.show_hamartia),
+                show_loadbalancer: Ok(value.show_loadbalancer),
+                total_residual_debt: Ok(value.total_residual_debt),
+                virtual_budget: Ok(value.virtual_budget),
+            }
+        }
+    }
+    ///Builds a [`super::OrganizationFeatureFlags`] field by field; `try_into()` fails naming the first required field that was not set.
+    #[derive(Clone, Debug)]
+    pub struct OrganizationFeatureFlags {
+        limited_apps: ::std::result::Result<
+            ::std::vec::Vec<::std::string::String>,
+            ::std::string::String,
+        >,
+        limited_clusters: ::std::result::Result<
+            ::std::vec::Vec<::serde_json::Value>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for OrganizationFeatureFlags {
+        fn default() -> Self {
+            Self {
+                limited_apps: Err("no value supplied for limited_apps".to_string()),
+                limited_clusters: Err(
+                    "no value supplied for limited_clusters".to_string(),
+                ),
+            }
+        }
+    }
+    impl OrganizationFeatureFlags {
+        ///Sets `limited_apps`.
+        pub fn limited_apps<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.limited_apps = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for limited_apps: {e}")
+                });
+            self
+        }
+        ///Sets `limited_clusters`.
+        pub fn limited_clusters<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.limited_clusters = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for limited_clusters: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<OrganizationFeatureFlags>
+    for super::OrganizationFeatureFlags {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: OrganizationFeatureFlags,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                limited_apps: value.limited_apps?,
+                limited_clusters: value.limited_clusters?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::OrganizationFeatureFlags>
+    for OrganizationFeatureFlags {
+        fn from(value: super::OrganizationFeatureFlags) -> Self {
+            Self {
+                limited_apps: Ok(value.limited_apps),
+                limited_clusters: Ok(value.limited_clusters),
+            }
+        }
+    }
+    ///Builds a [`super::Profile`] field by field; `try_into()` fails naming the first required field that was not set.
+    #[derive(Clone, Debug)]
+    pub struct Profile {
+        creation_time: ::std::result::Result<crate::Timestamp, ::std::string::String>,
+        email: ::std::result::Result<::std::string::String, ::std::string::String>,
+        first_name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        full_name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        is_email_verified: ::std::result::Result<bool, ::std::string::String>,
+        is_mobile_verified: ::std::result::Result<bool, ::std::string::String>,
+        is_national_id_verified: ::std::result::Result<bool, ::std::string::String>,
+        is_verified: ::std::result::Result<bool, ::std::string::String>,
+        last_name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        mobile: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        national_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        organization_roles: ::std::result::Result<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::vec::Vec<::std::string::String>,
+            >,
+            ::std::string::String,
+        >,
+        organizations: ::std::result::Result<
+            ::std::vec::Vec<super::Organization>,
+            ::std::string::String,
+        >,
+        profile_settings: ::std::result::Result<
+            ::serde_json::Value,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for Profile {
+        fn default() -> Self {
+            Self {
+                creation_time: Err("no value supplied for creation_time".to_string()),
+                email: Err("no value supplied for email".to_string()),
+                first_name: Err("no value supplied for first_name".to_string()),
+                full_name: Err("no value supplied for full_name".to_string()),
+                is_email_verified: Err(
+                    "no value supplied for is_email_verified".to_string(),
+                ),
+                is_mobile_verified: Err(
+                    "no value supplied for is_mobile_verified".to_string(),
+                ),
+                is_national_id_verified: Err(
+                    "no value supplied for is_national_id_verified".to_string(),
+                ),
+                is_verified: Err("no value supplied for is_verified".to_string()),
+                last_name: Err("no value supplied for last_name".to_string()),
+                mobile: Err("no value supplied for mobile".to_string()),
+                national_id: Err("no value supplied for national_id".to_string()),
+                organization_roles: Err(
+                    "no value supplied for organization_roles".to_string(),
+                ),
+                organizations: Err("no value supplied for organizations".to_string()),
+                profile_settings: Err(
+                    "no value supplied for profile_settings".to_string(),
+                ),
+            }
+        }
+    }
+    impl Profile {
+        ///Sets `creation_time`.
+        pub fn creation_time<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<crate::Timestamp>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.creation_time = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for creation_time: {e}")
+                });
+            self
+        }
+        ///Sets `email`.
+        pub fn email<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.email = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for email: {e}"));
+            self
+        }
+        ///Sets `first_name`.
+        pub fn first_name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.first_name = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for first_name: {e}")
+                });
+            self
+        }
+        ///Sets `full_name`.
+        pub fn full_name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.full_name = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for full_name: {e}")
+                });
+            self
+        }
+        ///Sets `is_email_verified`.
+        pub fn is_email_verified<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_email_verified = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for is_email_verified: {e}")
+                });
+            self
+        }
+        ///Sets `is_mobile_verified`.
+        pub fn is_mobile_verified<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_mobile_verified = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for is_mobile_verified: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `is_national_id_verified`.
+        pub fn is_national_id_verified<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_national_id_verified = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for is_national_id_verified: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `is_verified`.
+        pub fn is_verified<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_verified = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for is_verified: {e}")
+                });
+            self
+        }
+        ///Sets `last_name`.
+        pub fn last_name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.last_name = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for last_name: {e}")
+                });
+            self
+        }
+        ///Sets `mobile`.
+        pub fn mobile<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.mobile = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for mobile: {e}"));
+            self
+        }
+        ///Sets `national_id`.
+        pub fn national_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.national_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for national_id: {e}")
+                });
+            self
+        }
+        ///Sets `organization_roles`.
+        pub fn organization_roles<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::vec::Vec<::std::string::String>,
+                >,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.organization_roles = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for organization_roles: {e}"
+                    )
+                });
+            self
+        }
+        ///Sets `organizations`.
+        pub fn organizations<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::Organization>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.organizations = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for organizations: {e}")
+                });
+            self
+        }
+        ///Sets `profile_settings`.
+        pub fn profile_settings<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::serde_json::Value>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.profile_settings = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for profile_settings: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<Profile> for super::Profile {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: Profile,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                creation_time: value.creation_time?,
+                email: value.email?,
+                first_name: value.first_name?,
+                full_name: value.full_name?,
+                is_email_verified: value.is_email_verified?,
+                is_mobile_verified: value.is_mobile_verified?,
+                is_national_id_verified: value.is_national_id_verified?,
+                is_verified: value.is_verified?,
+                last_name: value.last_name?,
+                mobile: value.mobile?,
+                national_id: value.national_id?,
+                organization_roles: value.organization_roles?,
+                organizations: value.organizations?,
+                profile_settings: value.profile_settings?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::Profile> for Profile {
+        fn from(value: super::Profile) -> Self {
+            Self {
+                creation_time: Ok(value.creation_time),
+                email: Ok(value.email),
+                first_name: Ok(value.first_name),
+                full_name: Ok(value.full_name),
+                is_email_verified: Ok(value.is_email_verified),
+                is_mobile_verified: Ok(value.is_mobile_verified),
+                is_national_id_verified: Ok(value.is_national_id_verified),
+                is_verified: Ok(value.is_verified),
+                last_name: Ok(value.last_name),
+                mobile: Ok(value.mobile),
+                national_id: Ok(value.national_id),
+                organization_roles: Ok(value.organization_roles),
+                organizations: Ok(value.organizations),
+                profile_settings: Ok(value.profile_settings),
+            }
+        }
+    }
+    ///Builds a [`super::UserSummary`] field by field; `try_into()` fails naming the first required field that was not set.
+    #[derive(Clone, Debug)]
+    pub struct UserSummary {
+        creation_time: ::std::result::Result<crate::Timestamp, ::std::string::String>,
+        email: ::std::result::Result<::std::string::String, ::std::string::String>,
+        first_name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        full_name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        id: ::std::result::Result<i64, ::std::string::String>,
+        is_email_verified: ::std::result::Result<bool, ::std::string::String>,
+        is_staff: ::std::result::Result<bool, ::std::string::String>,
+        is_verified: ::std::result::Result<bool, ::std::string::String>,
+        last_name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for UserSummary {
+        fn default() -> Self {
+            Self {
+                creation_time: Err("no value supplied for creation_time".to_string()),
+                email: Err("no value supplied for email".to_string()),
+                first_name: Err("no value supplied for first_name".to_string()),
+                full_name: Err("no value supplied for full_name".to_string()),
+                id: Err("no value supplied for id".to_string()),
+                is_email_verified: Err(
+                    "no value supplied for is_email_verified".to_string(),
+                ),
+                is_staff: Err("no value supplied for is_staff".to_string()),
+                is_verified: Err("no value supplied for is_verified".to_string()),
+                last_name: Err("no value supplied for last_name".to_string()),
+            }
+        }
+    }
+    impl UserSummary {
+        ///Sets `creation_time`.
+        pub fn creation_time<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<crate::Timestamp>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.creation_time = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for creation_time: {e}")
+                });
+            self
+        }
+        ///Sets `email`.
+        pub fn email<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.email = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for email: {e}"));
+            self
+        }
+        ///Sets `first_name`.
+        pub fn first_name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.first_name = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for first_name: {e}")
+                });
+            self
+        }
+        ///Sets `full_name`.
+        pub fn full_name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.full_name = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for full_name: {e}")
+                });
+            self
+        }
+        ///Sets `id`.
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<i64>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        ///Sets `is_email_verified`.
+        pub fn is_email_verified<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_email_verified = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for is_email_verified: {e}")
+                });
+            self
+        }
+        ///Sets `is_staff`.
+        pub fn is_staff<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_staff = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for is_staff: {e}")
+                });
+            self
+        }
+        ///Sets `is_verified`.
+        pub fn is_verified<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_verified = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for is_verified: {e}")
+                });
+            self
+        }
+        ///Sets `last_name`.
+        pub fn last_name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.last_name = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for last_name: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<UserSummary> for super::UserSummary {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: UserSummary,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                creation_time: value.creation_time?,
+                email: value.email?,
+                first_name: value.first_name?,
+                full_name: value.full_name?,
+                id: value.id?,
+                is_email_verified: value.is_email_verified?,
+                is_staff: value.is_staff?,
+                is_verified: value.is_verified?,
+                last_name: value.last_name?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::UserSummary> for UserSummary {
+        fn from(value: super::UserSummary) -> Self {
+            Self {
+                creation_time: Ok(value.creation_time),
+                email: Ok(value.email),
+                first_name: Ok(value.first_name),
+                full_name: Ok(value.full_name),
+                id: Ok(value.id),
+                is_email_verified: Ok(value.is_email_verified),
+                is_staff: Ok(value.is_staff),
+                is_verified: Ok(value.is_verified),
+                last_name: Ok(value.last_name),
+            }
+        }
+    }
+}
 /// Error types.
-pub mod error {
+mod error {
     /// Error from a `TryFrom` or `FromStr` implementation.
     pub struct ConversionError(::std::borrow::Cow<'static, str>);
     impl ::std::error::Error for ConversionError {}
@@ -194,3 +1626,4 @@ pub mod error {
         }
     }
 }
+pub use self::error::ConversionError;

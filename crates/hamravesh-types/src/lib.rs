@@ -20,7 +20,17 @@
 //! - `validate` (default): [`validate`] and [`Validator`] check any JSON value against the schema,
 //!   reporting every error with a JSON Pointer.
 //! - `schemars`: derive `schemars::JsonSchema` (schemars 0.8) on every model type.
+//!
+//! # Semver policy
+//! The docs add fields over time, so every model type is `#[non_exhaustive]`: a field added to
+//! the schema is a minor release, not a breaking change. Fields stay public for reading. Code
+//! outside this crate constructs a value by decoding JSON (what a recorded fixture is) or with its
+//! builder: `Type::builder()` (or [`builder::Profile::from`] a decoded value), then `try_into()`,
+//! which names any required field left unset. Removing, renaming or retyping a field, or making
+//! an optional one required, is a breaking change.
 #![deny(missing_docs)]
+// On docs.rs, label each item that needs a feature (doc_cfg picks the labels from the `cfg`s).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod decode;
 #[cfg(feature = "validate")]
@@ -28,6 +38,7 @@ mod validate;
 #[rustfmt::skip]
 #[allow(clippy::all)]
 mod generated;
+mod roles;
 mod timestamp;
 
 pub use decode::{DecodeError, decode, decode_as};
