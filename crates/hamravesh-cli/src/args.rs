@@ -45,9 +45,18 @@ pub enum Command {
 }
 
 const VALIDATE_EXIT_CODES: &str = "\
+Limits:
+  A payload (or NDJSON line) over --max-size is invalid, reported with its size; reading stops
+  there and the rest of the input goes on. An invalid payload lists its first 100 errors, then
+  `… and N more errors` (`at least N` where counting them all would cost too much). A payload
+  that repeats a key inside one object is invalid (typed decoding refuses it too).
+  Directories: symlinks are followed, a symlink loop is reported once on stderr and not entered,
+  each file is checked once, and FIFOs, sockets and devices are skipped (named explicitly, one
+  is read like stdin). File names and messages in text output have control characters escaped.
+
 Exit codes:
   0  every payload is valid
-  1  at least one payload is invalid (text that is not JSON is an invalid payload)
+  1  at least one payload is invalid (text that is not JSON, or over --max-size, is invalid)
   2  usage or I/O error (missing file, unreadable path, bad schema)";
 
 /// Output formats of `hamravesh validate`.
@@ -77,6 +86,16 @@ pub struct ValidateArgs {
     /// Validate against this JSON Schema file instead of the embedded profile schema.
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
+    /// Largest payload (or NDJSON line) to read, in bytes [default: 268435456, 256 MiB]; a
+    /// larger one is reported invalid with its size and is not kept in memory.
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value = "268435456",
+        hide_default_value = true,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub max_size: u64,
     /// Benchmarking aid: parse every payload but skip the schema (the ceiling a validator that
     /// works on parsed JSON can reach).
     #[arg(long, hide = true)]

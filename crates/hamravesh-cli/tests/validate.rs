@@ -306,3 +306,314 @@ fn output_keeps_input_order_across_batches() {
     assert_eq!(numbers, (1..=5000).collect::<Vec<u64>>());
     assert_eq!(r.stderr, "4286 valid, 714 invalid\n");
 }
+
+/// Runs the binary with a generous timeout: the inputs below used to hang it.
+fn bounded(command: &mut Command) -> Run {
+    run(command.timeout(std::time::Duration::from_secs(120)))
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_reported_once_and_each_file_checked_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.json"), r#"{"email": 5}"#).unwrap();
+    std::os::unix::fs::symlink(".", dir.path().join("a")).unwrap();
+    std::os::unix::fs::symlink(".", dir.path().join("b")).unwrap();
+    let r = bounded(hamravesh().arg("validate").arg(dir.path()));
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let file = dir.path().join("p.json").display().to_string();
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert!(
+        !lines.is_empty() && lines.iter().all(|l| l.starts_with(&format!("{file}: "))),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.ends_with("/email: 5 is not of type \"string\"")),
+        "{}",
+        r.stdout
+    );
+    // One warning per looping link, then the summary: the file was checked once.
+    let warnings: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{}", r.stderr);
+    assert!(
+        warnings.iter().all(|w| w.contains("symlink loop")),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.ends_with("0 valid, 1 invalid\n"), "{}", r.stderr);
+}
+
+#[test]
+fn errors_are_capped_per_payload() {
+    let dir = tempfile::tempdir().unwrap();
+    // ~300 KB of empty organizations: about three million errors if all were kept.
+    let orgs = vec!["{}"; 100_000].join(",");
+    let path = dir.path().join("amplify.json");
+    std::fs::write(&path, format!("{{\"organizations\":[{orgs}]}}")).unwrap();
+    let r = bounded(hamravesh().arg("validate").arg(&path));
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        lines.len(),
+        101,
+        "{}",
+        &r.stdout[..r.stdout.len().min(2000)]
+    );
+    assert!(lines[100].contains(": … and at least "), "{}", lines[100]);
+    assert!(lines[100].ends_with(" more errors"), "{}", lines[100]);
+    assert_eq!(r.stderr, "0 valid, 1 invalid\n");
+
+    let r = bounded(hamravesh().args(["validate", "--quiet"]).arg(&path));
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (Some(1), "", "")
+    );
+
+    // A 3 MB NDJSON line, in JSON format: 100 errors and a count of the rest.
+    let orgs = vec!["{}"; 1_000_000].join(",");
+    let path = dir.path().join("amplify.ndjson");
+    std::fs::write(
+        &path,
+        format!("{}\n{{\"organizations\":[{orgs}]}}\n", page_example()),
+    )
+    .unwrap();
+    let r = bounded(
+        hamravesh()
+            .args(["validate", "--format", "json"])
+            .arg(&path),
+    );
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let records: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0]["more_errors"], 0);
+    assert_eq!(records[1]["errors"].as_array().unwrap().len(), 100);
+    assert!(records[1]["more_errors"].as_u64().unwrap() > 0);
+    assert_eq!(records[1]["more_errors_exact"], false);
+}
+
+#[test]
+fn small_payloads_count_the_errors_left_out_exactly() {
+    // 5 empty organizations: more than 100 errors, all counted.
+    let payload = r#"{"organizations":[{},{},{},{},{}]}"#;
+    let r = run(hamravesh().arg("validate").write_stdin(payload));
+    assert_eq!(r.code, Some(1));
+    let last = r.stdout.lines().last().unwrap();
+    assert!(
+        last.starts_with("-: … and ") && !last.contains("at least"),
+        "{last}"
+    );
+    assert_eq!(r.stdout.lines().count(), 101);
+}
+
+#[cfg(unix)]
+#[test]
+fn dev_zero_finishes_in_bounded_time_and_memory() {
+    let r = bounded(hamravesh().args(["validate", "--max-size", "1024", "/dev/zero"]));
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "/dev/zero: /: payload is more than 1024 bytes, over the --max-size limit of 1024 bytes\n"
+    );
+    let r = bounded(hamravesh().args(["validate", "--ndjson", "--max-size", "1024", "/dev/zero"]));
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with("/dev/zero:1: /: line is more than "),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stderr
+            .contains("error: cannot read /dev/zero: stopped after line 1"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn payloads_over_max_size_are_invalid_and_the_rest_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    // A sparse 2 GB file: its size is known without reading it.
+    let sparse = dir.path().join("a-sparse.json");
+    std::fs::File::create(&sparse)
+        .unwrap()
+        .set_len(2 << 30)
+        .unwrap();
+    std::fs::write(dir.path().join("b-ok.json"), page_example()).unwrap();
+    let lines = format!(
+        "{0}\n{{\"full_name\": \"{1}\"}}\n{0}\n",
+        page_example(),
+        "x".repeat(5000)
+    );
+    std::fs::write(dir.path().join("c-lines.ndjson"), lines).unwrap();
+    let r = bounded(
+        hamravesh()
+            .args(["validate", "--max-size", "4096"])
+            .arg(dir.path()),
+    );
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let name = |file: &str| dir.path().join(file).display().to_string();
+    assert_eq!(
+        r.stdout,
+        format!(
+            "{}: /: payload is 2147483648 bytes, over the --max-size limit of 4096 bytes\n\
+             {}:2: /: line is 5017 bytes, over the --max-size limit of 4096 bytes\n",
+            name("a-sparse.json"),
+            name("c-lines.ndjson")
+        )
+    );
+    assert_eq!(r.stderr, "3 valid, 2 invalid\n");
+    let r = run(hamravesh().args(["validate", "--max-size", "0"]));
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_skipped_when_walking_and_read_when_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::fs::write(dir.path().join("ok.json"), page_example()).unwrap();
+    let r = bounded(hamravesh().arg("validate").arg(dir.path()));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.stderr, "1 valid, 0 invalid\n");
+
+    // Named explicitly, a FIFO is read like stdin.
+    let writer = {
+        let fifo = fifo.clone();
+        let payload = page_example();
+        std::thread::spawn(move || std::fs::write(fifo, payload).unwrap())
+    };
+    let r = bounded(hamravesh().arg("validate").arg(&fifo));
+    writer.join().unwrap();
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.stderr, "1 valid, 0 invalid\n");
+}
+
+/// Runs `hamravesh ARGS` with stdout (and, with `both`, stderr) on a pipe whose read end is
+/// closed before the binary starts; returns its exit code and what it wrote to stderr otherwise.
+#[cfg(unix)]
+fn with_closed_pipe(args: &[&str], both: bool) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let redirect = if both { "2>&1" } else { "2>stderr" };
+    // The reader closes its end, then lets the writer start.
+    let script = format!(
+        r#"cd "$1"; shift
+        {{ while [ ! -e closed ]; do sleep 0.01; done; "$@" {redirect}; echo $? > code; }} |
+        {{ exec 0<&-; touch closed; }}"#
+    );
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg("sh")
+        .arg(dir.path())
+        .arg(env!("CARGO_BIN_EXE_hamravesh"))
+        .args(args)
+        .env_remove("RUST_LOG")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let code = std::fs::read_to_string(dir.path().join("code")).unwrap();
+    let stderr = std::fs::read_to_string(dir.path().join("stderr")).unwrap_or_default();
+    (code.trim().parse().unwrap(), stderr)
+}
+
+#[cfg(unix)]
+#[test]
+fn closed_stdout_and_stderr_neither_panic_nor_change_the_exit_code() {
+    let invalid = payloads().join("invalid").display().to_string();
+    let valid = payloads().join("valid").display().to_string();
+    let (code, stderr) = with_closed_pipe(&["validate", &invalid], false);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.ends_with("0 valid, 17 invalid\n"), "{stderr}");
+    for (args, expected) in [
+        (vec!["validate", &invalid], 1),
+        (vec!["validate", &valid], 0),
+        (vec!["validate", "/no/such/file.json", &valid], 2),
+        (vec!["validate", "--format", "json", &invalid], 1),
+    ] {
+        let (code, _) = with_closed_pipe(&args, true);
+        assert_eq!(code, expected, "{args:?}");
+    }
+}
+
+#[test]
+fn repeated_keys_are_invalid_as_decoding_says() {
+    let duplicated = page_example().replacen(
+        "\"email\":\"email@example.com\",",
+        "\"email\":\"email@example.com\",\"email\":\"other@example.com\",",
+        1,
+    );
+    assert_ne!(
+        duplicated,
+        page_example(),
+        "the edit must change the payload"
+    );
+    assert!(hamravesh_types::decode(duplicated.as_bytes()).is_err());
+    let r = run(hamravesh().arg("validate").write_stdin(duplicated));
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert_eq!(r.stdout, "-: /: duplicate key \"email\"\n");
+}
+
+#[test]
+fn text_output_escapes_control_characters_and_json_stays_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "evil\u{1b}[2J\u{202e}nosj.json";
+    let path = dir.path().join(name);
+    // A key with an escape sequence ends up in the pointer; a string value in the message.
+    let payload =
+        r#"{"organization_roles": {"x\u001b]0;owned\u0007": [5]}, "email": "\u001b[31mred"}"#;
+    std::fs::write(&path, payload).unwrap();
+
+    let r = run(hamravesh().arg("validate").arg(&path));
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    for text in [&r.stdout, &r.stderr] {
+        let bad: Vec<char> = text
+            .chars()
+            .filter(|&c| (c.is_control() && c != '\n') || c == '\u{202e}')
+            .collect();
+        assert!(bad.is_empty(), "{bad:?} in {text}");
+    }
+    assert!(
+        r.stdout.contains(r"evil\u{1b}[2J\u{202e}nosj.json: "),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains(r"/organization_roles/x\u{1b}]0;owned\u{7}/0: "),
+        "{}",
+        r.stdout
+    );
+
+    let r = run(hamravesh()
+        .args(["validate", "--format", "json"])
+        .arg(&path));
+    let record: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(record["source"], path.display().to_string());
+    let pointers: Vec<&str> = record["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["instance_path"].as_str().unwrap())
+        .collect();
+    assert!(
+        pointers.contains(&"/organization_roles/x\u{1b}]0;owned\u{7}/0"),
+        "{pointers:?}"
+    );
+}

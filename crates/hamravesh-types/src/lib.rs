@@ -18,7 +18,8 @@
 //!
 //! # Features
 //! - `validate` (default): [`validate`] and [`Validator`] check any JSON value against the schema,
-//!   reporting every error with a JSON Pointer.
+//!   reporting every error with a JSON Pointer; [`check_bytes`] turns a payload's bytes into a
+//!   [`Verdict`] (not JSON, repeated keys, schema errors) with a cap on the errors kept.
 //! - `schemars`: derive `schemars::JsonSchema` (schemars 0.8) on every model type.
 //!
 //! # Semver policy
@@ -34,6 +35,8 @@
 
 mod decode;
 #[cfg(feature = "validate")]
+mod check;
+#[cfg(feature = "validate")]
 mod validate;
 #[rustfmt::skip]
 #[allow(clippy::all)]
@@ -46,6 +49,10 @@ pub use generated::*;
 pub use timestamp::{Timestamp, TimestampError};
 #[cfg(feature = "validate")]
 pub use validate::{SchemaError, ValidationError, ValidationErrors, Validator, is_valid, validate};
+#[cfg(feature = "validate")]
+pub use check::{DEFAULT_MAX_ERRORS, Verdict, check_bytes, parse_payload};
+#[cfg(feature = "validate")]
+pub use validate::{CappedErrors, Omitted};
 
 /// The path of `GET /api/v1/users/profile`, the one place it is written (client and mock read it).
 pub const PROFILE_PATH: &str = "/api/v1/users/profile";

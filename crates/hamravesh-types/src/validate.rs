@@ -78,6 +78,8 @@ impl std::error::Error for SchemaError {}
 /// A compiled schema, reusable across threads and calls.
 pub struct Validator {
     inner: jsonschema::Validator,
+    /// Whether the schema can only accept more when array elements are removed (see [`prune`]).
+    prune_safe: bool,
 }
 
 impl std::fmt::Debug for Validator {
@@ -93,7 +95,10 @@ impl Validator {
         jsonschema::options()
             .should_validate_formats(true)
             .build(schema)
-            .map(|inner| Self { inner })
+            .map(|inner| Self {
+                inner,
+                prune_safe: is_prune_safe(schema),
+            })
             .map_err(|error| SchemaError(error.to_string()))
     }
 
@@ -129,17 +134,341 @@ impl Validator {
     pub fn is_valid(&self, value: &Value) -> bool {
         self.inner.is_valid(value)
     }
+
+    /// Checks `value`, keeping at most `max_errors` errors, in bounded time and memory whatever
+    /// the number of errors; `max_errors` 0 keeps none (the verdict alone, as fast as
+    /// [`Validator::is_valid`]).
+    ///
+    /// [`Validator::validate`] builds every error, and a 300 KB payload of empty objects where
+    /// organizations belong has three million. Here the verdict is exact, and the errors kept are
+    /// real errors of `value` in the validator's order: listed from the whole payload when it has
+    /// at most a few thousand values; otherwise from a copy whose arrays are cut to their first
+    /// elements (only when the schema has no keyword that removing array elements could make
+    /// fail: `minItems`, `contains`, `not`, `oneOf`, `if`, `enum`, `const`…); otherwise the first
+    /// error alone. [`CappedErrors::omitted`] says how many were left out, exactly or as a lower
+    /// bound. Kept errors also stop at about 64 KiB of text (an error's pointer quotes the keys
+    /// above it), but the first is always kept.
+    ///
+    /// ```
+    /// use hamravesh_types::Validator;
+    /// let payload = serde_json::json!({"organizations": [{}, {}, {}, {}, {}]});
+    /// let report = Validator::profile().validate_capped(&payload, 3).unwrap_err();
+    /// assert_eq!(report.errors.len(), 3);
+    /// assert!(report.omitted.exact && report.omitted.count > 100);
+    /// ```
+    pub fn validate_capped(&self, value: &Value, max_errors: usize) -> Result<(), CappedErrors> {
+        if self.inner.is_valid(value) {
+            return Ok(());
+        }
+        let mut kept = Collector::new(max_errors);
+        if max_errors == 0 {
+            return Err(kept.finish(false));
+        }
+        if count_nodes(value, NODE_BUDGET + 1) <= NODE_BUDGET {
+            for error in self.inner.iter_errors(value) {
+                kept.push_with(|| convert(&error));
+            }
+            return Err(kept.finish(true));
+        }
+        if let Some(pruned) = self.prune_safe.then(|| prune(value, NODE_BUDGET)).flatten() {
+            for error in self.inner.iter_errors(&pruned) {
+                kept.push_with(|| convert(&error));
+            }
+        }
+        if kept.is_empty() {
+            match self.inner.validate(value) {
+                Err(error) => kept.push_with(|| convert(&error)),
+                // `is_valid` said otherwise; say so rather than report a valid payload.
+                Ok(()) => kept.push_with(|| ValidationError {
+                    instance_path: String::new(),
+                    schema_path: String::new(),
+                    message: "does not match the schema (the validator gave no detail)".to_owned(),
+                }),
+            }
+        }
+        Err(kept.finish(false))
+    }
+}
+
+/// Values in a payload up to which every error is listed (each value can break many keywords:
+/// an empty object where an organization belongs breaks about 30 `required`).
+const NODE_BUDGET: usize = 2_000;
+
+/// Bytes of error text (pointers and messages) kept per payload, beyond the first error.
+const ERROR_TEXT_BUDGET: usize = 64 * 1024;
+
+/// How many errors a capped report left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Omitted {
+    /// Errors found but not kept (a lower bound when `exact` is false; 0 then means "maybe more").
+    pub count: usize,
+    /// Whether `count` is the exact number of errors not kept.
+    pub exact: bool,
+}
+
+impl std::fmt::Display for Omitted {
+    /// `… and 5 more errors`, `… and at least 5 more errors`, `… and maybe more errors`; empty when
+    /// nothing was left out.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = if self.count == 1 { "" } else { "s" };
+        match (self.count, self.exact) {
+            (0, true) => Ok(()),
+            (0, false) => write!(f, "… and maybe more errors (not all were looked for)"),
+            (count, true) => write!(f, "… and {count} more error{plural}"),
+            (count, false) => write!(f, "… and at least {count} more error{plural}"),
+        }
+    }
+}
+
+/// The first errors of one payload, and how many more there are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CappedErrors {
+    /// The errors kept, in the order found (empty only when no error was asked for).
+    pub errors: Vec<ValidationError>,
+    /// What was left out.
+    pub omitted: Omitted,
+}
+
+impl std::fmt::Display for CappedErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (index, error) in self.errors.iter().enumerate() {
+            if index > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{error}")?;
+        }
+        if self.omitted
+            != (Omitted {
+                count: 0,
+                exact: true,
+            })
+        {
+            if !self.errors.is_empty() {
+                writeln!(f)?;
+            }
+            write!(f, "{}", self.omitted)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CappedErrors {}
+
+/// Keeps errors up to a count and a text budget, counting the rest.
+pub(crate) struct Collector {
+    max: usize,
+    text: usize,
+    kept: Vec<ValidationError>,
+    omitted: usize,
+}
+
+impl Collector {
+    pub(crate) fn new(max: usize) -> Self {
+        Self {
+            max,
+            text: 0,
+            kept: Vec::new(),
+            omitted: 0,
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+
+    /// Keeps the error `make` builds if there is room, else only counts it (without building it).
+    pub(crate) fn push_with(&mut self, make: impl FnOnce() -> ValidationError) {
+        if self.kept.len() >= self.max || self.text > ERROR_TEXT_BUDGET {
+            self.omitted += 1;
+            return;
+        }
+        let error = make();
+        let size = error.instance_path.len() + error.schema_path.len() + error.message.len();
+        if !self.kept.is_empty() && self.text + size > ERROR_TEXT_BUDGET {
+            self.omitted += 1;
+            // Later, shorter errors are dropped too: what is kept stays a prefix.
+            self.text = ERROR_TEXT_BUDGET + 1;
+            return;
+        }
+        self.text += size;
+        self.kept.push(error);
+    }
+
+    /// The report; `exact` says whether every error was seen (and so counted).
+    pub(crate) fn finish(self, exact: bool) -> CappedErrors {
+        CappedErrors {
+            errors: self.kept,
+            omitted: Omitted {
+                count: self.omitted,
+                exact,
+            },
+        }
+    }
+}
+
+fn convert(error: &jsonschema::ValidationError<'_>) -> ValidationError {
+    ValidationError {
+        instance_path: error.instance_path().to_string(),
+        schema_path: error.schema_path().to_string(),
+        message: readable_message(error),
+    }
+}
+
+/// Keywords that removing elements from an array can make fail (or, under `not`, `oneOf`, `if`,
+/// flip): with none of them, every error of a copy whose arrays are cut short is an error of the
+/// whole value too. Any key of that name anywhere in the schema counts, to stay on the safe side.
+fn is_prune_safe(schema: &Value) -> bool {
+    const UNSAFE: &[&str] = &[
+        "minItems",
+        "contains",
+        "minContains",
+        "maxContains",
+        "not",
+        "oneOf",
+        "if",
+        "then",
+        "else",
+        "enum",
+        "const",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+        "$dynamicRef",
+        "$recursiveRef",
+    ];
+    fn walk(value: &Value) -> bool {
+        match value {
+            Value::Object(map) => map.iter().all(|(key, child)| {
+                // Local references stay inside this schema, which is checked whole; a remote
+                // one could say anything.
+                if key == "$ref" {
+                    return child.as_str().is_some_and(|r| r.starts_with('#'));
+                }
+                !UNSAFE.contains(&key.as_str()) && walk(child)
+            }),
+            Value::Array(items) => items.iter().all(walk),
+            _ => true,
+        }
+    }
+    walk(schema)
+}
+
+/// Values in `value` (itself included), counting stopped at `limit`.
+fn count_nodes(value: &Value, limit: usize) -> usize {
+    pruned_count(value, usize::MAX, limit)
+}
+
+/// Values in `value` with every array cut to its first `keep` elements, counting stopped at `limit`.
+fn pruned_count(value: &Value, keep: usize, limit: usize) -> usize {
+    fn walk(value: &Value, keep: usize, limit: usize, count: &mut usize) {
+        *count += 1;
+        if *count >= limit {
+            return;
+        }
+        match value {
+            Value::Array(items) => {
+                for item in items.iter().take(keep) {
+                    walk(item, keep, limit, count);
+                    if *count >= limit {
+                        return;
+                    }
+                }
+            }
+            Value::Object(map) => {
+                for child in map.values() {
+                    walk(child, keep, limit, count);
+                    if *count >= limit {
+                        return;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut count = 0;
+    walk(value, keep, limit, &mut count);
+    count.min(limit)
+}
+
+/// A copy of `value` with every array cut to the same length, as long as the copy holds at most
+/// `budget` values; `None` when even one element per array is too many (huge objects).
+fn prune(value: &Value, budget: usize) -> Option<Value> {
+    if pruned_count(value, 1, budget + 1) > budget {
+        return None;
+    }
+    let mut keep = 1usize;
+    // Doubling ends: once `keep` exceeds every array's length the copy is the whole value, which
+    // is over budget (that is why it is being pruned).
+    while let Some(next) = keep.checked_mul(2) {
+        if pruned_count(value, next, budget + 1) > budget {
+            break;
+        }
+        keep = next;
+    }
+    fn copy(value: &Value, keep: usize) -> Value {
+        match value {
+            Value::Array(items) => {
+                Value::Array(items.iter().take(keep).map(|v| copy(v, keep)).collect())
+            }
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(key, child)| (key.clone(), copy(child, keep)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+    Some(copy(value, keep))
 }
 
 /// The validator's message, with the offending value left out when quoting it would flood the
-/// line (an organization object quoted whole, say).
+/// line (an organization object quoted whole, say). Formatting stops early, so a huge offending
+/// value is never serialized whole just to be dropped.
 fn readable_message(error: &jsonschema::ValidationError<'_>) -> String {
     const QUOTE_LIMIT: usize = 160;
-    let message = error.to_string();
-    if message.chars().count() <= QUOTE_LIMIT {
+    // A schema can make even the masked message long (an `enum` of many values).
+    const MESSAGE_LIMIT: usize = 1000;
+    if let Some(message) = bounded_display(error, QUOTE_LIMIT) {
+        return message;
+    }
+    bounded_display(&error.masked(), MESSAGE_LIMIT).unwrap_or_else(|| {
+        let mut message = String::new();
+        let mut writer = Bounded::new(&mut message, MESSAGE_LIMIT);
+        let _ = std::fmt::Write::write_fmt(&mut writer, format_args!("{}", error.masked()));
+        message.push('…');
         message
-    } else {
-        error.masked().to_string()
+    })
+}
+
+/// `value` formatted, or `None` if it is longer than `limit` characters.
+fn bounded_display(value: &dyn std::fmt::Display, limit: usize) -> Option<String> {
+    let mut text = String::new();
+    let mut writer = Bounded::new(&mut text, limit);
+    std::fmt::Write::write_fmt(&mut writer, format_args!("{value}")).ok()?;
+    Some(text)
+}
+
+/// A `fmt::Write` that keeps at most `limit` characters, then fails so formatting stops.
+struct Bounded<'a> {
+    out: &'a mut String,
+    left: usize,
+}
+
+impl<'a> Bounded<'a> {
+    fn new(out: &'a mut String, limit: usize) -> Self {
+        Self { out, left: limit }
+    }
+}
+
+impl std::fmt::Write for Bounded<'_> {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        for c in text.chars() {
+            if self.left == 0 {
+                return Err(std::fmt::Error);
+            }
+            self.out.push(c);
+            self.left -= 1;
+        }
+        Ok(())
     }
 }
 
@@ -157,4 +486,117 @@ pub fn validate(value: &Value) -> Result<(), ValidationErrors> {
 /// Whether `value` matches the embedded profile schema.
 pub fn is_valid(value: &Value) -> bool {
     Validator::profile().is_valid(value)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use serde_json::json;
+
+    fn empty_organizations(count: usize) -> Value {
+        json!({ "organizations": vec![json!({}); count] })
+    }
+
+    #[test]
+    fn small_payloads_keep_the_cap_and_count_the_rest_exactly() {
+        let value = empty_organizations(10);
+        let all = validate(&value).unwrap_err().into_vec();
+        let capped = Validator::profile().validate_capped(&value, 7).unwrap_err();
+        assert_eq!(capped.errors, all[..7]);
+        assert_eq!(
+            capped.omitted,
+            Omitted {
+                count: all.len() - 7,
+                exact: true
+            }
+        );
+        let text = capped.to_string();
+        assert!(
+            text.ends_with(&format!("… and {} more errors", all.len() - 7)),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn huge_payloads_list_real_errors_without_building_them_all() {
+        // Three million errors if listed whole; this must stay quick and small.
+        let value = empty_organizations(100_000);
+        let capped = Validator::profile()
+            .validate_capped(&value, 100)
+            .unwrap_err();
+        assert_eq!(capped.errors.len(), 100);
+        assert!(!capped.omitted.exact && capped.omitted.count > 0);
+        // The kept errors are those of the first organizations, as listing them all would give.
+        let few = validate(&empty_organizations(5)).unwrap_err().into_vec();
+        assert_eq!(capped.errors, few[..100]);
+        assert!(capped.to_string().contains("… and at least"), "{capped}");
+    }
+
+    #[test]
+    fn no_error_asked_is_the_verdict_alone() {
+        let capped = Validator::profile()
+            .validate_capped(&empty_organizations(3), 0)
+            .unwrap_err();
+        assert!(capped.errors.is_empty());
+        assert!(
+            Validator::profile()
+                .validate_capped(&crate::schema_value(), 0)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn schemas_that_removal_can_break_are_not_pruned() {
+        assert!(is_prune_safe(&crate::schema_value()));
+        for keyword in [
+            "minItems", "contains", "not", "oneOf", "if", "enum", "const",
+        ] {
+            let schema = json!({"properties": {"a": {keyword: 1}}});
+            assert!(!is_prune_safe(&schema), "{keyword}");
+        }
+        assert!(!is_prune_safe(
+            &json!({"$ref": "https://example.com/s.json"})
+        ));
+        // A large payload under such a schema still gets its first error, and no false one.
+        let schema = json!({"items": {"type": "string"}, "minItems": 3000});
+        let validator = Validator::new(&schema).unwrap();
+        let mut items = vec![json!("ok"); 5000];
+        items[4000] = json!(1);
+        let capped = validator
+            .validate_capped(&Value::Array(items), 100)
+            .unwrap_err();
+        assert_eq!(capped.errors.len(), 1);
+        assert_eq!(capped.errors[0].instance_path, "/4000");
+        assert_eq!(
+            capped.omitted,
+            Omitted {
+                count: 0,
+                exact: false
+            }
+        );
+    }
+
+    #[test]
+    fn long_pointers_stop_at_the_text_budget() {
+        let schema = json!({"additionalProperties": {"items": {"type": "string"}}});
+        let validator = Validator::new(&schema).unwrap();
+        let key = "k".repeat(100_000);
+        let value = json!({ key: vec![1; 50] });
+        let capped = validator.validate_capped(&value, 100).unwrap_err();
+        assert!(capped.errors.len() < 50, "{}", capped.errors.len());
+        assert!(!capped.errors.is_empty());
+        assert_eq!(capped.errors.len() + capped.omitted.count, 50);
+    }
+
+    #[test]
+    fn huge_offending_values_are_not_quoted() {
+        let value = json!({"organizations": {"x": "y".repeat(1_000_000)}});
+        let errors = validate(&value).unwrap_err().into_vec();
+        let error = errors
+            .iter()
+            .find(|e| e.instance_path == "/organizations")
+            .unwrap();
+        assert!(error.message.len() < 200, "{}", error.message);
+    }
 }

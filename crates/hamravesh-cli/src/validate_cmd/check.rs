@@ -1,10 +1,10 @@
-//! Checking one payload: read it if needed, parse it, validate it.
+//! Checking one job: the bytes-to-verdict step itself is `hamravesh_types::check_bytes`.
 
-use hamravesh_types::{ValidationError, Validator};
+use hamravesh_types::{CappedErrors, Omitted, ValidationError, Validator};
 
-use super::inputs::Job;
+use super::inputs::{Job, Size};
 
-/// The verdict on one payload (or one unreadable input).
+/// The verdict on one payload (or one unreadable input, or a notice).
 #[derive(Debug)]
 pub struct Outcome {
     /// The file name, or `-` for stdin.
@@ -15,139 +15,102 @@ pub struct Outcome {
     pub verdict: Verdict,
 }
 
-/// Valid, invalid with every error, or not readable at all.
+/// Valid, invalid with its first errors, not readable at all, or a notice that is no verdict.
 #[derive(Debug)]
 pub enum Verdict {
     /// Matches the schema.
     Valid,
-    /// Does not match (or is not JSON); never empty.
-    Invalid(Vec<ValidationError>),
+    /// Does not match, is not JSON, or is over the size limit.
+    Invalid(CappedErrors),
     /// Could not be read: an I/O error, not a verdict on a payload.
     Unreadable(String),
+    /// Something skipped on purpose (a symlink loop); counts for nothing.
+    Warning(String),
 }
 
-/// Runs one job (with no validator, only parses: the benchmark baseline).
-pub fn run(job: Job, validator: Option<&Validator>) -> Outcome {
-    match job {
-        Job::File(path) => {
-            let source = path.display().to_string();
-            match std::fs::read(&path) {
-                Ok(bytes) => Outcome {
-                    verdict: check_bytes(&bytes, validator),
+/// What to check a payload against, and how many errors to keep of each.
+#[derive(Debug, Clone, Copy)]
+pub struct Checker<'v> {
+    /// The schema; none only parses (the benchmark baseline).
+    pub validator: Option<&'v Validator>,
+    /// Errors kept per payload (0 under `--quiet`: the verdict alone).
+    pub max_errors: usize,
+}
+
+impl Checker<'_> {
+    /// Runs one job.
+    pub fn run(&self, job: Job) -> Outcome {
+        match job {
+            Job::Payload {
+                source,
+                line,
+                bytes,
+            } => Outcome {
+                verdict: self.check(&bytes),
+                source,
+                line,
+            },
+            Job::TooLarge {
+                source,
+                line,
+                size,
+                max,
+            } => {
+                let size = match size {
+                    Size::Exactly(size) => format!("{size} bytes"),
+                    Size::MoreThan(size) => format!("more than {size} bytes"),
+                };
+                let what = if line.is_some() { "line" } else { "payload" };
+                let message = format!("{what} is {size}, over the --max-size limit of {max} bytes");
+                Outcome {
+                    verdict: Verdict::Invalid(self.whole_payload(message)),
                     source,
-                    line: None,
-                },
-                Err(error) => Outcome {
-                    verdict: Verdict::Unreadable(error.to_string()),
-                    source,
-                    line: None,
-                },
+                    line,
+                }
             }
-        }
-        Job::Bytes {
-            source,
-            line,
-            bytes,
-        } => Outcome {
-            verdict: check_bytes(&bytes, validator),
-            source,
-            line,
-        },
-        Job::Unreadable { source, message } => Outcome {
-            source,
-            line: None,
-            verdict: Verdict::Unreadable(message),
-        },
-    }
-}
-
-/// Parses and validates one payload. Text that is not JSON is an invalid payload whose message
-/// says where parsing stopped.
-pub fn check_bytes(bytes: &[u8], validator: Option<&Validator>) -> Verdict {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return whole_payload("empty input: expected a JSON payload".to_owned());
-    }
-    let value: serde_json::Value = match serde_json::from_slice(bytes) {
-        Ok(value) => value,
-        Err(error) => return whole_payload(format!("not JSON: {error}")),
-    };
-    let Some(validator) = validator else {
-        return Verdict::Valid;
-    };
-    if validator.is_valid(&value) {
-        return Verdict::Valid;
-    }
-    match validator.validate(&value) {
-        Ok(()) => Verdict::Valid,
-        Err(errors) => Verdict::Invalid(errors.into_vec()),
-    }
-}
-
-fn whole_payload(message: String) -> Verdict {
-    Verdict::Invalid(vec![ValidationError {
-        instance_path: String::new(),
-        schema_path: String::new(),
-        message,
-    }])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn messages(bytes: &[u8]) -> Vec<String> {
-        match check_bytes(bytes, Some(Validator::profile())) {
-            Verdict::Invalid(errors) => errors.into_iter().map(|e| e.to_string()).collect(),
-            other => panic!("expected invalid, got {other:?}"),
+            Job::Unreadable { source, message } => Outcome {
+                source,
+                line: None,
+                verdict: Verdict::Unreadable(message),
+            },
+            Job::Warning(message) => Outcome {
+                source: String::new(),
+                line: None,
+                verdict: Verdict::Warning(message),
+            },
         }
     }
 
-    #[test]
-    fn empty_and_blank_input_is_invalid_with_a_clear_message() {
-        assert_eq!(messages(b""), ["/: empty input: expected a JSON payload"]);
-        assert_eq!(
-            messages(b" \n\t"),
-            ["/: empty input: expected a JSON payload"]
-        );
+    fn check(&self, bytes: &[u8]) -> Verdict {
+        let verdict = match self.validator {
+            Some(validator) => hamravesh_types::check_bytes(bytes, validator, self.max_errors),
+            None => match hamravesh_types::parse_payload(bytes, self.max_errors) {
+                Ok(_) => hamravesh_types::Verdict::Valid,
+                Err(errors) => hamravesh_types::Verdict::Invalid(errors),
+            },
+        };
+        match verdict {
+            hamravesh_types::Verdict::Valid => Verdict::Valid,
+            hamravesh_types::Verdict::Invalid(errors) => Verdict::Invalid(errors),
+        }
     }
 
-    #[test]
-    fn binary_and_invalid_utf8_are_not_json() {
-        let message = &messages(&[0xff, 0xfe, 0x00, 0x01])[0];
-        assert!(
-            message.starts_with("/: not JSON: expected value at line 1 column 1"),
-            "{message}"
-        );
-        let message = &messages(b"{\"email\": \"\xff\"}")[0];
-        assert!(
-            message.contains("not JSON") && message.contains("line 1"),
-            "{message}"
-        );
-    }
-
-    #[test]
-    fn deep_nesting_is_reported_not_a_crash() {
-        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
-        let message = &messages(deep.as_bytes())[0];
-        assert!(message.contains("recursion limit exceeded"), "{message}");
-    }
-
-    #[test]
-    fn every_error_is_reported() {
-        let errors = messages(br#"{"email": 5, "mobile": 9}"#);
-        assert!(
-            errors.iter().any(|e| e.starts_with("/email: ")),
-            "{errors:?}"
-        );
-        assert!(
-            errors.iter().any(|e| e.starts_with("/mobile: ")),
-            "{errors:?}"
-        );
-        assert!(
-            errors
-                .iter()
-                .any(|e| e.contains("\"full_name\" is a required property")),
-            "{errors:?}"
-        );
+    fn whole_payload(&self, message: String) -> CappedErrors {
+        let errors = if self.max_errors == 0 {
+            Vec::new()
+        } else {
+            vec![ValidationError {
+                instance_path: String::new(),
+                schema_path: String::new(),
+                message,
+            }]
+        };
+        CappedErrors {
+            errors,
+            omitted: Omitted {
+                count: 0,
+                exact: true,
+            },
+        }
     }
 }

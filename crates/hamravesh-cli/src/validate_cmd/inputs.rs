@@ -1,74 +1,264 @@
-//! Turning PATH arguments into payload jobs: directory walking, NDJSON splitting, batching.
+//! Turning PATH arguments into payload jobs: directory walking, capped reading, NDJSON
+//! splitting, batching. All of it runs on the reader thread, so output starts at once.
 
+use std::collections::HashSet;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::SyncSender;
 
-/// Jobs per batch, and bytes of inline payloads per batch: enough to keep every core busy,
-/// small enough that memory stays flat.
+use walkdir::WalkDir;
+
+/// Jobs per batch, and bytes of payloads per batch: enough to keep every core busy, small enough
+/// that memory stays flat.
 const BATCH_JOBS: usize = 2048;
 const BATCH_BYTES: usize = 8 * 1024 * 1024;
 
-/// One input after expansion.
-#[derive(Debug)]
-pub enum Source {
-    /// A file holding one payload.
-    Json(PathBuf),
-    /// A file holding one payload per non-empty line.
-    Ndjson(PathBuf),
-    /// Standard input, as one payload or (with `ndjson`) one per line.
-    Stdin { ndjson: bool },
-    /// A path that could not be read or listed.
-    Unreadable { name: String, message: String },
+/// Bytes of an over-long NDJSON line skipped (never stored) while looking for its end, so the
+/// lines after it are still checked; past this the rest of that input is given up (`/dev/zero`).
+const SKIP_LIMIT: u64 = 1 << 30;
+
+/// How inputs are read.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Read every input as NDJSON.
+    pub force_ndjson: bool,
+    /// Largest payload or line read, in bytes.
+    pub max_size: u64,
 }
 
-/// One unit of work for a validator.
+/// One unit of work for a validator, or a notice to print in its place.
 #[derive(Debug)]
 pub enum Job {
-    /// Read and check a whole file.
-    File(PathBuf),
-    /// Check bytes already read.
-    Bytes {
+    /// A payload read whole.
+    Payload {
         source: String,
         line: Option<usize>,
         bytes: Vec<u8>,
     },
-    /// An input that could not be read.
+    /// A payload over the size limit; not kept.
+    TooLarge {
+        source: String,
+        line: Option<usize>,
+        size: Size,
+        max: u64,
+    },
+    /// An input that could not be read (or not to its end).
     Unreadable { source: String, message: String },
+    /// Something skipped on purpose that the user should know of (a symlink loop).
+    Warning(String),
 }
 
-/// Expands PATHs: `-` is stdin, directories are walked for `*.json`, `*.ndjson` and `*.jsonl`
-/// (sorted), files are taken as they are.
-pub fn expand(paths: &[PathBuf], force_ndjson: bool) -> Vec<Source> {
-    let mut sources = Vec::new();
+/// The size of a payload over the limit: known, or known to be more than this.
+#[derive(Debug, Clone, Copy)]
+pub enum Size {
+    /// Exactly this many bytes.
+    Exactly(u64),
+    /// At least this many bytes (reading stopped there).
+    MoreThan(u64),
+}
+
+/// Reads every PATH (`-` is stdin; directories are walked for `*.json`, `*.ndjson` and `*.jsonl`
+/// in sorted order) into batches of jobs sent in order; stops early if the receiver hangs up.
+pub fn read_into_batches(paths: &[PathBuf], options: Options, sender: &SyncSender<Vec<Job>>) {
+    let mut batch = Batch::new(sender);
+    let mut reader = Reader {
+        options,
+        batch: &mut batch,
+        seen: HashSet::new(),
+    };
     for path in paths {
+        if !reader.path(path) {
+            return;
+        }
+    }
+    batch.flush();
+}
+
+struct Reader<'b, 'a> {
+    options: Options,
+    batch: &'b mut Batch<'a>,
+    /// Files already read during walks (device and inode), so that one reached twice through
+    /// symlinks is checked once.
+    seen: HashSet<(u64, u64)>,
+}
+
+impl Reader<'_, '_> {
+    /// Reads one PATH argument; false when the receiver is gone.
+    fn path(&mut self, path: &Path) -> bool {
         if path.as_os_str() == "-" {
-            sources.push(Source::Stdin {
-                ndjson: force_ndjson,
-            });
-        } else if path.is_dir() {
-            let mut found = Vec::new();
-            walk(path, &mut found, &mut sources);
-            found.sort();
-            sources.extend(found.into_iter().map(|file| classify(file, force_ndjson)));
-        } else if path.exists() {
-            sources.push(classify(path.clone(), force_ndjson));
-        } else {
-            sources.push(Source::Unreadable {
-                name: path.display().to_string(),
+            let stdin = io::stdin().lock();
+            return if self.options.force_ndjson {
+                self.lines(stdin, "-")
+            } else {
+                self.whole(stdin, "-", None)
+            };
+        }
+        if path.is_dir() {
+            return self.walk(path);
+        }
+        if !path.exists() {
+            return self.batch.push(Job::Unreadable {
+                source: path.display().to_string(),
                 message: "no such file or directory".to_owned(),
             });
         }
+        // Named explicitly, anything that is not a directory is read as it comes: a FIFO or a
+        // device like stdin, within the size limit.
+        self.file(path)
     }
-    sources
-}
 
-fn classify(path: PathBuf, force_ndjson: bool) -> Source {
-    if force_ndjson || is_ndjson(&path) {
-        Source::Ndjson(path)
-    } else {
-        Source::Json(path)
+    /// Walks a directory: sorted, symlinks followed but loops reported and not entered, special
+    /// files (FIFOs, sockets, devices) skipped as ripgrep does.
+    fn walk(&mut self, dir: &Path) -> bool {
+        let walker = WalkDir::new(dir).follow_links(true).sort_by_file_name();
+        for entry in walker {
+            let keep_going = match entry {
+                Err(error) => match error.loop_ancestor() {
+                    Some(ancestor) => self.batch.push(Job::Warning(format!(
+                        "skipped {}: a symlink loop back to {}",
+                        error.path().unwrap_or(dir).display(),
+                        ancestor.display()
+                    ))),
+                    None => self.batch.push(Job::Unreadable {
+                        source: error.path().unwrap_or(dir).display().to_string(),
+                        message: error
+                            .io_error()
+                            .map_or_else(|| error.to_string(), io::Error::to_string),
+                    }),
+                },
+                Ok(entry) => {
+                    if !entry.file_type().is_file() || !is_payload_file(entry.path()) {
+                        continue;
+                    }
+                    if !self.first_visit(&entry) {
+                        continue;
+                    }
+                    self.file(entry.path())
+                }
+            };
+            if !keep_going {
+                return false;
+            }
+        }
+        true
+    }
+
+    #[cfg(unix)]
+    fn first_visit(&mut self, entry: &walkdir::DirEntry) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        match entry.metadata() {
+            Ok(metadata) => self.seen.insert((metadata.dev(), metadata.ino())),
+            // Reading it will report the problem.
+            Err(_) => true,
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn first_visit(&mut self, _entry: &walkdir::DirEntry) -> bool {
+        true
+    }
+
+    fn file(&mut self, path: &Path) -> bool {
+        let name = path.display().to_string();
+        let file = match File::open(path) {
+            Ok(file) => file,
+            Err(error) => {
+                return self.batch.push(Job::Unreadable {
+                    source: name,
+                    message: error.to_string(),
+                });
+            }
+        };
+        if self.options.force_ndjson || is_ndjson(path) {
+            return self.lines(BufReader::with_capacity(64 * 1024, file), &name);
+        }
+        // A regular file's length is known: one over the limit is not read at all.
+        let length = file
+            .metadata()
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .map(|metadata| metadata.len());
+        self.whole(file, &name, length)
+    }
+
+    /// Reads one payload of at most `max_size` bytes.
+    fn whole(&mut self, reader: impl Read, source: &str, length: Option<u64>) -> bool {
+        let max = self.options.max_size;
+        if let Some(length) = length.filter(|&length| length > max) {
+            return self.batch.push(Job::TooLarge {
+                source: source.to_owned(),
+                line: None,
+                size: Size::Exactly(length),
+                max,
+            });
+        }
+        let job = match read_capped(reader, max, length.unwrap_or(0)) {
+            Ok(bytes) if bytes.len() as u64 > max => Job::TooLarge {
+                source: source.to_owned(),
+                line: None,
+                size: Size::MoreThan(max),
+                max,
+            },
+            Ok(bytes) => Job::Payload {
+                source: source.to_owned(),
+                line: None,
+                bytes,
+            },
+            Err(error) => Job::Unreadable {
+                source: source.to_owned(),
+                message: error.to_string(),
+            },
+        };
+        self.batch.push(job)
+    }
+
+    /// Splits NDJSON into one job per non-empty line, numbering lines from 1.
+    fn lines(&mut self, mut reader: impl BufRead, source: &str) -> bool {
+        let max = self.options.max_size;
+        let mut number = 0;
+        loop {
+            let line = read_line_capped(&mut reader, max);
+            if !matches!(line, Ok(Line::End)) {
+                number += 1;
+            }
+            let job = match line {
+                Ok(Line::End) => return true,
+                Ok(Line::Payload(bytes)) if bytes.iter().all(u8::is_ascii_whitespace) => continue,
+                Ok(Line::Payload(bytes)) => Job::Payload {
+                    source: source.to_owned(),
+                    line: Some(number),
+                    bytes,
+                },
+                Ok(Line::TooLong { size, ended }) => {
+                    let job = Job::TooLarge {
+                        source: source.to_owned(),
+                        line: Some(number),
+                        size,
+                        max,
+                    };
+                    if !ended {
+                        return self.batch.push(job)
+                            && self.batch.push(Job::Unreadable {
+                                source: source.to_owned(),
+                                message: format!(
+                                    "stopped after line {number}: no line end in its first {SKIP_LIMIT} bytes"
+                                ),
+                            });
+                    }
+                    job
+                }
+                Err(error) => {
+                    return self.batch.push(Job::Unreadable {
+                        source: format!("{source}:{number}"),
+                        message: error.to_string(),
+                    });
+                }
+            };
+            if !self.batch.push(job) {
+                return false;
+            }
+        }
     }
 }
 
@@ -77,99 +267,113 @@ fn is_ndjson(path: &Path) -> bool {
         .is_some_and(|ext| ext == "ndjson" || ext == "jsonl")
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<Source>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(error) => {
-            errors.push(Source::Unreadable {
-                name: dir.display().to_string(),
-                message: error.to_string(),
-            });
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, found, errors);
-        } else if path.extension().is_some_and(|ext| ext == "json") || is_ndjson(&path) {
-            found.push(path);
-        }
-    }
+fn is_payload_file(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext == "json") || is_ndjson(path)
 }
 
-/// Reads every source into batches of jobs and sends them in order; stops early if the
-/// receiver hangs up.
-pub fn read_into_batches(sources: Vec<Source>, sender: &SyncSender<Vec<Job>>) {
-    let mut batch = Batch::new(sender);
-    for source in sources {
-        let keep_going = match source {
-            Source::Json(path) => batch.push(Job::File(path)),
-            Source::Unreadable { name, message } => batch.push(Job::Unreadable {
-                source: name,
-                message,
-            }),
-            Source::Ndjson(path) => match File::open(&path) {
-                Ok(file) => read_lines(
-                    BufReader::new(file),
-                    &path.display().to_string(),
-                    &mut batch,
-                ),
-                Err(error) => batch.push(Job::Unreadable {
-                    source: path.display().to_string(),
-                    message: error.to_string(),
-                }),
-            },
-            Source::Stdin { ndjson: true } => read_lines(std::io::stdin().lock(), "-", &mut batch),
-            Source::Stdin { ndjson: false } => {
-                let mut bytes = Vec::new();
-                match std::io::stdin().lock().read_to_end(&mut bytes) {
-                    Ok(_) => batch.push(Job::Bytes {
-                        source: "-".to_owned(),
-                        line: None,
-                        bytes,
-                    }),
-                    Err(error) => batch.push(Job::Unreadable {
-                        source: "-".to_owned(),
-                        message: error.to_string(),
-                    }),
-                }
-            }
+/// Reads to the end or to `max + 1` bytes, whichever comes first, never reserving more than that
+/// (`read_to_end` doubles its buffer, which could reserve twice the limit). `hint` is the
+/// expected length, if known.
+fn read_capped(mut reader: impl Read, max: u64, hint: u64) -> io::Result<Vec<u8>> {
+    let limit = usize::try_from(max).unwrap_or(usize::MAX).saturating_add(1);
+    let first = usize::try_from(hint)
+        .unwrap_or(usize::MAX)
+        .saturating_add(1)
+        .max(8 * 1024)
+        .min(limit);
+    let mut bytes = Vec::with_capacity(first);
+    let mut chunk = vec![0; 64 * 1024];
+    while bytes.len() < limit {
+        let want = chunk.len().min(limit - bytes.len());
+        let read = match reader.read(&mut chunk[..want]) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
         };
-        if !keep_going {
-            return;
-        }
+        push_capped(&mut bytes, &chunk[..read], limit);
     }
-    batch.flush();
+    Ok(bytes)
 }
 
-/// Splits NDJSON into one job per non-empty line, numbering lines from 1.
-fn read_lines(mut reader: impl BufRead, source: &str, batch: &mut Batch<'_>) -> bool {
-    let mut line_number = 0;
+/// Appends `data`, growing `bytes` by doubling but never past `limit` bytes of capacity.
+fn push_capped(bytes: &mut Vec<u8>, data: &[u8], limit: usize) {
+    let needed = bytes.len() + data.len();
+    if needed > bytes.capacity() {
+        let target = bytes
+            .capacity()
+            .saturating_mul(2)
+            .max(needed)
+            .min(limit.max(needed));
+        bytes.reserve_exact(target - bytes.len());
+    }
+    bytes.extend_from_slice(data);
+}
+
+/// One NDJSON line.
+enum Line {
+    /// No more input.
+    End,
+    /// A line (without its `\n`) of at most the limit.
+    Payload(Vec<u8>),
+    /// A line over the limit, skipped; `ended` is false when no line end came within
+    /// [`SKIP_LIMIT`] bytes and reading stopped.
+    TooLong { size: Size, ended: bool },
+}
+
+fn read_line_capped(reader: &mut impl BufRead, max: u64) -> io::Result<Line> {
+    let limit = usize::try_from(max).unwrap_or(usize::MAX);
+    let mut line = Vec::new();
+    let mut started = false;
+    // Bytes of an over-long line seen so far; `None` while the line is within the limit.
+    let mut skipped: Option<u64> = None;
     loop {
-        let mut line = Vec::new();
-        match reader.read_until(b'\n', &mut line) {
-            Ok(0) => return true,
-            Ok(_) => {
-                line_number += 1;
-                if line.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                let job = Job::Bytes {
-                    source: source.to_owned(),
-                    line: Some(line_number),
-                    bytes: line,
-                };
-                if !batch.push(job) {
-                    return false;
-                }
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        if available.is_empty() {
+            return Ok(match (started, skipped) {
+                (false, _) => Line::End,
+                (true, None) => Line::Payload(line),
+                (true, Some(size)) => Line::TooLong {
+                    size: Size::Exactly(size),
+                    ended: true,
+                },
+            });
+        }
+        started = true;
+        let newline = available.iter().position(|&b| b == b'\n');
+        let content = &available[..newline.unwrap_or(available.len())];
+        let consumed = newline.map_or(available.len(), |at| at + 1);
+        match skipped.as_mut() {
+            None if line.len() + content.len() <= limit => {
+                push_capped(&mut line, content, limit);
             }
-            Err(error) => {
-                return batch.push(Job::Unreadable {
-                    source: format!("{source}:{}", line_number + 1),
-                    message: error.to_string(),
+            None => {
+                skipped = Some((line.len() + content.len()) as u64);
+                // Give the memory back now: the line will not be checked.
+                line = Vec::new();
+            }
+            Some(size) => *size += content.len() as u64,
+        }
+        reader.consume(consumed);
+        match (newline, skipped) {
+            (Some(_), None) => return Ok(Line::Payload(line)),
+            (Some(_), Some(size)) => {
+                return Ok(Line::TooLong {
+                    size: Size::Exactly(size),
+                    ended: true,
                 });
             }
+            (None, Some(size)) if size > SKIP_LIMIT => {
+                return Ok(Line::TooLong {
+                    size: Size::MoreThan(size),
+                    ended: false,
+                });
+            }
+            (None, _) => {}
         }
     }
 }
@@ -185,14 +389,14 @@ impl<'a> Batch<'a> {
     fn new(sender: &'a SyncSender<Vec<Job>>) -> Self {
         Self {
             sender,
-            jobs: Vec::with_capacity(BATCH_JOBS),
+            jobs: Vec::new(),
             bytes: 0,
         }
     }
 
     /// Adds a job; false when the receiver is gone and reading should stop.
     fn push(&mut self, job: Job) -> bool {
-        if let Job::Bytes { bytes, .. } = &job {
+        if let Job::Payload { bytes, .. } = &job {
             self.bytes += bytes.len();
         }
         self.jobs.push(job);
@@ -207,7 +411,47 @@ impl<'a> Batch<'a> {
             return true;
         }
         self.bytes = 0;
-        let jobs = std::mem::replace(&mut self.jobs, Vec::with_capacity(BATCH_JOBS));
+        let jobs = std::mem::take(&mut self.jobs);
         self.sender.send(jobs).is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn lines(text: &[u8], max: u64) -> Vec<String> {
+        let mut reader = BufReader::with_capacity(4, text);
+        let mut out = Vec::new();
+        loop {
+            match read_line_capped(&mut reader, max).unwrap() {
+                Line::End => return out,
+                Line::Payload(bytes) => out.push(String::from_utf8(bytes).unwrap()),
+                Line::TooLong { size, ended } => out.push(format!("{size:?} {ended}")),
+            }
+        }
+    }
+
+    #[test]
+    fn lines_over_the_limit_are_skipped_and_sized() {
+        assert_eq!(
+            lines(b"ab\nabcdefgh\n\nxyz", 4),
+            ["ab", "Exactly(8) true", "", "xyz"]
+        );
+        assert_eq!(lines(b"abcdefgh", 4), ["Exactly(8) true"]);
+        assert_eq!(lines(b"abcd\n", 4), ["abcd"]);
+    }
+
+    #[test]
+    fn reading_stops_one_byte_past_the_limit() {
+        let bytes = read_capped(io::repeat(0), 1000, 0).unwrap();
+        assert_eq!(bytes.len(), 1001);
+        assert!(bytes.capacity() <= 8 * 1024, "{}", bytes.capacity());
+        let bytes = read_capped(&b"12345"[..], 1000, 5).unwrap();
+        assert_eq!(bytes, b"12345");
+        let bytes = read_capped(io::repeat(1).take(3_000_000), 2_000_000, 0).unwrap();
+        assert_eq!(bytes.len(), 2_000_001);
+        assert!(bytes.capacity() <= 2_000_001, "{}", bytes.capacity());
     }
 }

@@ -1,9 +1,11 @@
 //! `hamravesh validate`: stream payloads from files, directories and stdin, validate them in
 //! parallel against one compiled schema, and report in input order.
 //!
-//! A reader thread turns the inputs into batches of jobs and hands them over a bounded channel,
-//! so memory stays flat however large the input; each batch is validated across all cores and
-//! reported before the next is taken.
+//! A reader thread walks and reads the inputs (each payload capped at `--max-size`) into batches
+//! of jobs and hands them over a channel with no spare slot, so at most two batches are in memory;
+//! each batch is validated across all cores a chunk at a time, and each chunk is reported before
+//! the next starts. Errors are capped per payload (`hamravesh_types::check_bytes`), and none are
+//! built under `--quiet`, so memory stays flat however many errors the input has.
 
 mod check;
 mod inputs;
@@ -12,16 +14,17 @@ mod report;
 use std::process::ExitCode;
 use std::sync::mpsc;
 
-use hamravesh_types::Validator;
+use hamravesh_types::{DEFAULT_MAX_ERRORS, Validator};
 use rayon::prelude::*;
 
 use crate::Failure;
 use crate::args::ValidateArgs;
-use check::Outcome;
+use check::{Checker, Outcome};
 use report::{Reporter, Tally};
 
-/// Batches handed from the reader to the validators that may wait at once.
-const BATCHES_IN_FLIGHT: usize = 2;
+/// Jobs validated (and their outcomes held) at once: enough to keep many cores busy, few enough
+/// that outcomes (each at most ~64 KiB of error text) stay small.
+const CHUNK_JOBS: usize = 256;
 
 /// Runs the command; returns the exit code (0 all valid, 1 some invalid, 2 some input unreadable).
 pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
@@ -33,25 +36,32 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
         }
         None => Validator::profile(),
     };
-    let sources = inputs::expand(&args.paths, args.ndjson);
-    let (sender, receiver) = mpsc::sync_channel(BATCHES_IN_FLIGHT);
-    let reader = std::thread::spawn(move || inputs::read_into_batches(sources, &sender));
+    let options = inputs::Options {
+        force_ndjson: args.ndjson,
+        max_size: args.max_size,
+    };
+    // No spare slot: the reader fills one batch while the previous one is validated.
+    let (sender, receiver) = mpsc::sync_channel(0);
+    let paths = args.paths;
+    let reader = std::thread::spawn(move || inputs::read_into_batches(&paths, options, &sender));
 
     let mut reporter = Reporter::new(args.format, args.quiet);
     let mut tally = Tally::default();
-    let check = if args.parse_only {
-        None
-    } else {
-        Some(validator)
+    let checker = Checker {
+        validator: (!args.parse_only).then_some(validator),
+        // Under --quiet nothing is printed, so no error is worth building.
+        max_errors: if args.quiet { 0 } else { DEFAULT_MAX_ERRORS },
     };
     for batch in receiver {
-        let outcomes: Vec<Outcome> = batch
-            .into_par_iter()
-            .map(|job| check::run(job, check))
-            .collect();
-        for outcome in &outcomes {
-            tally.add(outcome);
-            reporter.outcome(outcome);
+        let mut jobs = batch.into_iter().peekable();
+        while jobs.peek().is_some() {
+            let chunk: Vec<_> = jobs.by_ref().take(CHUNK_JOBS).collect();
+            let outcomes: Vec<Outcome> =
+                chunk.into_par_iter().map(|job| checker.run(job)).collect();
+            for outcome in &outcomes {
+                tally.add(outcome);
+                reporter.outcome(outcome);
+            }
         }
     }
     // The reader ends when its inputs do; a panic there is a bug, reported as an I/O failure.
@@ -63,7 +73,6 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
     reporter.summary(&tally);
     Ok(ExitCode::from(tally.exit_code()))
 }
-
 fn load_schema(path: &std::path::Path) -> Result<Validator, Failure> {
     let text = std::fs::read(path)
         .map_err(|e| Failure::Usage(format!("cannot read schema {}: {e}", path.display())))?;

@@ -1,6 +1,13 @@
-//! Printing outcomes (text or JSON lines on stdout) and the summary (stderr).
+//! Printing outcomes (text or JSON lines on stdout), notices and the summary (stderr).
+//!
+//! Every write ignores errors: a closed pipe (`validate … | head -1`) must not stop the run or
+//! panic, since the exit code still has to tell the verdict. Text output passes file names,
+//! pointers and messages through `terminal_safe`: they come from payloads and file systems, and
+//! could otherwise carry escape sequences to the terminal. JSON output stays exact.
 
 use std::io::{BufWriter, Stdout, Write};
+
+use hamravesh::text::terminal_safe;
 
 use crate::args::Format;
 
@@ -21,6 +28,7 @@ impl Tally {
             Verdict::Valid => self.valid += 1,
             Verdict::Invalid(_) => self.invalid += 1,
             Verdict::Unreadable(_) => self.unreadable += 1,
+            Verdict::Warning(_) => {}
         }
     }
 
@@ -38,9 +46,11 @@ impl Tally {
 
 /// Writes outcomes as they come, buffered.
 pub struct Reporter {
-    format: crate::args::Format,
+    format: Format,
     quiet: bool,
     out: BufWriter<Stdout>,
+    /// False once stdout refused a write (its reader is gone): nothing more is formatted for it.
+    out_open: bool,
 }
 
 impl Reporter {
@@ -50,10 +60,11 @@ impl Reporter {
             format,
             quiet,
             out: BufWriter::with_capacity(64 * 1024, std::io::stdout()),
+            out_open: true,
         }
     }
 
-    /// Reports one outcome. Write errors (a closed pipe) are ignored: the exit code still tells.
+    /// Reports one outcome.
     pub fn outcome(&mut self, outcome: &Outcome) {
         if self.quiet {
             return;
@@ -63,41 +74,63 @@ impl Reporter {
             None => outcome.source.clone(),
         };
         match (&outcome.verdict, self.format) {
+            // Notices go to stderr in both formats: they are not verdicts on payloads.
             (Verdict::Unreadable(message), _) => {
-                // I/O errors go to stderr in both formats: they are not verdicts on payloads.
-                let _ = self.out.flush();
-                eprintln!("error: cannot read {location}: {message}");
+                self.write_stderr(&format!("error: cannot read {location}: {message}"));
             }
+            (Verdict::Warning(message), _) => self.write_stderr(&format!("warning: {message}")),
             (Verdict::Valid, Format::Text) => {}
-            (Verdict::Invalid(errors), Format::Text) => {
-                for error in errors {
-                    let pointer = if error.instance_path.is_empty() {
-                        "/"
-                    } else {
-                        &error.instance_path
-                    };
-                    let _ = writeln!(self.out, "{location}: {pointer}: {}", error.message);
-                }
+            (Verdict::Invalid(report), Format::Text) => {
+                let location = terminal_safe(&location);
+                self.write_stdout(|out| {
+                    for error in &report.errors {
+                        let pointer = if error.instance_path.is_empty() {
+                            "/"
+                        } else {
+                            &error.instance_path
+                        };
+                        writeln!(
+                            out,
+                            "{location}: {}: {}",
+                            terminal_safe(pointer),
+                            terminal_safe(&error.message)
+                        )?;
+                    }
+                    if report.omitted.count > 0 || !report.omitted.exact {
+                        writeln!(out, "{location}: {}", report.omitted)?;
+                    }
+                    Ok(())
+                });
             }
             (verdict, Format::Json) => {
-                let errors = match verdict {
-                    Verdict::Invalid(errors) => errors.as_slice(),
-                    _ => &[],
+                let (errors, omitted) = match verdict {
+                    Verdict::Invalid(report) => (report.errors.as_slice(), report.omitted),
+                    _ => (
+                        &[][..],
+                        hamravesh_types::Omitted {
+                            count: 0,
+                            exact: true,
+                        },
+                    ),
                 };
-                let record = serde_json::json!({
-                    "source": outcome.source,
-                    "line": outcome.line,
-                    "valid": matches!(verdict, Verdict::Valid),
-                    "errors": errors,
+                self.write_stdout(|out| {
+                    let record = serde_json::json!({
+                        "source": outcome.source,
+                        "line": outcome.line,
+                        "valid": matches!(verdict, Verdict::Valid),
+                        "errors": errors,
+                        "more_errors": omitted.count,
+                        "more_errors_exact": omitted.exact,
+                    });
+                    writeln!(out, "{record}")
                 });
-                let _ = writeln!(self.out, "{record}");
             }
         }
     }
 
     /// Flushes stdout and prints `N valid, M invalid` to stderr.
     pub fn summary(&mut self, tally: &Tally) {
-        let _ = self.out.flush();
+        self.flush();
         if self.quiet {
             return;
         }
@@ -105,6 +138,24 @@ impl Reporter {
         if tally.unreadable > 0 {
             summary.push_str(&format!(", {} unreadable", tally.unreadable));
         }
-        eprintln!("{summary}");
+        self.write_stderr(&summary);
+    }
+
+    fn write_stdout(&mut self, write: impl FnOnce(&mut BufWriter<Stdout>) -> std::io::Result<()>) {
+        if self.out_open && write(&mut self.out).is_err() {
+            self.out_open = false;
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.out_open && self.out.flush().is_err() {
+            self.out_open = false;
+        }
+    }
+
+    /// One line on stderr, after what stdout holds so far (so the two stay in order on a terminal).
+    fn write_stderr(&mut self, line: &str) {
+        self.flush();
+        let _ = writeln!(std::io::stderr().lock(), "{}", terminal_safe(line));
     }
 }
