@@ -108,8 +108,11 @@ pub struct ProfileArgs {
     /// Print the profile as JSON instead of a summary.
     #[arg(long)]
     pub json: bool,
-    /// Base URL of the API [default: https://api.hamravesh.com].
-    #[arg(long, env = "HAMRAVESH_BASE_URL", value_name = "URL")]
+    /// Base URL of the API [default: $HAMRAVESH_BASE_URL if set and not blank, else
+    /// https://api.hamravesh.com].
+    // No clap `env` here: the client's `ClientBuilder::from_env` is the one reader of the
+    // variable, so an empty value means unset in the CLI as in the SDK, and `--mock` ignores it.
+    #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     /// Seconds to wait for each attempt before giving up [default: 30].
     #[arg(long, value_name = "SECS")]
@@ -117,7 +120,8 @@ pub struct ProfileArgs {
     /// Retries after a failed attempt (connection errors, timeouts, 429, 502-504) [default: 3].
     #[arg(long, value_name = "N")]
     pub retries: Option<u32>,
-    /// Run against an embedded mock of the API on a loopback port: no account or key needed.
+    /// Run against an embedded mock of the API on a loopback port: no account or key needed
+    /// (HAMRAVESH_API_KEY and HAMRAVESH_BASE_URL are ignored).
     #[arg(long, conflicts_with = "base_url")]
     pub mock: bool,
 }

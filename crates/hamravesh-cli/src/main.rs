@@ -6,20 +6,23 @@
 //! - `hamravesh schema` prints the embedded JSON Schema.
 //!
 //! Flags are parsed in `args`; each command resolves them into a configuration and runs.
+//! Every write to stdout and stderr goes through `output`: a reader that has gone away (a closed
+//! pipe) never makes the binary panic, and error lines are one bounded line, safe for a terminal.
 //! Exit codes: 0 success, 1 the API or network failed, 2 usage or configuration error.
 
 mod args;
 mod mock_cmd;
+mod output;
 mod profile_cmd;
 mod render;
 mod validate_cmd;
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use crate::args::{Cli, Command};
+pub use crate::output::{print_stderr, print_stdout};
 
 /// The outcome of a command, mapped to the documented exit codes.
 pub enum Failure {
@@ -54,24 +57,15 @@ fn with_runtime(
     command(&runtime).map(|()| ExitCode::SUCCESS)
 }
 
+/// Prints the failure as one safe, bounded line (it may quote the server or a file name) and
+/// returns its exit code; a closed stderr changes nothing but the printing.
 fn fail(failure: Failure) -> ExitCode {
-    match failure {
-        Failure::Remote(message) => {
-            eprintln!("error: {message}");
-            ExitCode::from(1)
-        }
-        Failure::Usage(message) => {
-            eprintln!("error: {message}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-/// Writes to stdout, ignoring a closed pipe (`hamravesh profile --json | head` must not panic).
-pub fn print_stdout(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
+    let (message, code) = match &failure {
+        Failure::Remote(message) => (message, 1),
+        Failure::Usage(message) => (message, 2),
+    };
+    output::print_error(message);
+    ExitCode::from(code)
 }
 
 /// Logs to stderr when `RUST_LOG` is set (e.g. `RUST_LOG=hamravesh=debug`); the key is never logged.
@@ -80,6 +74,8 @@ fn init_logging() {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(filter)
             .with_writer(std::io::stderr)
+            // Its fallback for a failed write is `eprintln!`, which panics on a closed stderr.
+            .log_internal_errors(false)
             .try_init();
     }
 }

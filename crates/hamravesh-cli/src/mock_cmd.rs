@@ -16,13 +16,15 @@ pub async fn run(args: MockArgs) -> Result<(), Failure> {
     let server = builder
         .start()
         .await
-        .map_err(|e| Failure::Usage(e.to_string()))?;
+        .map_err(|e| Failure::Usage(crate::output::describe(&e)))?;
+    // Both lines are a courtesy: if nobody reads them (closed pipes) the mock keeps serving.
     crate::print_stdout(&format!("listening on {}\n", server.url()));
-    eprintln!(
-        "try: curl -H 'Authorization: Api-key {}' {}/api/v1/users/profile",
+    crate::print_stderr(&format!(
+        "try: curl -H 'Authorization: Api-key {}' {}{}\n",
         server.api_key(),
-        server.url()
-    );
+        server.url(),
+        hamravesh::PROFILE_PATH,
+    ));
     tokio::select! {
         () = server.wait() => Ok(()),
         signal = tokio::signal::ctrl_c() => signal.map_err(|e| Failure::Usage(format!("cannot wait for Ctrl-C: {e}"))),

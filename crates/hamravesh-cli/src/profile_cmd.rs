@@ -1,4 +1,8 @@
 //! `hamravesh profile`: resolve flags and environment into a client, fetch, print.
+//!
+//! Where the base URL comes from: `--mock` uses the embedded mock and nothing else; otherwise
+//! `--base-url` if given, else what `ClientBuilder::from_env` reads from HAMRAVESH_BASE_URL (the
+//! one place that reads it: blank means unset), else the real service.
 
 use std::time::Duration;
 
@@ -7,15 +11,16 @@ use hamravesh_mock::MockServer;
 
 use crate::Failure;
 use crate::args::ProfileArgs;
+use crate::output::describe;
 
 /// Runs the command.
 pub async fn run(args: ProfileArgs) -> Result<(), Failure> {
     // Keep the embedded mock alive for the whole call.
     let mut _mock = None;
     let mut builder = if args.mock {
-        let server = MockServer::start()
-            .await
-            .map_err(|e| Failure::Usage(format!("cannot start the embedded mock: {e}")))?;
+        let server = MockServer::start().await.map_err(|e| {
+            Failure::Usage(format!("cannot start the embedded mock: {}", describe(&e)))
+        })?;
         let builder = Client::builder()
             .api_key(server.api_key())
             .base_url(server.url());
@@ -46,9 +51,15 @@ pub async fn run(args: ProfileArgs) -> Result<(), Failure> {
     if args.json {
         let body = client.profile_json().await.map_err(classify)?;
         // Decode first so that --json never prints a payload that breaks the documented shape.
-        hamravesh::types::decode(&body).map_err(|e| classify(Error::Decode(e)))?;
-        let value: serde_json::Value = serde_json::from_slice(&body)
-            .map_err(|e| Failure::Remote(format!("the API's response is not JSON: {e}")))?;
+        hamravesh::types::decode(&body).map_err(|e| {
+            Failure::Remote(format!(
+                "the API's response does not match the documented profile: {}",
+                describe(&e)
+            ))
+        })?;
+        let value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
+            Failure::Remote(format!("the API's response is not JSON: {}", describe(&e)))
+        })?;
         let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
         crate::print_stdout(&format!("{pretty}\n"));
     } else {
@@ -58,10 +69,11 @@ pub async fn run(args: ProfileArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Configuration errors are the user's to fix (exit 2); everything else is the API or network (exit 1).
+/// Configuration errors are the user's to fix (exit 2); everything else is the API or network
+/// (exit 1). The message carries the error's causes too (its Display says only its own part).
 fn classify(error: Error) -> Failure {
     match error {
-        Error::Config(config) => Failure::Usage(config.to_string()),
-        other => Failure::Remote(other.to_string()),
+        Error::Config(_) => Failure::Usage(describe(&error)),
+        _ => Failure::Remote(describe(&error)),
     }
 }

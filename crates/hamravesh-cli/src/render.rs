@@ -1,13 +1,23 @@
 //! The human-readable profile: who, how verified, and a table of organizations.
+//!
+//! Every string from the server passes through [`terminal_safe`]: a name holding `ESC ]0;…`
+//! would otherwise retitle the user's terminal, `ESC[2J` clear it, and U+202E reverse what
+//! follows. Persian text and emoji are printed as they are. (`--json` does not come here.)
 
 use std::fmt::Write;
 
 use hamravesh::Profile;
+use hamravesh::text::terminal_safe;
 
 /// Renders the profile for people.
 pub fn profile(profile: &Profile) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} <{}>", profile.full_name, profile.email);
+    let _ = writeln!(
+        out,
+        "{} <{}>",
+        terminal_safe(&profile.full_name),
+        terminal_safe(&profile.email)
+    );
     let _ = writeln!(
         out,
         "email verified: {} · account verified: {} · mobile verified: {} · national id verified: {}",
@@ -33,12 +43,12 @@ pub fn profile(profile: &Profile) -> String {
         let roles = profile
             .organization_roles
             .get(&id)
-            .map(|roles| roles.join(", "))
+            .map(|roles| terminal_safe(&roles.join(", ")).into_owned())
             .filter(|roles| !roles.is_empty())
             .unwrap_or_else(|| "-".to_owned());
         rows.push([
             id,
-            organization.name.clone(),
+            terminal_safe(&organization.name).into_owned(),
             organization.balance.to_string(),
             roles,
             yes_no(organization.is_restricted).to_owned(),
@@ -52,7 +62,8 @@ fn yes_no(flag: bool) -> &'static str {
     if flag { "yes" } else { "no" }
 }
 
-/// Left-aligned columns separated by two spaces, widths in characters.
+/// Left-aligned columns separated by two spaces, widths in characters (of the escaped text, so
+/// the columns line up with what the terminal shows).
 fn table(rows: &[[String; 5]]) -> String {
     let mut widths = [0usize; 5];
     for row in rows {
