@@ -1,4 +1,7 @@
 //! Copies of the real page with one edit each produce exactly the expected finding.
+//!
+//! One table row per kind of docs change: the edit, the finding it must produce, and a fragment
+//! its message must carry (what to edit). A new docs scenario is one row.
 
 use super::*;
 
@@ -20,169 +23,146 @@ fn edited(from: &str, to: &str) -> String {
     PAGE.replace(from, to)
 }
 
-fn only(findings: &[Finding]) -> (&str, Kind) {
-    assert_eq!(findings.len(), 1, "{findings:#?}");
-    (findings[0].path.as_str(), findings[0].kind)
-}
-
 #[test]
 fn the_vendored_page_is_in_sync() {
     assert_eq!(findings(PAGE), []);
 }
 
-#[test]
-fn a_field_added_to_the_table() {
-    let page = edited(
+/// (what changed, replace this, with this, expected path, expected kind, message fragments)
+type Case = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Kind,
+    &'static [&'static str],
+);
+
+const CASES: &[Case] = &[
+    (
+        "a field added to the table",
         "|profile_settings||",
         "|two_factor_enabled|| `boolean` ||\n|profile_settings||",
-    );
-    let found = findings(&page);
-    assert_eq!(
-        only(&found),
-        ("two_factor_enabled", Kind::MissingFromSchema)
-    );
-    assert!(
-        found[0].message.contains("`boolean`")
-            && found[0].message.contains("top-level `properties`")
-    );
-}
-
-#[test]
-fn a_field_removed_from_the_table() {
-    let page = edited("|national_id|| `string`            ||\n", "");
-    let found = findings(&page);
-    assert_eq!(only(&found), ("national_id", Kind::NoLongerDocumented));
-    assert!(
-        found[0].message.contains("/properties/national_id"),
-        "{}",
-        found[0].message
-    );
-}
-
-#[test]
-fn a_type_changed_in_the_table() {
-    let page = edited("|is_verified|| `boolean`", "|is_verified|| `string`");
-    let found = findings(&page);
-    assert_eq!(only(&found), ("is_verified", Kind::TypeChanged));
-    assert!(
-        found[0]
-            .message
-            .starts_with("the page says `string`, the schema accepts boolean"),
-        "{}",
-        found[0].message
-    );
-}
-
-#[test]
-fn a_field_added_to_the_organization_example() {
-    let page = edited(
+        "two_factor_enabled",
+        Kind::MissingFromSchema,
+        &["`boolean`", "top-level `properties`"],
+    ),
+    (
+        "a field removed from the table",
+        "|national_id|| `string`            ||\n",
+        "",
+        "national_id",
+        Kind::NoLongerDocumented,
+        &["/properties/national_id"],
+    ),
+    (
+        "a type changed in the table",
+        "|is_verified|| `boolean`",
+        "|is_verified|| `string`",
+        "is_verified",
+        Kind::TypeChanged,
+        &["the page says `string`, the schema accepts boolean"],
+    ),
+    (
+        "a field added to the organization example",
         "  \"has_cre\": false,\n",
         "  \"has_cre\": false,\n  \"has_gpu\": true,\n",
-    );
-    let found = findings(&page);
-    assert_eq!(
-        only(&found),
-        ("organizations[].has_gpu", Kind::MissingFromSchema)
-    );
-    assert!(
-        found[0]
-            .message
-            .contains("under /definitions/Organization/properties"),
-        "{}",
-        found[0].message
-    );
-}
-
-#[test]
-fn a_null_example_where_a_value_was() {
-    let page = edited("\"build_method\": \"webhook\"", "\"build_method\": null");
-    let found = findings(&page);
-    assert_eq!(
-        only(&found),
-        ("organizations[].build_method", Kind::NewlyNullable)
-    );
-    assert!(
-        found[0]
-            .message
-            .contains("/definitions/Organization/properties/build_method"),
-        "{}",
-        found[0].message
-    );
-}
-
-#[test]
-fn a_null_in_the_table_example_column() {
-    let page = edited(
+        "organizations[].has_gpu",
+        Kind::MissingFromSchema,
+        &["under /definitions/Organization/properties"],
+    ),
+    (
+        "a null example where a value was",
+        "\"build_method\": \"webhook\"",
+        "\"build_method\": null",
+        "organizations[].build_method",
+        Kind::NewlyNullable,
+        &["/definitions/Organization/properties/build_method"],
+    ),
+    (
+        "a null in the table's example column",
         "| full_name  |             | `string`            | `email@example.com` |",
         "| full_name  |             | `string`            | `null` |",
-    );
-    assert_eq!(only(&findings(&page)), ("full_name", Kind::NewlyNullable));
+        "full_name",
+        Kind::NewlyNullable,
+        &[],
+    ),
+    (
+        "a recorded departure goes stale when the page is fixed",
+        "|email|| `integer`",
+        "|email|| `string`",
+        "email",
+        Kind::StaleMarker,
+        &["x-doc-type"],
+    ),
+    (
+        "a missing example value filled in makes its marker stale",
+        "  \"name\": ,\n",
+        "  \"name\": \"my-team\",\n",
+        "organizations[].name",
+        Kind::StaleMarker,
+        &["x-doc-type"],
+    ),
+    (
+        "a nested owner field removed",
+        "    \"is_staff\": false,\n",
+        "",
+        "organizations[].owner.is_staff",
+        Kind::NoLongerDocumented,
+        &[],
+    ),
+];
+
+#[test]
+fn each_docs_change_yields_exactly_its_finding() {
+    for (what, from, to, path, kind, fragments) in CASES {
+        let found = findings(&edited(from, to));
+        assert_eq!(found.len(), 1, "{what}: {found:#?}");
+        assert_eq!(
+            (found[0].path.as_str(), found[0].kind),
+            (*path, *kind),
+            "{what}"
+        );
+        for fragment in *fragments {
+            assert!(
+                found[0].message.contains(fragment),
+                "{what}: {:?} lacks {fragment:?}",
+                found[0].message
+            );
+        }
+    }
+}
+
+/// A temporary `schema/`-like folder: `upstream/profile.md` and, optionally, `profile.json`.
+fn schema_dir(page: &str, schema: Option<&str>) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("upstream")).unwrap();
+    let page_path = dir.path().join("upstream/profile.md");
+    std::fs::write(&page_path, page).unwrap();
+    if let Some(schema) = schema {
+        std::fs::write(dir.path().join("profile.json"), schema).unwrap();
+    }
+    (dir, page_path)
 }
 
 #[test]
-fn a_recorded_departure_goes_stale_when_the_page_is_fixed() {
-    let page = edited("|email|| `integer`", "|email|| `string`");
-    let found = findings(&page);
-    assert_eq!(only(&found), ("email", Kind::StaleMarker));
-    assert!(
-        found[0].message.contains("x-doc-type"),
-        "{}",
-        found[0].message
-    );
+fn exit_codes_say_in_sync_drift_or_unreadable() {
+    let drifted = PAGE.replace("|is_verified|| `boolean`", "|is_verified|| `string`");
+    let no_table = "# Profile\n\nThe table moved elsewhere.\n";
+    for (what, page, schema, format, code) in [
+        ("in sync", PAGE, Some(SCHEMA), Format::Json, 0),
+        ("drift", drifted.as_str(), Some(SCHEMA), Format::Text, 1),
+        ("no response table", no_table, Some(SCHEMA), Format::Text, 2),
+        ("no schema beside the page", PAGE, None, Format::Text, 2),
+    ] {
+        let (dir, page_path) = schema_dir(page, schema);
+        assert_eq!(run(&[page_path], format, dir.path()), code, "{what}");
+    }
 }
 
 #[test]
-fn a_missing_example_value_filled_in_makes_its_marker_stale() {
-    let page = edited("  \"name\": ,\n", "  \"name\": \"my-team\",\n");
-    assert_eq!(
-        only(&findings(&page)),
-        ("organizations[].name", Kind::StaleMarker)
-    );
-}
-
-#[test]
-fn a_nested_owner_field_removed() {
-    let page = edited("    \"is_staff\": false,\n", "");
-    assert_eq!(
-        only(&findings(&page)),
-        ("organizations[].owner.is_staff", Kind::NoLongerDocumented)
-    );
-}
-
-#[test]
-fn a_page_without_a_response_table_exits_2() {
-    let dir = std::env::temp_dir().join(format!("doc-check-test-{}", std::process::id()));
-    let upstream = dir.join("upstream");
-    std::fs::create_dir_all(&upstream).unwrap();
-    std::fs::write(
-        upstream.join("profile.md"),
-        "# Profile\n\nThe table moved elsewhere.\n",
-    )
-    .unwrap();
-    std::fs::write(dir.join("profile.json"), SCHEMA).unwrap();
-    let error = check_page(&upstream.join("profile.md")).unwrap_err();
+fn a_page_without_a_response_table_says_so() {
+    let (_dir, page_path) = schema_dir("# Profile\n\nThe table moved elsewhere.\n", Some(SCHEMA));
+    let error = check_page(&page_path).unwrap_err();
     assert!(error.contains("no response table found"), "{error}");
-    assert_eq!(run(&[upstream.join("profile.md")], Format::Text, &dir), 2);
-    // A page in sync exits 0, and one with drift exits 1.
-    std::fs::write(upstream.join("profile.md"), PAGE).unwrap();
-    assert_eq!(run(&[upstream.join("profile.md")], Format::Json, &dir), 0);
-    std::fs::write(
-        upstream.join("profile.md"),
-        PAGE.replace("|is_verified|| `boolean`", "|is_verified|| `string`"),
-    )
-    .unwrap();
-    assert_eq!(run(&[upstream.join("profile.md")], Format::Text, &dir), 1);
-    std::fs::remove_dir_all(&dir).unwrap();
-}
-
-#[test]
-fn a_missing_schema_exits_2() {
-    let dir = std::env::temp_dir().join(format!("doc-check-noschema-{}", std::process::id()));
-    std::fs::create_dir_all(dir.join("upstream")).unwrap();
-    std::fs::write(dir.join("upstream/profile.md"), PAGE).unwrap();
-    assert_eq!(
-        run(&[dir.join("upstream/profile.md")], Format::Text, &dir),
-        2
-    );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
