@@ -10,20 +10,40 @@
 //! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), hamravesh_mock::MockError> {
 //! let server = hamravesh_mock::MockServer::start().await?;
 //! server.push_fault(hamravesh_mock::Fault::status(503), 2); // the next two requests fail
-//! println!("try: curl -H 'Authorization: Api-key {}' {}/api/v1/users/profile", server.api_key(), server.url());
+//! let url = format!("{}/api/v1/users/profile", server.url());
+//! assert!(url.starts_with("http://127.0.0.1:"));
 //! # Ok(()) }
 //! ```
+//!
+//! # Limits
+//!
+//! A connection has [`MockBuilder::header_read_timeout`] to send each request head, so half-sent
+//! requests and idle kept-alive connections are closed. A request target over 8 KiB gets `414`,
+//! header lines over 16 KiB (or more than 100) get `431`, both with the envelope. hyper answers
+//! heads beyond its own buffer (64 KiB) and requests that are not HTTP by itself, with a bare
+//! `431` or `400` and no body: it offers no hook to give them one.
+//!
+//! The library prints nothing; it logs through `tracing`.
 #![deny(missing_docs)]
+// A library must not write to the process's stdout or stderr: they may be closed, or the caller's.
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 
 mod fault;
 mod routes;
 mod server;
 
 pub use fault::{Fault, FaultBody};
-pub use server::{MockBuilder, MockError, MockServer};
+pub use server::{DEFAULT_HEADER_READ_TIMEOUT, MockBuilder, MockError, MockServer};
 
 /// The API key the mock accepts unless configured otherwise.
 pub const DEFAULT_API_KEY: &str = "mock-api-key";
 
 /// The profile served by default: the docs page's example, repaired into valid JSON.
-pub const DEFAULT_PROFILE: &str = include_str!("../../../tests/payloads/valid/page-example.json");
+///
+/// Embedded from the crate's `fixtures/page-example.json`, which the SDK's payload corpus also uses.
+pub const DEFAULT_PROFILE: &str = include_str!("../fixtures/page-example.json");
+
+// The README's examples are compiled and run with the doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -4,8 +4,9 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State as Extract;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::extract::{Request, State as Extract};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use bytes::Bytes;
@@ -15,11 +16,68 @@ use crate::{Fault, FaultBody};
 
 use hamravesh_types::PROFILE_PATH;
 
+// Request heads the mock refuses with its own envelope. hyper refuses larger ones itself, with a
+// bare status and no body (see `HYPER_*`), so these sit well below hyper's limits: every refusal a
+// sensible client can meet carries the same JSON as the mock's other errors.
+
+/// Longest request target (414 beyond), as nginx's default header buffer.
+pub(crate) const MAX_URI_BYTES: usize = 8 * 1024;
+/// Most bytes of header lines, names and values (431 beyond).
+pub(crate) const MAX_HEADER_BYTES: usize = 16 * 1024;
+/// Most header lines (431 beyond).
+pub(crate) const MAX_HEADERS: usize = 100;
+/// hyper's read buffer, which bounds a request head (hyper's bare 431 beyond). A soft bound: hyper
+/// checks it between reads, so a head that arrives at once may reach about twice this. Also about
+/// what one half-sent request can make the mock hold in memory.
+pub(crate) const HYPER_MAX_HEAD_BYTES: usize = 64 * 1024;
+/// hyper's limit on header lines (hyper's bare 431 beyond).
+pub(crate) const HYPER_MAX_HEADERS: usize = 256;
+
 pub(crate) fn router(state: Arc<State>) -> Router {
     Router::new()
         .route(PROFILE_PATH, get(profile).fallback(method_not_allowed))
         .fallback(not_found)
+        .layer(from_fn_with_state(Arc::clone(&state), head_limits))
         .with_state(state)
+}
+
+/// Refuses request heads over the mock's limits with the envelope, then closes the connection.
+async fn head_limits(
+    Extract(state): Extract<Arc<State>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let status = if uri_len(request.uri()) > MAX_URI_BYTES {
+        StatusCode::URI_TOO_LONG
+    } else if request.headers().len() > MAX_HEADERS
+        || header_bytes(request.headers()) > MAX_HEADER_BYTES
+    {
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
+    } else {
+        return next.run(request).await;
+    };
+    state.count_request();
+    let mut response = envelope(status);
+    // A client that sends such heads is not one to keep a connection open for.
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+/// The length of the request target as sent (origin form, or absolute form for a proxy request).
+fn uri_len(uri: &Uri) -> usize {
+    uri.scheme_str().map_or(0, |s| s.len() + "://".len())
+        + uri.authority().map_or(0, |a| a.as_str().len())
+        + uri.path_and_query().map_or(0, |p| p.as_str().len())
+}
+
+/// The bytes of the header lines: name, `: `, value, CRLF.
+fn header_bytes(headers: &HeaderMap) -> usize {
+    headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum()
 }
 
 async fn profile(Extract(state): Extract<Arc<State>>, headers: HeaderMap) -> Response {
@@ -73,6 +131,11 @@ fn envelope(status: StatusCode) -> Response {
         ),
         403 => ("شما اجازهٔ انجام این دستور را ندارید.", "permission_denied"),
         404 => ("یافت نشد.", "not_found"),
+        414 => ("نشانی درخواست بیش از حد طولانی است.", "uri_too_long"),
+        431 => (
+            "سرآیندهای درخواست بیش از حد بزرگ است.",
+            "request_header_fields_too_large",
+        ),
         429 => ("تعداد درخواست‌ها بیش از حد مجاز است.", "throttled"),
         500..=599 => ("خطای سرور رخ داده است.", "server_error"),
         _ => ("درخواست نامعتبر است.", "error"),

@@ -1,14 +1,19 @@
 //! Starting, controlling and stopping the mock server.
 
 use std::collections::VecDeque;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use axum::serve::ListenerExt;
+use axum::Router;
 use bytes::Bytes;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::{DEFAULT_API_KEY, DEFAULT_PROFILE, Fault};
@@ -23,6 +28,10 @@ pub enum MockError {
     /// The profile to serve does not match the schema.
     #[error("the profile to serve does not match the schema:\n{0}")]
     FixtureInvalid(hamravesh_types::ValidationErrors),
+    /// The profile to serve matches the schema but does not decode into the typed models (a
+    /// repeated key, a number out of range), so a client of this SDK could not read it.
+    #[error("the profile to serve does not decode into the typed models: {0}")]
+    FixtureUndecodable(hamravesh_types::DecodeError),
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -63,6 +72,11 @@ impl State {
             .pop_front()
     }
 
+    /// Counts a request that gets no fault (one refused before routing).
+    pub(crate) fn count_request(&self) {
+        self.requests.fetch_add(1, Ordering::SeqCst);
+    }
+
     pub(crate) fn delay(&self) -> Duration {
         *self.delay.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -75,7 +89,11 @@ pub struct MockBuilder {
     api_key: String,
     profile: Option<Vec<u8>>,
     addr: SocketAddr,
+    header_read_timeout: Duration,
 }
+
+/// How long a connection may take to send a request head unless configured otherwise.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Default for MockBuilder {
     fn default() -> Self {
@@ -83,6 +101,7 @@ impl Default for MockBuilder {
             api_key: DEFAULT_API_KEY.to_owned(),
             profile: None,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
         }
     }
 }
@@ -94,7 +113,8 @@ impl MockBuilder {
         self
     }
 
-    /// The profile JSON to serve (default [`DEFAULT_PROFILE`]); it must match the schema.
+    /// The profile JSON to serve (default [`DEFAULT_PROFILE`]); it must match the schema and
+    /// decode into [`hamravesh_types::Profile`].
     pub fn profile_json(mut self, json: impl Into<Vec<u8>>) -> Self {
         self.profile = Some(json.into());
         self
@@ -106,13 +126,30 @@ impl MockBuilder {
         self
     }
 
-    /// Validates the profile against the schema, binds, and starts serving in the background.
+    /// How long a connection may take to send a complete request head before it is closed
+    /// (default [`DEFAULT_HEADER_READ_TIMEOUT`]).
+    ///
+    /// The clock starts when the mock begins waiting for a head: at accept for the first request,
+    /// and when the previous response is sent on a kept-alive connection. So this is also the
+    /// idle keep-alive timeout, and a client that connects and sends part of a request (or
+    /// nothing) holds its connection for at most this long.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    /// Checks the profile (JSON, the schema, the typed models), binds, and starts serving in the
+    /// background.
     pub async fn start(self) -> Result<MockServer, MockError> {
         let raw = self
             .profile
             .unwrap_or_else(|| DEFAULT_PROFILE.as_bytes().to_vec());
         let value: Value = serde_json::from_slice(&raw)?;
         hamravesh_types::validate(&value).map_err(MockError::FixtureInvalid)?;
+        // The schema cannot see what a parsed Value has already lost (a repeated key keeps its
+        // last value) and may admit numbers the models cannot hold: serve only what a client of
+        // this SDK can decode.
+        hamravesh_types::decode(&raw).map_err(MockError::FixtureUndecodable)?;
         let state = Arc::new(State {
             api_key: self.api_key,
             profile: Bytes::from(raw),
@@ -132,22 +169,87 @@ impl MockBuilder {
             addr: self.addr,
             source,
         })?;
-        let counted = Arc::clone(&state);
-        let listener = listener.tap_io(move |_| {
-            counted.connections.fetch_add(1, Ordering::SeqCst);
-        });
+        let mut http = http1::Builder::new();
+        http.timer(TokioTimer::new())
+            .header_read_timeout(self.header_read_timeout)
+            .max_buf_size(crate::routes::HYPER_MAX_HEAD_BYTES)
+            .max_headers(crate::routes::HYPER_MAX_HEADERS);
         let app = crate::routes::router(Arc::clone(&state));
-        let task = tokio::spawn(async move {
-            if let Err(error) = axum::serve(listener, app).await {
-                tracing::error!(%error, "mock server stopped");
-            }
-        });
+        let task = tokio::spawn(serve(listener, http, app, Arc::clone(&state)));
         Ok(MockServer {
             addr,
             state,
             task: Some(task),
         })
     }
+}
+
+/// Accepts connections and serves each on its own task until this future is dropped.
+///
+/// Written out instead of `axum::serve` because that gives no access to hyper's header-read
+/// timeout, without which half-sent requests hold their connections (and file descriptors) for
+/// ever.
+async fn serve(listener: TcpListener, http: http1::Builder, app: Router, state: Arc<State>) {
+    // Dropped with this future (when the server is aborted): every connection then finishes its
+    // current response and closes.
+    let (stop, stopped) = watch::channel(());
+    let _stop = stop;
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _peer)) => stream,
+            Err(error) if is_connection_error(&error) => continue,
+            Err(error) => {
+                // Out of file descriptors or memory: wait for connections to close rather
+                // than spin.
+                tracing::error!(%error, "mock server cannot accept a connection");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        state.connections.fetch_add(1, Ordering::SeqCst);
+        // Small answers go out at once rather than waiting for Nagle's delay.
+        let _ = stream.set_nodelay(true);
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let mut stopped = stopped.clone();
+        tokio::spawn(async move {
+            let mut connection = std::pin::pin!(connection);
+            let result = tokio::select! {
+                result = connection.as_mut() => result,
+                _ = stopped.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(error) = result {
+                // Timeouts, resets and unparsable requests: the client's doing, not the mock's.
+                tracing::debug!(%error, "mock connection ended");
+            }
+        });
+    }
+}
+
+/// Whether an accept error concerns only the connection being accepted.
+fn is_connection_error(error: &std::io::Error) -> bool {
+    matches!(
+        error.kind(),
+        std::io::ErrorKind::ConnectionRefused
+            | std::io::ErrorKind::ConnectionAborted
+            | std::io::ErrorKind::ConnectionReset
+            | std::io::ErrorKind::Interrupted
+    )
+}
+
+/// The URL a client uses for a server listening on `addr`: an unspecified address (`0.0.0.0`,
+/// `::`) listens on every interface, but is not one a client can connect to, so it becomes the
+/// loopback address of the same family.
+pub(crate) fn client_url(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}", SocketAddr::new(ip, addr.port()))
 }
 
 /// A running mock of the Hamravesh API. Stops when dropped.
@@ -177,12 +279,13 @@ impl MockServer {
         MockBuilder::default()
     }
 
-    /// The base URL, e.g. `http://127.0.0.1:41234`.
+    /// The base URL, e.g. `http://127.0.0.1:41234`. Bound to every interface (`0.0.0.0` or
+    /// `::`), the mock is reached at the loopback address, and that is the URL given.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        client_url(self.addr)
     }
 
-    /// The address the mock listens on.
+    /// The address the mock listens on, as bound (possibly unspecified: see [`MockServer::url`]).
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
@@ -248,6 +351,25 @@ impl Drop for MockServer {
     fn drop(&mut self) {
         if let Some(task) = &self.task {
             task.abort();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_url;
+
+    #[test]
+    fn client_urls_replace_only_unspecified_addresses() {
+        for (addr, url) in [
+            ("0.0.0.0:8080", "http://127.0.0.1:8080"),
+            ("[::]:8080", "http://[::1]:8080"),
+            ("127.0.0.1:1", "http://127.0.0.1:1"),
+            ("192.0.2.7:80", "http://192.0.2.7:80"),
+            ("[2001:db8::1]:443", "http://[2001:db8::1]:443"),
+        ] {
+            let addr = addr.parse().unwrap_or_else(|_| panic!("{addr}"));
+            assert_eq!(client_url(addr), url);
         }
     }
 }
