@@ -5,11 +5,7 @@
 use hamravesh_types::{OrganizationFeatureFlags, Profile, builder, decode};
 
 fn corpus(name: &str) -> Profile {
-    let path = format!(
-        "{}/../../tests/payloads/valid/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    decode(&std::fs::read(path).unwrap()).unwrap()
+    decode(&hamravesh_test_support::read(&format!("valid/{name}"))).unwrap()
 }
 
 #[test]
