@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use hamravesh_types::{Profile, decode, is_valid, validate};
+use hamravesh_types::{Profile, Validator, check_bytes, decode, is_valid, validate};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -138,6 +138,8 @@ fn any_json() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
+        // Integers JSON accepts but `i64` cannot hold (`12345678901234567890` as an id).
+        ((i64::MAX as u64 + 1)..=u64::MAX).prop_map(Value::from),
         (-1e9f64..1e9).prop_map(Value::from),
         "[a-z0-9 @.:+-]{0,12}".prop_map(Value::String),
         Just(json!("2023-03-21T09:30:00+03:30")),
@@ -269,30 +271,164 @@ fn has_integral_float_where_an_integer_belongs(value: &Value) -> bool {
     })
 }
 
+/// The schema node that describes the value at `path`, following `$ref`s; `None` where the schema
+/// says nothing (unknown fields, values of any shape).
+fn schema_at<'s>(root: &'s Value, path: &[Step]) -> Option<&'s Value> {
+    let resolve = |node: &'s Value| match node.get("$ref").and_then(Value::as_str) {
+        Some(reference) => root.pointer(reference.trim_start_matches('#')),
+        None => Some(node),
+    };
+    let mut node = resolve(root)?;
+    for step in path {
+        node = match step {
+            Step::Key(key) => node.get("properties")?.get(key.as_str())?,
+            Step::Index(_) => node.get("items")?,
+        };
+        node = resolve(node)?;
+    }
+    Some(node)
+}
+
+/// Every (object path, key) where the key is a documented field of that object: a typed model
+/// field, which decoding refuses to see twice.
+fn documented_keys(value: &Value) -> Vec<(Vec<Step>, String)> {
+    let schema = hamravesh_types::schema_value();
+    let mut objects = vec![Vec::new()];
+    paths(value, &mut Vec::new(), &mut objects);
+    let mut found = Vec::new();
+    for path in objects {
+        let (Some(Value::Object(map)), Some(node)) = (
+            path.iter().try_fold(value, |v, step| match step {
+                Step::Key(key) => v.get(key.as_str()),
+                Step::Index(index) => v.get(*index),
+            }),
+            schema_at(&schema, &path),
+        ) else {
+            continue;
+        };
+        let Some(properties) = node.get("properties").and_then(Value::as_object) else {
+            continue;
+        };
+        for key in map.keys().filter(|key| properties.contains_key(*key)) {
+            found.push((path.clone(), key.clone()));
+        }
+    }
+    found
+}
+
+/// `value` as JSON text, with `key` written a second time (holding `extra`) in the object at
+/// `target`: a shape `serde_json::Value` cannot hold.
+fn text_with_repeated_key(value: &Value, target: &[Step], key: &str, extra: &Value) -> Vec<u8> {
+    fn write(value: &Value, target: Option<&[Step]>, dup: (&str, &Value), out: &mut String) {
+        let text = |v: &Value| serde_json::to_string(v).unwrap();
+        match value {
+            Value::Object(map) => {
+                out.push('{');
+                let mut entries: Vec<String> = Vec::new();
+                for (key, child) in map {
+                    let mut entry = format!("{}:", text(&Value::String(key.clone())));
+                    let rest = match target {
+                        Some([Step::Key(next), rest @ ..]) if next == key => Some(rest),
+                        _ => None,
+                    };
+                    write(child, rest, dup, &mut entry);
+                    entries.push(entry);
+                }
+                if target.is_some_and(<[Step]>::is_empty) {
+                    entries.push(format!(
+                        "{}:{}",
+                        text(&Value::String(dup.0.to_owned())),
+                        text(dup.1)
+                    ));
+                }
+                out.push_str(&entries.join(","));
+                out.push('}');
+            }
+            Value::Array(items) => {
+                out.push('[');
+                for (index, item) in items.iter().enumerate() {
+                    if index > 0 {
+                        out.push(',');
+                    }
+                    let rest = match target {
+                        Some([Step::Index(next), rest @ ..]) if *next == index => Some(rest),
+                        _ => None,
+                    };
+                    write(item, rest, dup, out);
+                }
+                out.push(']');
+            }
+            other => out.push_str(&text(other)),
+        }
+    }
+    let mut out = String::new();
+    write(value, Some(target), (key, extra), &mut out);
+    out.into_bytes()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
 
-    /// A payload the validator accepts decodes into `Profile`, and one that decodes validates.
+    /// A payload the validator accepts decodes into `Profile`, and one that decodes validates:
+    /// for values of every kind (integers past `i64::MAX` included) anywhere, and for a
+    /// documented field written twice in its object.
     #[test]
     fn validate_and_decode_agree(
         base in prop::sample::select(valid_bases()),
         mutations in prop::collection::vec((any::<prop::sample::Index>(), mutation()), 1..4),
+        repeat in prop::option::weighted(0.25, (any::<prop::sample::Index>(), any_json())),
     ) {
         let mut value = base;
         for (selector, mutation) in &mutations {
             value = mutate(value, *selector, mutation);
         }
-        let bytes = serde_json::to_vec(&value).unwrap();
+        let bytes = match &repeat {
+            Some((selector, extra)) => {
+                let keys = documented_keys(&value);
+                prop_assume!(!keys.is_empty());
+                let (path, key) = selector.get(&keys);
+                text_with_repeated_key(&value, path, key, extra)
+            }
+            None => serde_json::to_vec(&value).unwrap(),
+        };
         let decoded = decode(&bytes);
-        let valid = validate(&value);
+        let verdict = check_bytes(&bytes, Validator::profile(), 10);
         prop_assume!(!has_integral_float_where_an_integer_belongs(&value));
         prop_assert_eq!(
             decoded.is_ok(),
-            valid.is_ok(),
+            verdict.is_valid(),
             "payload {}\ndecode: {:?}\nvalidate: {:?}",
-            value, decoded.err(), valid.err()
+            String::from_utf8_lossy(&bytes), decoded.err(), verdict
         );
+        if repeat.is_none() {
+            prop_assert_eq!(verdict.is_valid(), validate(&value).is_ok());
+        }
     }
+}
+
+#[test]
+fn the_two_shapes_decoding_refuses_are_invalid() {
+    let mut value = page_example();
+    value["organizations"][0]["id"] = json!(12345678901234567890u64);
+    let bytes = serde_json::to_vec(&value).unwrap();
+    assert!(decode(&bytes).is_err());
+    assert!(!check_bytes(&bytes, Validator::profile(), 10).is_valid());
+
+    let path = [
+        Step::Key("organizations".to_owned()),
+        Step::Index(0),
+        Step::Key("owner".to_owned()),
+    ];
+    let bytes = text_with_repeated_key(&page_example(), &path, "email", &json!("b@example.com"));
+    assert!(decode(&bytes).is_err());
+    let hamravesh_types::Verdict::Invalid(report) = check_bytes(&bytes, Validator::profile(), 10)
+    else {
+        panic!("a repeated field must be invalid");
+    };
+    assert_eq!(
+        report.errors[0].to_string(),
+        r#"/organizations/0/owner: duplicate key "email""#
+    );
 }
 
 proptest! {
