@@ -293,6 +293,24 @@ async fn an_idle_keep_alive_connection_is_closed() {
 }
 
 #[tokio::test]
+async fn dropping_the_server_closes_its_kept_alive_connections() {
+    let server = MockServer::builder()
+        .header_read_timeout(Duration::from_secs(600))
+        .start()
+        .await
+        .unwrap();
+    let mut stream = TcpStream::connect(server.addr()).await.unwrap();
+    stream
+        .write_all(b"GET /nope HTTP/1.1\r\nHost: mock\r\n\r\n")
+        .await
+        .unwrap();
+    assert_eq!(read_answer(&mut stream).await.status, 404);
+    drop(server);
+    // Long before the header timeout: the connection is shut down with the server.
+    assert_closed_within(&mut stream, PATIENCE).await;
+}
+
+#[tokio::test]
 async fn oversized_heads_get_the_envelope_too() {
     let server = MockServer::start().await.unwrap();
     let filler = "a".repeat(20 * 1024);
