@@ -196,6 +196,13 @@ async fn profiles_that_would_not_decode_are_refused_at_start() {
             "the profile to serve",
             vec!["organizations", "0", "id"],
         ),
+        (
+            // An integer to JSON Schema, a float to serde: the schema cannot catch it.
+            "integral float id",
+            edited_profile(r#""id": 1598,"#, r#""id": 1598.0,"#),
+            "the profile to serve does not decode into the typed models",
+            vec!["organizations[0].id"],
+        ),
     ];
     for (case, fixture, start, fragments) in cases {
         let error = MockServer::builder()
