@@ -29,7 +29,8 @@ pub enum MockError {
     #[error("the profile to serve does not match the schema:\n{0}")]
     FixtureInvalid(hamravesh_types::ValidationErrors),
     /// The profile to serve matches the schema but does not decode into the typed models (a
-    /// repeated key, a number out of range), so a client of this SDK could not read it.
+    /// repeated key, an id beyond `i64`, an integral float such as `1598.0` where an integer is
+    /// expected), so a client of this SDK could not read it.
     #[error("the profile to serve does not decode into the typed models: {0}")]
     FixtureUndecodable(hamravesh_types::DecodeError),
     /// The address could not be bound.
@@ -192,8 +193,7 @@ impl MockBuilder {
 async fn serve(listener: TcpListener, http: http1::Builder, app: Router, state: Arc<State>) {
     // Dropped with this future (when the server is aborted): every connection then finishes its
     // current response and closes.
-    let (stop, stopped) = watch::channel(());
-    let _stop = stop;
+    let (_stop, stopped) = watch::channel(());
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _peer)) => stream,
