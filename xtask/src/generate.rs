@@ -3,38 +3,79 @@
 use std::fs;
 use std::path::Path;
 
-/// The source of truth, relative to the repository root.
-pub const SCHEMA: &str = "schema/profile.json";
+/// The schemas the models are generated from, relative to the repository root, each with the
+/// module of `hamravesh_types` its types go into.
+pub const SCHEMAS: &[(&str, &str)] = &[
+    ("profile", "schema/profile.json"),
+    ("notifications", "schema/notifications.json"),
+    ("namespaces", "schema/namespaces.json"),
+];
+/// The operation list, copied into the types crate beside the schemas.
+pub const OPERATIONS: &str = "schema/operations.json";
 /// The generated model source, never edited by hand.
 pub const GENERATED_MODELS: &str = "crates/hamravesh-types/src/generated.rs";
-/// The schema copy the types crate embeds (a published crate cannot reach outside its folder).
-pub const EMBEDDED_SCHEMA: &str = "crates/hamravesh-types/schema/profile.json";
+/// Where the types crate embeds its copies of the schemas and the operation list (a published
+/// crate cannot reach outside its folder).
+pub const EMBEDDED_DIR: &str = "crates/hamravesh-types/schema";
+/// The command the generated file's header names.
+const COMMAND: &str = "cargo xtask gen";
 
-/// How `schema/profile.json` is generated.
+/// How each schema is generated.
 ///
 /// `Timestamp` is replaced by the types crate's hand-written strict RFC 3339 type: chrono's own
 /// `DateTime` deserializer also accepts strings that are not RFC 3339 (such as `+0330` offsets),
 /// which would make decoding accept what validation rejects.
-fn profile_settings() -> hamravesh_codegen::Settings {
-    hamravesh_codegen::Settings::new(SCHEMA)
+fn settings(source: &str) -> hamravesh_codegen::Settings {
+    hamravesh_codegen::Settings::new(source)
+        .command(COMMAND)
         .schemars_feature("schemars")
         .replace_type("Timestamp", "crate::Timestamp")
 }
 
+fn read(root: &Path, path: &str) -> Result<String, String> {
+    fs::read_to_string(root.join(path)).map_err(|error| format!("cannot read {path}: {error}"))
+}
+
 /// Every file `gen` owns, with the content it should have now.
-fn expected_outputs(root: &Path) -> Result<Vec<(&'static str, String)>, String> {
-    let schema = fs::read_to_string(root.join(SCHEMA))
-        .map_err(|error| format!("cannot read {SCHEMA}: {error}"))?;
-    let models = hamravesh_codegen::generate(&schema, &profile_settings())
-        .map_err(|error| format!("{SCHEMA}: {error}"))?;
-    Ok(vec![(GENERATED_MODELS, models), (EMBEDDED_SCHEMA, schema)])
+fn expected_outputs(root: &Path) -> Result<Vec<(String, String)>, String> {
+    let mut outputs = Vec::new();
+    let mut parsed = Vec::new();
+    for (module, path) in SCHEMAS {
+        let text = read(root, path)?;
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|error| format!("{path}: {error}"))?;
+        parsed.push((*module, value, settings(path)));
+        outputs.push((embedded_copy(path), text));
+    }
+    let modules: Vec<hamravesh_codegen::Module<'_>> = parsed
+        .iter()
+        .map(|(name, schema, settings)| hamravesh_codegen::Module {
+            name,
+            schema,
+            settings,
+        })
+        .collect();
+    let models = hamravesh_codegen::generate_modules(&modules, COMMAND)
+        .map_err(|error| format!("{GENERATED_MODELS}: {error}"))?;
+    outputs.insert(0, (GENERATED_MODELS.to_owned(), models));
+    outputs.push((embedded_copy(OPERATIONS), read(root, OPERATIONS)?));
+    Ok(outputs)
+}
+
+/// The types crate's copy of `schema/NAME.json`.
+fn embedded_copy(path: &str) -> String {
+    let name = Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!("{EMBEDDED_DIR}/{name}")
 }
 
 /// Writes every output that changed; returns one line per file saying what happened.
 pub fn write(root: &Path) -> Result<Vec<String>, String> {
     let mut report = Vec::new();
     for (path, content) in expected_outputs(root)? {
-        let target = root.join(path);
+        let target = root.join(&path);
         if fs::read_to_string(&target).ok().as_deref() == Some(content.as_str()) {
             report.push(format!("unchanged {path}"));
             continue;
@@ -53,11 +94,11 @@ pub fn write(root: &Path) -> Result<Vec<String>, String> {
 pub fn check(root: &Path) -> Result<Vec<String>, String> {
     let mut stale = Vec::new();
     for (path, expected) in expected_outputs(root)? {
-        let actual = fs::read_to_string(root.join(path)).unwrap_or_default();
+        let actual = fs::read_to_string(root.join(&path)).unwrap_or_default();
         if actual != expected {
             stale.push(format!(
-                "{path} is out of date relative to {SCHEMA}:\n{}",
-                short_diff(path, &actual, &expected)
+                "{path} is out of date relative to schema/:\n{}",
+                short_diff(&path, &actual, &expected)
             ));
         }
     }

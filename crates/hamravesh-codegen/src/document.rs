@@ -49,8 +49,9 @@ pub(crate) fn document(file: &mut syn::File) {
         }
     }
     if has_error_module {
-        file.items
-            .push(parse_quote!(pub use self::error::ConversionError;));
+        file.items.push(parse_quote!(
+            pub use self::error::ConversionError;
+        ));
     }
 }
 

@@ -38,6 +38,14 @@ pub enum Error {
     /// typify rejected a construct of the schema.
     #[error("unsupported schema construct: {0}")]
     Unsupported(String),
+    /// One schema of a multi-schema file failed.
+    #[error("module {module}: {source}")]
+    InModule {
+        /// The module whose schema failed.
+        module: String,
+        /// Why it failed.
+        source: Box<Error>,
+    },
     /// The generator produced tokens that are not a Rust file (a bug in the generator).
     #[error("generated code does not parse as Rust: {0}")]
     InvalidOutput(String),

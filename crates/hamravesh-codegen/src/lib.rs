@@ -135,6 +135,44 @@ pub fn generate(schema: &str, settings: &Settings) -> Result<String, Error> {
 
 /// Generates formatted Rust source from an already parsed schema.
 pub fn generate_from_value(schema: &Value, settings: &Settings) -> Result<String, Error> {
+    let file = generate_file(schema, settings)?;
+    Ok(format::print(
+        &file,
+        &format::header(&[settings.source.as_str()], &settings.command),
+    ))
+}
+
+/// One schema of a multi-schema file: its types go into `pub mod NAME`.
+#[derive(Debug, Clone, Copy)]
+pub struct Module<'a> {
+    /// The module's name, such as `profile`.
+    pub name: &'a str,
+    /// The parsed schema.
+    pub schema: &'a Value,
+    /// How to generate it; its `source` is named in the file's header and the module's doc.
+    pub settings: &'a Settings,
+}
+
+/// Generates one formatted file holding a `pub mod` per schema, so that types of different
+/// schemas never collide (each module has its own `builder` module and `ConversionError`).
+/// An error names the module whose schema failed.
+pub fn generate_modules(modules: &[Module<'_>], command: &str) -> Result<String, Error> {
+    let mut items = Vec::with_capacity(modules.len());
+    for module in modules {
+        let file =
+            generate_file(module.schema, module.settings).map_err(|error| Error::InModule {
+                module: module.name.to_owned(),
+                source: Box::new(error),
+            })?;
+        items.push(format::module(module.name, &module.settings.source, file)?);
+    }
+    let sources: Vec<&str> = modules.iter().map(|m| m.settings.source.as_str()).collect();
+    let file: syn::File = syn::parse_quote! { #(#items)* };
+    Ok(format::print(&file, &format::header(&sources, command)))
+}
+
+/// typify's tokens for one schema, parsed and post-processed.
+fn generate_file(schema: &Value, settings: &Settings) -> Result<syn::File, Error> {
     if !schema.is_object() {
         return Err(Error::NotASchema(
             "the root of a schema must be a JSON object".to_owned(),
@@ -154,8 +192,7 @@ pub fn generate_from_value(schema: &Value, settings: &Settings) -> Result<String
         Ok(Err(error)) => return Err(Error::Unsupported(error.to_string())),
         Err(panic) => return Err(Error::Unsupported(panic_message(panic.as_ref()))),
     }
-    let tokens = type_space.to_stream();
-    format::format_file(tokens, settings)
+    format::parse(type_space.to_stream())
 }
 
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {

@@ -8,7 +8,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use hamravesh_codegen::{Settings, generate};
+use hamravesh_codegen::{Module, Settings, generate, generate_modules};
 
 fn generate_file(path: &Path, source_name: &str) -> String {
     generate_with(path, &Settings::new(source_name))
@@ -17,6 +17,66 @@ fn generate_file(path: &Path, source_name: &str) -> String {
 fn generate_with(path: &Path, settings: &Settings) -> String {
     let schema = fs::read_to_string(path).unwrap();
     generate(&schema, settings).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Two schemas that both define `Item` (and each gets a `builder` module and a
+/// `ConversionError`), generated into one file.
+fn two_modules() -> String {
+    let item = |description: &str| {
+        serde_json::json!({
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            "title": "Item",
+            "description": description,
+            "type": "object",
+            "required": ["id"],
+            "properties": {"id": {"description": "Its id.", "type": "integer"}}
+        })
+    };
+    let (first, second) = (
+        item("An item of the first API."),
+        item("An item of the second."),
+    );
+    let (a, b) = (
+        Settings::new("schema/a.json"),
+        Settings::new("schema/b.json"),
+    );
+    generate_modules(
+        &[
+            Module {
+                name: "first",
+                schema: &first,
+                settings: &a,
+            },
+            Module {
+                name: "second",
+                schema: &second,
+                settings: &b,
+            },
+        ],
+        "cargo xtask gen",
+    )
+    .unwrap()
+}
+
+#[test]
+fn one_module_per_schema() {
+    insta::assert_snapshot!("two_modules", two_modules());
+}
+
+#[test]
+fn a_module_name_that_is_not_an_identifier_is_an_error() {
+    let schema = serde_json::json!({"title": "X", "type": "object"});
+    let settings = Settings::new("x.json");
+    let error = generate_modules(
+        &[Module {
+            name: "not a name",
+            schema: &schema,
+            settings: &settings,
+        }],
+        "cargo xtask gen",
+    )
+    .unwrap_err();
+    assert!(error.to_string().contains("not a name"), "{error}");
 }
 
 #[test]
@@ -63,5 +123,18 @@ fn construct_schemas_compile_and_decode() {
         cases.pass(&file);
         count += 1;
     }
-    assert!(count >= 7, "construct schemas went missing");
+    assert!(count >= 10, "construct schemas went missing");
+    // Same-named types of two schemas live side by side.
+    let program = format!(
+        "#![allow(dead_code)]\n{}\n\
+         fn main() {{\n\
+             let a: first::Item = ::serde_json::from_str(r#\"{{\"id\": 1}}\"#).unwrap();\n\
+             let b: second::Item = second::Item::builder().id(2).try_into().unwrap();\n\
+             assert_eq!((a.id, b.id), (1, 2));\n\
+         }}\n",
+        two_modules()
+    );
+    let file = dir.join("two_modules.rs");
+    fs::write(&file, program).unwrap();
+    cases.pass(&file);
 }

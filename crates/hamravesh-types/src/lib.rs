@@ -26,7 +26,7 @@
 //! The docs add fields over time, so every model type is `#[non_exhaustive]`: a field added to
 //! the schema is a minor release, not a breaking change. Fields stay public for reading. Code
 //! outside this crate constructs a value by decoding JSON (what a recorded fixture is) or with its
-//! builder: `Type::builder()` (or [`builder::Profile::from`] a decoded value), then `try_into()`,
+//! builder: `Type::builder()` (or [`profile::builder::Profile::from`] a decoded value), then `try_into()`,
 //! which names any required field left unset. Removing, renaming or retyping a field, or making
 //! an optional one required, is a breaking change.
 #![deny(missing_docs)]
@@ -45,7 +45,8 @@ mod roles;
 mod timestamp;
 
 pub use decode::{DecodeError, decode, decode_as};
-pub use generated::*;
+pub use generated::{namespaces, notifications, profile};
+pub use profile::{Organization, OrganizationFeatureFlags, Profile, UserSummary};
 pub use timestamp::{Timestamp, TimestampError};
 #[cfg(feature = "validate")]
 pub use validate::{SchemaError, ValidationError, ValidationErrors, Validator, is_valid, validate};

@@ -2,7 +2,8 @@
 //! types stay constructible through their builders, and the roles lookup by numeric id.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a broken fixture should fail the test loudly
 
-use hamravesh_types::{OrganizationFeatureFlags, Profile, builder, decode};
+use hamravesh_types::profile::builder;
+use hamravesh_types::{OrganizationFeatureFlags, Profile, decode};
 
 fn corpus(name: &str) -> Profile {
     decode(&hamravesh_test_support::read(&format!("valid/{name}"))).unwrap()
