@@ -33,9 +33,9 @@
 // On docs.rs, label each item that needs a feature (doc_cfg picks the labels from the `cfg`s).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod decode;
 #[cfg(feature = "validate")]
 mod check;
+mod decode;
 #[cfg(feature = "validate")]
 mod validate;
 #[rustfmt::skip]
@@ -44,16 +44,16 @@ mod generated;
 mod roles;
 mod timestamp;
 
+#[cfg(feature = "validate")]
+pub use check::{DEFAULT_MAX_ERRORS, Verdict, check_bytes, parse_payload};
 pub use decode::{DecodeError, decode, decode_as};
 pub use generated::{namespaces, notifications, profile};
 pub use profile::{Organization, OrganizationFeatureFlags, Profile, UserSummary};
 pub use timestamp::{Timestamp, TimestampError};
 #[cfg(feature = "validate")]
-pub use validate::{SchemaError, ValidationError, ValidationErrors, Validator, is_valid, validate};
-#[cfg(feature = "validate")]
-pub use check::{DEFAULT_MAX_ERRORS, Verdict, check_bytes, parse_payload};
-#[cfg(feature = "validate")]
 pub use validate::{CappedErrors, Omitted};
+#[cfg(feature = "validate")]
+pub use validate::{SchemaError, ValidationError, ValidationErrors, Validator, is_valid, validate};
 
 /// The path of `GET /api/v1/users/profile`, the one place it is written (client and mock read it).
 pub const PROFILE_PATH: &str = "/api/v1/users/profile";
