@@ -47,18 +47,28 @@ fn expected_outputs(root: &Path) -> Result<Vec<(String, String)>, String> {
         parsed.push((*module, value, settings(path)));
         outputs.push((embedded_copy(path), text));
     }
-    let modules: Vec<hamravesh_codegen::Module<'_>> = parsed
+    let operations_text = read(root, OPERATIONS)?;
+    let operations: serde_json::Value = serde_json::from_str(&operations_text)
+        .map_err(|error| format!("{OPERATIONS}: {error}"))?;
+    let mut modules: Vec<hamravesh_codegen::Module<'_>> = parsed
         .iter()
         .map(|(name, schema, settings)| hamravesh_codegen::Module {
             name,
-            schema,
-            settings,
+            kind: hamravesh_codegen::ModuleKind::Schema { schema, settings },
         })
         .collect();
+    modules.push(hamravesh_codegen::Module {
+        name: "operations",
+        kind: hamravesh_codegen::ModuleKind::Operations {
+            list: &operations,
+            source: OPERATIONS,
+            operation_type: "crate::Operation",
+        },
+    });
     let models = hamravesh_codegen::generate_modules(&modules, COMMAND)
         .map_err(|error| format!("{GENERATED_MODELS}: {error}"))?;
     outputs.insert(0, (GENERATED_MODELS.to_owned(), models));
-    outputs.push((embedded_copy(OPERATIONS), read(root, OPERATIONS)?));
+    outputs.push((embedded_copy(OPERATIONS), operations_text));
     Ok(outputs)
 }
 

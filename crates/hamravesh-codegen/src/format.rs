@@ -12,12 +12,11 @@ pub(crate) fn parse(tokens: proc_macro2::TokenStream) -> Result<syn::File, Error
     Ok(file)
 }
 
-/// The items of `file` wrapped in `pub mod NAME`, documented with the schema it comes from.
-pub(crate) fn module(name: &str, source: &str, file: syn::File) -> Result<syn::Item, Error> {
+/// `items` wrapped in `pub mod NAME`, documented with the schema it comes from.
+pub(crate) fn module(name: &str, source: &str, items: Vec<syn::Item>) -> Result<syn::Item, Error> {
     let ident = syn::parse_str::<syn::Ident>(name)
         .map_err(|error| Error::InvalidOutput(format!("module name {name:?}: {error}")))?;
     let doc = format!("The types of `{source}`.");
-    let items = file.items;
     Ok(parse_quote! {
         #[doc = #doc]
         pub mod #ident {

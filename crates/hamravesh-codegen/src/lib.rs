@@ -24,6 +24,7 @@
 mod document;
 mod error;
 mod format;
+mod operations;
 mod refs;
 
 pub use error::Error;
@@ -142,31 +143,65 @@ pub fn generate_from_value(schema: &Value, settings: &Settings) -> Result<String
     ))
 }
 
-/// One schema of a multi-schema file: its types go into `pub mod NAME`.
+/// One module of a generated file.
 #[derive(Debug, Clone, Copy)]
 pub struct Module<'a> {
     /// The module's name, such as `profile`.
     pub name: &'a str,
-    /// The parsed schema.
-    pub schema: &'a Value,
-    /// How to generate it; its `source` is named in the file's header and the module's doc.
-    pub settings: &'a Settings,
+    /// What goes in it.
+    pub kind: ModuleKind<'a>,
 }
 
-/// Generates one formatted file holding a `pub mod` per schema, so that types of different
-/// schemas never collide (each module has its own `builder` module and `ConversionError`).
-/// An error names the module whose schema failed.
+/// What a module of a generated file holds.
+#[derive(Debug, Clone, Copy)]
+pub enum ModuleKind<'a> {
+    /// The types of one JSON Schema.
+    Schema {
+        /// The parsed schema.
+        schema: &'a Value,
+        /// How to generate it; its `source` is named in the file's header and the module's doc.
+        settings: &'a Settings,
+    },
+    /// An operation list (`schema/operations.json`) as one `pub const` per operation and `ALL`.
+    Operations {
+        /// The parsed list.
+        list: &'a Value,
+        /// Its path, for the header and the module's doc.
+        source: &'a str,
+        /// The hand-written type each constant has, such as `crate::Operation`; its parameters
+        /// are the `Parameter` type beside it.
+        operation_type: &'a str,
+    },
+}
+
+/// Generates one formatted file holding a `pub mod` per schema (and operation list), so that
+/// types of different schemas never collide (each module has its own `builder` module and
+/// `ConversionError`). An error names the module that failed.
 pub fn generate_modules(modules: &[Module<'_>], command: &str) -> Result<String, Error> {
     let mut items = Vec::with_capacity(modules.len());
+    let mut sources = Vec::with_capacity(modules.len());
     for module in modules {
-        let file =
-            generate_file(module.schema, module.settings).map_err(|error| Error::InModule {
-                module: module.name.to_owned(),
-                source: Box::new(error),
-            })?;
-        items.push(format::module(module.name, &module.settings.source, file)?);
+        let in_module = |error| Error::InModule {
+            module: module.name.to_owned(),
+            source: Box::new(error),
+        };
+        let (source, module_items) = match module.kind {
+            ModuleKind::Schema { schema, settings } => (
+                settings.source.as_str(),
+                generate_file(schema, settings).map_err(in_module)?.items,
+            ),
+            ModuleKind::Operations {
+                list,
+                source,
+                operation_type,
+            } => (
+                source,
+                operations::items(list, operation_type).map_err(in_module)?,
+            ),
+        };
+        items.push(format::module(module.name, source, module_items)?);
+        sources.push(source);
     }
-    let sources: Vec<&str> = modules.iter().map(|m| m.settings.source.as_str()).collect();
     let file: syn::File = syn::parse_quote! { #(#items)* };
     Ok(format::print(&file, &format::header(&sources, command)))
 }

@@ -96,3 +96,43 @@ fn generation_is_deterministic() {
         try_generate(&schema).unwrap()
     );
 }
+
+#[test]
+fn a_malformed_operation_list_names_its_module_and_the_fault() {
+    use hamravesh_codegen::{Module, ModuleKind, generate_modules};
+    let operation = |method: &str, path: &str| {
+        serde_json::json!({"operations": [{
+            "id": "get_thing", "summary": "Get it.", "page": "thing.md",
+            "method": method, "path": path, "required_headers": ["Authorization"],
+            "path_parameters": [], "query_parameters": [], "request": null,
+            "response": {"status": 200, "schema": null}, "paginated": false
+        }]})
+    };
+    for (list, fault) in [
+        (
+            operation("FETCH", "/api/v1/thing"),
+            "unknown method \"FETCH\"",
+        ),
+        (operation("GET", "api/v1/thing"), "must start with /"),
+        (
+            serde_json::json!({"operations": [{"id": "x"}]}),
+            "not an operation list",
+        ),
+    ] {
+        let error = generate_modules(
+            &[Module {
+                name: "operations",
+                kind: ModuleKind::Operations {
+                    list: &list,
+                    source: "schema/operations.json",
+                    operation_type: "crate::Operation",
+                },
+            }],
+            "cargo xtask gen",
+        )
+        .unwrap_err();
+        let message = error.to_string();
+        assert!(message.starts_with("module operations: "), "{message}");
+        assert!(message.contains(fault), "{message}");
+    }
+}

@@ -8,7 +8,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use hamravesh_codegen::{Module, Settings, generate, generate_modules};
+use hamravesh_codegen::{Module, ModuleKind, Settings, generate, generate_modules};
 
 fn generate_file(path: &Path, source_name: &str) -> String {
     generate_with(path, &Settings::new(source_name))
@@ -44,13 +44,17 @@ fn two_modules() -> String {
         &[
             Module {
                 name: "first",
-                schema: &first,
-                settings: &a,
+                kind: ModuleKind::Schema {
+                    schema: &first,
+                    settings: &a,
+                },
             },
             Module {
                 name: "second",
-                schema: &second,
-                settings: &b,
+                kind: ModuleKind::Schema {
+                    schema: &second,
+                    settings: &b,
+                },
             },
         ],
         "cargo xtask gen",
@@ -70,8 +74,10 @@ fn a_module_name_that_is_not_an_identifier_is_an_error() {
     let error = generate_modules(
         &[Module {
             name: "not a name",
-            schema: &schema,
-            settings: &settings,
+            kind: ModuleKind::Schema {
+                schema: &schema,
+                settings: &settings,
+            },
         }],
         "cargo xtask gen",
     )

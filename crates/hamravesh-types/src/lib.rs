@@ -41,13 +41,15 @@ mod validate;
 #[rustfmt::skip]
 #[allow(clippy::all)]
 mod generated;
+mod operation;
 mod roles;
 mod timestamp;
 
 #[cfg(feature = "validate")]
 pub use check::{DEFAULT_MAX_ERRORS, Verdict, check_bytes, parse_payload};
 pub use decode::{DecodeError, decode, decode_as};
-pub use generated::{namespaces, notifications, profile};
+pub use generated::{namespaces, notifications, operations, profile};
+pub use operation::{ORGANIZATION_HEADER, Operation, Parameter};
 pub use profile::{Organization, OrganizationFeatureFlags, Profile, UserSummary};
 pub use timestamp::{Timestamp, TimestampError};
 #[cfg(feature = "validate")]
@@ -55,8 +57,8 @@ pub use validate::{CappedErrors, Omitted};
 #[cfg(feature = "validate")]
 pub use validate::{SchemaError, ValidationError, ValidationErrors, Validator, is_valid, validate};
 
-/// The path of `GET /api/v1/users/profile`, the one place it is written (client and mock read it).
-pub const PROFILE_PATH: &str = "/api/v1/users/profile";
+/// The path of `GET /api/v1/users/profile` (from the operation list, `schema/operations.json`).
+pub const PROFILE_PATH: &str = operations::GET_PROFILE.path;
 
 /// The JSON Schema the models are generated from (`schema/profile.json`, draft-07), embedded at
 /// build time.
