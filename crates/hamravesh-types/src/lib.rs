@@ -36,6 +36,7 @@
 #[cfg(feature = "validate")]
 mod check;
 mod decode;
+mod document;
 #[cfg(feature = "validate")]
 mod validate;
 #[rustfmt::skip]
@@ -48,6 +49,7 @@ mod timestamp;
 #[cfg(feature = "validate")]
 pub use check::{DEFAULT_MAX_ERRORS, Verdict, check_bytes, parse_payload};
 pub use decode::{DecodeError, decode, decode_as};
+pub use document::{Document, schemas};
 pub use generated::{namespaces, notifications, operations, profile};
 pub use operation::{ORGANIZATION_HEADER, Operation, Parameter};
 pub use profile::{Organization, OrganizationFeatureFlags, Profile, UserSummary};
