@@ -26,14 +26,39 @@ pub struct Payload {
     pub bytes: Vec<u8>,
 }
 
-/// Every `*.json` of `tests/payloads/valid/`, sorted by name: responses a real server could send.
+/// Every `*.json` of `tests/payloads/valid/`, sorted by name: profiles a real server could send.
 pub fn valid() -> Vec<Payload> {
     json_files("valid")
 }
 
-/// Every `*.json` of `tests/payloads/invalid/`, sorted by name: payloads that break the schema.
+/// Every `*.json` of `tests/payloads/invalid/`, sorted by name: profiles that break the schema.
 pub fn invalid() -> Vec<Payload> {
     json_files("invalid")
+}
+
+/// The corpora of the other documents, each a folder under `tests/payloads/` holding `valid/`,
+/// `invalid/` and `expected-errors.json`: (folder, name of its `hamravesh_types::Document`).
+pub const DOCUMENT_CORPORA: &[(&str, &str)] = &[
+    ("notifications", "notifications"),
+    ("namespaces", "namespace"),
+    ("create-namespace", "create-namespace"),
+];
+
+/// Every `*.json` of `tests/payloads/FOLDER/valid/`, sorted by name.
+pub fn valid_in(folder: &str) -> Vec<Payload> {
+    json_files(&format!("{folder}/valid"))
+}
+
+/// Every `*.json` of `tests/payloads/FOLDER/invalid/`, sorted by name.
+pub fn invalid_in(folder: &str) -> Vec<Payload> {
+    json_files(&format!("{folder}/invalid"))
+}
+
+/// The expected-errors manifest of `tests/payloads/FOLDER/`, keyed by file name.
+pub fn expected_errors_in(folder: &str) -> BTreeMap<String, Expected> {
+    let text = read(&format!("{folder}/expected-errors.json"));
+    serde_json::from_slice(&text)
+        .unwrap_or_else(|e| panic!("tests/payloads/{folder}/expected-errors.json: {e}"))
 }
 
 fn json_files(kind: &str) -> Vec<Payload> {
