@@ -2,16 +2,17 @@
 
 use serde::Serialize;
 
-use super::page::DocField;
+use super::page::{DocField, shown};
 use super::schema::SchemaField;
 
 /// What kind of drift a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
-    /// The page documents a field the schema lacks.
+    /// The page documents something (a field, a header, a parameter, a body) that the schema or
+    /// the operation list lacks.
     MissingFromSchema,
-    /// The schema has a field the page no longer documents.
+    /// The schema or the operation list has something the page no longer documents.
     NoLongerDocumented,
     /// The page's type and the schema's disagree, and no marker records the departure.
     TypeChanged,
@@ -19,12 +20,61 @@ pub enum Kind {
     NewlyNullable,
     /// The schema records a departure (`x-doc-type`) from what the page no longer says.
     StaleMarker,
+    /// The page now documents a response field the schema keeps optional (one seen only
+    /// elsewhere, not promised).
+    NewlyDocumented,
+    /// The page documents an operation that the operation list lacks.
+    NewOperation,
+    /// The operation list names this page for an operation the page no longer documents.
+    OperationNotOnPage,
+    /// The page's URL for an operation differs from the list's path.
+    PathChanged,
+    /// The page's method for an operation differs from the list's.
+    MethodChanged,
+}
+
+/// Which part of an operation a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    /// The operation itself: its method, path, or whether it exists.
+    Operation,
+    /// A required header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A path parameter.
+    PathParameter,
+    /// The request body or one of its fields.
+    Request,
+    /// The response body or one of its fields.
+    Response,
+}
+
+impl Part {
+    /// The part as the text report names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Part::Operation => "operation",
+            Part::Header => "header",
+            Part::Query => "query",
+            Part::PathParameter => "path parameter",
+            Part::Request => "request",
+            Part::Response => "response",
+        }
+    }
 }
 
 /// One line of the drift report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// The field, e.g. `organizations[].owner.email`.
+    /// The operation's id in schema/operations.json (`get_profile`), or `METHOD PATH` as the page
+    /// says it when the list has no such operation.
+    pub operation: String,
+    /// Which part of the operation.
+    pub part: Part,
+    /// The field (`organizations[].owner.email`), header or parameter name; empty for the
+    /// operation or a whole body.
     pub path: String,
     /// What kind of drift.
     pub kind: Kind,
@@ -32,96 +82,149 @@ pub struct Finding {
     pub message: String,
 }
 
-/// All findings, in page order then schema order.
-pub fn compare(documented: &[DocField], schema: &[SchemaField]) -> Vec<Finding> {
+/// Where a body's fields live: which operation, which part, and which schema object.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyPlace<'a> {
+    /// The operation's id.
+    pub operation: &'a str,
+    /// [`Part::Request`] or [`Part::Response`].
+    pub part: Part,
+    /// The schema file as the maintainer opens it, e.g. `schema/namespaces.json`.
+    pub file: &'a str,
+    /// The JSON Pointer of the body's object in that file: `""` for its root.
+    pub pointer: &'a str,
+}
+
+impl BodyPlace<'_> {
+    fn finding(&self, path: &str, kind: Kind, message: String) -> Finding {
+        Finding {
+            operation: self.operation.to_owned(),
+            part: self.part,
+            path: path.to_owned(),
+            kind,
+            message,
+        }
+    }
+
+    /// `schema/profile.json#/properties/email`.
+    fn at(&self, field: &SchemaField) -> String {
+        format!("{}#{}", self.file, field.pointer)
+    }
+}
+
+/// All findings of one body, in page order then schema order.
+///
+/// Rules: a documented field must be in the schema with a compatible type, or carry an
+/// `x-doc-type` equal to what the page says. A schema field the page does not show is drift when
+/// it is required; an optional one is a field seen only elsewhere (its `$comment` says where) and
+/// is fine, until the page documents it in a response: then it should become required.
+pub fn compare(documented: &[DocField], schema: &[SchemaField], place: &BodyPlace) -> Vec<Finding> {
     let mut findings = Vec::new();
     for doc in documented {
         let Some(field) = schema.iter().find(|f| f.path == doc.path) else {
-            findings.push(Finding {
-                path: doc.path.clone(),
-                kind: Kind::MissingFromSchema,
-                message: format!(
-                    "documented (type {}) but missing from the schema: add it to schema/profile.json under {}",
-                    shown(&doc.doc_type),
-                    parent_hint(&doc.path, schema)
+            findings.push(place.finding(
+                &doc.path,
+                Kind::MissingFromSchema,
+                format!(
+                    "documented (type {}) but missing from the schema: add it to {} under {}",
+                    doc.shown(),
+                    place.file,
+                    parent_hint(&doc.path, schema, place)
                 ),
-            });
+            ));
             continue;
         };
         if let Some(marker) = &field.doc_type_marker {
             if *marker != doc.doc_type {
-                findings.push(Finding {
-                    path: doc.path.clone(),
-                    kind: Kind::StaleMarker,
-                    message: format!(
+                findings.push(place.finding(
+                    &doc.path,
+                    Kind::StaleMarker,
+                    format!(
                         "the schema records that the page says {} (x-doc-type at {}), but the page now says {}: \
                          re-check the field, then update or remove the x-doc-type marker and its $comment",
                         shown(marker),
-                        field.pointer,
-                        shown(&doc.doc_type)
+                        place.at(field),
+                        doc.shown()
                     ),
-                });
+                ));
             }
         } else if doc.doc_type == "null" {
             if !field.allows_null() {
-                findings.push(newly_nullable(doc, field));
+                findings.push(newly_nullable(doc, field, place));
             }
         } else {
             if !compatible(&doc.doc_type, field) {
-                findings.push(Finding {
-                    path: doc.path.clone(),
-                    kind: Kind::TypeChanged,
-                    message: format!(
+                findings.push(place.finding(
+                    &doc.path,
+                    Kind::TypeChanged,
+                    format!(
                         "the page says {}, the schema accepts {}: change the type at {}, or keep it and record \
                          the departure with \"x-doc-type\": {:?} and a $comment saying why",
-                        shown(&doc.doc_type),
+                        doc.shown(),
                         field.describe(),
-                        field.pointer,
+                        place.at(field),
                         doc.doc_type
                     ),
-                });
+                ));
             }
             if doc.null_example && !field.allows_null() {
-                findings.push(newly_nullable(doc, field));
+                findings.push(newly_nullable(doc, field, place));
             }
+        }
+        if place.part == Part::Response && !field.required {
+            findings.push(place.finding(
+                &doc.path,
+                Kind::NewlyDocumented,
+                format!(
+                    "the page now documents it, but the schema keeps it optional (a field seen only \
+                     elsewhere): add it to `required` beside {} and update its $comment",
+                    place.at(field)
+                ),
+            ));
         }
     }
     for field in schema {
-        if !documented.iter().any(|doc| doc.path == field.path) {
-            findings.push(Finding {
-                path: field.path.clone(),
-                kind: Kind::NoLongerDocumented,
-                message: format!(
-                    "in the schema ({}) but no longer documented: remove it from schema/profile.json if the \
+        if field.required && !documented.iter().any(|doc| doc.path == field.path) {
+            findings.push(place.finding(
+                &field.path,
+                Kind::NoLongerDocumented,
+                format!(
+                    "in the schema ({}) but no longer documented: remove it from {} if the \
                      service dropped it",
-                    field.pointer
+                    place.at(field),
+                    place.file
                 ),
-            });
+            ));
         }
     }
     findings
 }
 
-fn newly_nullable(doc: &DocField, field: &SchemaField) -> Finding {
-    Finding {
-        path: doc.path.clone(),
-        kind: Kind::NewlyNullable,
-        message: format!(
+fn newly_nullable(doc: &DocField, field: &SchemaField, place: &BodyPlace) -> Finding {
+    place.finding(
+        &doc.path,
+        Kind::NewlyNullable,
+        format!(
             "the page shows null, the schema accepts {}: add \"null\" to the type at {}",
             field.describe(),
-            field.pointer
+            place.at(field)
         ),
-    }
+    )
 }
 
 /// Whether the schema field accepts what the page's type says, and nothing far wider.
+///
+/// The pages' vocabulary: `string`, `integer`, `boolean`, `datetime`, `url`, `list[…]`,
+/// `dict…` (`dict{string:list}`), and blank; examples add `number`, `list`, `dict`.
 fn compatible(doc_type: &str, field: &SchemaField) -> bool {
-    let date_time = field.format.as_deref() == Some("date-time");
+    let format = field.format.as_deref();
     match doc_type {
         // A blank type is faithfully "any value".
         "" => field.is_any(),
         "string" => field.has("string") && !field.has("number") && !field.has("integer"),
-        "datetime" => field.has("string") && date_time,
+        "datetime" => field.has("string") && format == Some("date-time"),
+        // A plain string is not enough: a schema that keeps `url` a plain string records it.
+        "url" => field.has("string") && matches!(format, Some("uri" | "uri-reference")),
         "integer" => field.has("integer"),
         "number" => field.has("number"),
         "boolean" => field.has("boolean"),
@@ -131,24 +234,20 @@ fn compatible(doc_type: &str, field: &SchemaField) -> bool {
     }
 }
 
-fn shown(doc_type: &str) -> String {
-    if doc_type.is_empty() {
-        "nothing (a blank type or value)".to_owned()
-    } else {
-        format!("`{doc_type}`")
-    }
-}
-
 /// Where a new field goes: the schema pointer of its parent object, if the parent is known.
-fn parent_hint(path: &str, schema: &[SchemaField]) -> String {
+fn parent_hint(path: &str, schema: &[SchemaField], place: &BodyPlace) -> String {
     let parent = path
         .rsplit_once('.')
         .map(|(parent, _)| parent.trim_end_matches("[]"));
-    match parent.and_then(|p| schema.iter().find(|f| f.path == p)) {
-        Some(field) => field
-            .children_pointer
-            .clone()
-            .unwrap_or_else(|| format!("the object at {}", field.pointer)),
-        None => "the top-level `properties`".to_owned(),
+    match parent {
+        Some(parent) => match schema.iter().find(|f| f.path == parent) {
+            Some(field) => field
+                .children_pointer
+                .clone()
+                .unwrap_or_else(|| format!("the object at {}", field.pointer)),
+            None => format!("the object of `{parent}` (add that first)"),
+        },
+        None if place.pointer.is_empty() => "the top-level `properties`".to_owned(),
+        None => format!("{}/properties", place.pointer),
     }
 }

@@ -1,5 +1,13 @@
-//! A forgiving reader for the example JSON on the docs page, which is not always valid JSON
-//! (`"name": ,`): a key with no value is kept as [`Example::Missing`] instead of failing.
+//! A forgiving reader for the example JSON on the docs page, which is not always valid JSON.
+//!
+//! Two slips are read rather than refused, because the pages make them:
+//! - a key with no value (`"name": ,`) is kept as [`Example::Missing`];
+//! - a number-like token that JSON does not allow (`"slug": 000`: a leading zero) is kept as
+//!   [`Example::NotJson`] with its text, so a report can show it as what it is.
+//!
+//! Neither tells a type, so both read as the blank doc-type `""`, the same as a blank type cell: a
+//! schema that departs from the page there records `"x-doc-type": ""`. Anything else that is not
+//! JSON is an error with its byte offset.
 
 /// A value as the page shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,6 +22,8 @@ pub enum Example {
     Integer,
     /// A number with a fraction or exponent.
     Number,
+    /// A token shaped like a number that is not valid JSON (`000`, `1.`, `-`), as written.
+    NotJson(String),
     /// A string.
     String,
     /// An array of examples.
@@ -26,7 +36,7 @@ impl Example {
     /// The page's type for this value, in the vocabulary `x-doc-type` markers use.
     pub fn doc_type(&self) -> &'static str {
         match self {
-            Example::Missing => "",
+            Example::Missing | Example::NotJson(_) => "",
             Example::Null => "null",
             Example::Bool => "boolean",
             Example::Integer => "integer",
@@ -34,6 +44,15 @@ impl Example {
             Example::String => "string",
             Example::List(_) => "list",
             Example::Dict(_) => "dict",
+        }
+    }
+
+    /// What the page shows, for a report, where the doc-type alone would hide it: a value that
+    /// is not JSON is shown as written.
+    pub fn note(&self) -> Option<String> {
+        match self {
+            Example::NotJson(text) => Some(format!("`{text}`, which is not a JSON number")),
+            _ => None,
         }
     }
 }
@@ -120,7 +139,9 @@ impl Parser<'_> {
             self.at += 1;
         }
         let text = &self.bytes[start..self.at];
-        if text.iter().any(|b| b".eE".contains(b)) {
+        if !is_json_number(text) {
+            Example::NotJson(String::from_utf8_lossy(text).into_owned())
+        } else if text.iter().any(|b| b".eE".contains(b)) {
             Example::Number
         } else {
             Example::Integer
@@ -198,6 +219,45 @@ impl Parser<'_> {
     }
 }
 
+/// Whether `text` is a number by JSON's grammar: `-`? (`0` | [1-9][0-9]*) (`.` [0-9]+)?
+/// ([eE] [+-]? [0-9]+)?
+fn is_json_number(text: &[u8]) -> bool {
+    let digits = |at: &mut usize| {
+        let start = *at;
+        while text.get(*at).is_some_and(u8::is_ascii_digit) {
+            *at += 1;
+        }
+        *at > start
+    };
+    let mut at = 0;
+    if text.get(at) == Some(&b'-') {
+        at += 1;
+    }
+    match text.get(at) {
+        Some(b'0') => at += 1,
+        Some(b'1'..=b'9') => {
+            digits(&mut at);
+        }
+        _ => return false,
+    }
+    if text.get(at) == Some(&b'.') {
+        at += 1;
+        if !digits(&mut at) {
+            return false;
+        }
+    }
+    if matches!(text.get(at), Some(b'e' | b'E')) {
+        at += 1;
+        if matches!(text.get(at), Some(b'+' | b'-')) {
+            at += 1;
+        }
+        if !digits(&mut at) {
+            return false;
+        }
+    }
+    at == text.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,5 +296,33 @@ mod tests {
                 .unwrap_err()
                 .starts_with("unterminated string")
         );
+    }
+
+    #[test]
+    fn a_number_json_refuses_is_kept_as_written_and_reads_blank() {
+        let Example::Dict(entries) =
+            parse("{\"slug\": 000, \"a\": 0, \"b\": -1.5e3, \"c\": 1.}").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(entries[0].1, Example::NotJson("000".into()));
+        assert_eq!(entries[0].1.doc_type(), "");
+        assert_eq!(
+            entries[0].1.note().as_deref(),
+            Some("`000`, which is not a JSON number")
+        );
+        assert_eq!(entries[1].1, Example::Integer);
+        assert_eq!(entries[2].1, Example::Number);
+        assert_eq!(entries[3].1, Example::NotJson("1.".into()));
+    }
+
+    #[test]
+    fn json_number_grammar() {
+        for good in ["0", "-0", "7", "120", "1.5", "1e5", "1E+5", "-2.0e-3"] {
+            assert!(is_json_number(good.as_bytes()), "{good}");
+        }
+        for bad in ["000", "01", "-", "1.", ".5", "+1", "1e", "1-2", "--1"] {
+            assert!(!is_json_number(bad.as_bytes()), "{bad}");
+        }
     }
 }

@@ -15,6 +15,9 @@ pub struct SchemaField {
     pub format: Option<String>,
     /// The recorded departure: what the page said when the schema was written.
     pub doc_type_marker: Option<String>,
+    /// Whether the containing object lists it in `required`. Optional fields are those the page
+    /// does not promise (seen elsewhere, with a `$comment` saying where).
+    pub required: bool,
     /// Where the properties of this field's object (or of its array's item objects) live, e.g.
     /// `/definitions/Organization/properties`.
     pub children_pointer: Option<String>,
@@ -49,10 +52,15 @@ impl SchemaField {
     }
 }
 
-/// Every property path of the schema: top level, and inside objects and arrays of objects.
-pub fn schema_fields(schema: &Value) -> Result<Vec<SchemaField>, String> {
+/// Every property path of the object at `pointer` in `root` (`""` for the root itself, or e.g.
+/// `/definitions/CreateNamespace`): its own properties, and inside objects and arrays of objects.
+pub fn schema_fields(root: &Value, pointer: &str) -> Result<Vec<SchemaField>, String> {
+    let object = root
+        .pointer(pointer)
+        .ok_or_else(|| format!("#{pointer} points nowhere"))?;
+    let (object, pointer) = resolve(root, object, pointer)?;
     let mut fields = Vec::new();
-    collect(schema, schema, "", "", &mut fields, 0)?;
+    collect(root, object, "", &pointer, &mut fields, 0)?;
     Ok(fields)
 }
 
@@ -72,6 +80,11 @@ fn collect(
     let Some(properties) = object.get("properties").and_then(Value::as_object) else {
         return Ok(());
     };
+    let required: Vec<&str> = object
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|names| names.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     for (name, property) in properties {
         let property_pointer = format!("{pointer}/properties/{name}");
         let field_path = if path.is_empty() {
@@ -104,6 +117,7 @@ fn collect(
                 .get("x-doc-type")
                 .and_then(Value::as_str)
                 .map(str::to_owned),
+            required: required.contains(&name.as_str()),
             children_pointer,
         });
         collect(
