@@ -62,6 +62,7 @@ pub fn parse(text: &str) -> Result<Example, String> {
     let mut parser = Parser {
         bytes: text.as_bytes(),
         at: 0,
+        depth: 0,
     };
     let value = parser
         .value()?
@@ -79,7 +80,12 @@ pub fn parse(text: &str) -> Result<Example, String> {
 struct Parser<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// Open objects and arrays: bounded, so a hostile page cannot overflow the stack.
+    depth: usize,
 }
+
+/// Deeper than any example a docs page shows.
+const MAX_DEPTH: usize = 64;
 
 impl Parser<'_> {
     fn skip_space(&mut self) {
@@ -106,8 +112,12 @@ impl Parser<'_> {
     fn value(&mut self) -> Result<Option<Example>, String> {
         match self.peek() {
             None | Some(b',' | b'}' | b']') => Ok(None),
-            Some(b'{') => self.dict().map(Some),
-            Some(b'[') => self.list().map(Some),
+            Some(b'{' | b'[') if self.depth >= MAX_DEPTH => Err(format!(
+                "the example nests deeper than {MAX_DEPTH} levels at byte {}",
+                self.at
+            )),
+            Some(b'{') => self.nested(Self::dict).map(Some),
+            Some(b'[') => self.nested(Self::list).map(Some),
             Some(b'"') => self.string().map(|_| Some(Example::String)),
             Some(b't') => self.word("true", Example::Bool),
             Some(b'f') => self.word("false", Example::Bool),
@@ -118,6 +128,16 @@ impl Parser<'_> {
                 other as char, self.at
             )),
         }
+    }
+
+    fn nested(
+        &mut self,
+        read: fn(&mut Self) -> Result<Example, String>,
+    ) -> Result<Example, String> {
+        self.depth += 1;
+        let value = read(self);
+        self.depth -= 1;
+        value
     }
 
     fn word(&mut self, word: &str, value: Example) -> Result<Option<Example>, String> {
@@ -314,6 +334,14 @@ mod tests {
         assert_eq!(entries[1].1, Example::Integer);
         assert_eq!(entries[2].1, Example::Number);
         assert_eq!(entries[3].1, Example::NotJson("1.".into()));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = "[".repeat(100_000);
+        assert!(parse(&deep).unwrap_err().contains("deeper than 64"));
+        let fine = format!("{}{}", "[".repeat(64), "]".repeat(64));
+        assert!(parse(&fine).is_ok());
     }
 
     #[test]

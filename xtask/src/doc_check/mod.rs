@@ -224,18 +224,73 @@ pub fn check_page(page: &Path) -> Result<Vec<Finding>, String> {
 }
 
 /// Runs the check over `pages`, prints the report, and returns the exit code:
-/// 0 in sync, 1 drift, 2 a page or schema could not be read or parsed.
+/// 0 in sync, 1 drift, 2 a page, the operation list or a schema could not be read or parsed.
 pub fn run(pages: &[PathBuf], format: Format, root: &Path) -> u8 {
-    let mut all = Vec::new();
-    for page in pages {
-        match check_page(page) {
-            Ok(findings) => all.push((page.clone(), findings)),
-            Err(error) => {
-                eprintln!("error: {error}");
-                return 2;
-            }
+    match check_pages(pages) {
+        Ok(all) => report(&all, format, root),
+        Err(error) => {
+            eprintln!("error: {error}");
+            2
         }
     }
+}
+
+/// Runs the check over every page under `ROOT/schema/upstream/`, and reports each operation of
+/// the list whose page is not vendored there (nothing else would check it); exit codes as [`run`].
+pub fn run_all(root: &Path, format: Format) -> u8 {
+    let checked = default_pages(root).and_then(|pages| {
+        let mut all = check_pages(&pages)?;
+        all.extend(unvendored(root, &pages)?);
+        Ok(all)
+    });
+    match checked {
+        Ok(all) => report(&all, format, root),
+        Err(error) => {
+            eprintln!("error: {error}");
+            2
+        }
+    }
+}
+
+fn check_pages(pages: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<Finding>)>, String> {
+    pages
+        .iter()
+        .map(|page| Ok((page.clone(), check_page(page)?)))
+        .collect()
+}
+
+/// Operations naming a page that is not among `pages`, as findings of that (absent) page.
+fn unvendored(root: &Path, pages: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<Finding>)>, String> {
+    let schemas = Schemas::from_dir(&root.join("schema"))?;
+    let mut missing: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+    for op in &schemas.operations {
+        if pages
+            .iter()
+            .any(|page| page.file_name().is_some_and(|name| *name == *op.page))
+        {
+            continue;
+        }
+        missing.entry(op.page.clone()).or_default().push(Finding {
+            operation: op.id.clone(),
+            part: compare::Part::Operation,
+            path: String::new(),
+            kind: compare::Kind::OperationNotOnPage,
+            message: format!(
+                "schema/operations.json names the page {:?} for `{}`, but schema/upstream/ has no such \
+                 page: vendor the page as published, or correct the operation's `page`",
+                op.page,
+                op.signature()
+            ),
+        });
+    }
+    Ok(missing
+        .into_iter()
+        .map(|(page, findings)| (root.join("schema/upstream").join(page), findings))
+        .collect())
+}
+
+/// Prints the findings in `format` and returns the exit code: 0 none, 1 some.
+fn report(all: &[(PathBuf, Vec<Finding>)], format: Format, root: &Path) -> u8 {
     let shown = |page: &Path| {
         page.strip_prefix(root)
             .unwrap_or(page)
@@ -245,7 +300,7 @@ pub fn run(pages: &[PathBuf], format: Format, root: &Path) -> u8 {
     let count: usize = all.iter().map(|(_, findings)| findings.len()).sum();
     match format {
         Format::Text => {
-            for (page, findings) in &all {
+            for (page, findings) in all {
                 for finding in findings {
                     println!("{}: {}: {}", shown(page), place(finding), finding.message);
                 }

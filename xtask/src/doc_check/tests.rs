@@ -638,3 +638,69 @@ fn a_missing_schema_file_names_the_operation_that_needs_it() {
         "{error}"
     );
 }
+
+/// A temporary repository root: `schema/upstream/` holding `pages`, and the committed operation
+/// list and schema files in `schema/`.
+fn repository(pages: &[(&str, &str)]) -> tempfile::TempDir {
+    let root = tempfile::tempdir().unwrap();
+    let schema = root.path().join("schema");
+    std::fs::create_dir_all(schema.join("upstream")).unwrap();
+    for (name, text) in pages {
+        std::fs::write(schema.join("upstream").join(name), text).unwrap();
+    }
+    for (file, text) in SCHEMA_FILES
+        .iter()
+        .chain([&("operations.json", OPERATIONS)])
+    {
+        std::fs::write(schema.join(file), text).unwrap();
+    }
+    root
+}
+
+#[test]
+fn checking_every_page_also_finds_operations_whose_page_is_not_vendored() {
+    let root = repository(PAGES);
+    assert_eq!(run_all(root.path(), Format::Text), 0, "all three pages");
+
+    let root = repository(&[("profile.md", PROFILE)]);
+    assert_eq!(run_all(root.path(), Format::Json), 1, "two pages missing");
+    let pages = default_pages(root.path()).unwrap();
+    let missing = unvendored(root.path(), &pages).unwrap();
+    let found: Vec<(String, &str, Kind)> = missing
+        .iter()
+        .flat_map(|(page, findings)| {
+            findings.iter().map(move |f| {
+                (
+                    page.file_name().unwrap().to_string_lossy().into_owned(),
+                    f.operation.as_str(),
+                    f.kind,
+                )
+            })
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "namespaces.md".to_owned(),
+                "create_namespace",
+                Kind::OperationNotOnPage
+            ),
+            (
+                "namespaces.md".to_owned(),
+                "delete_namespace",
+                Kind::OperationNotOnPage
+            ),
+            (
+                "notifications.md".to_owned(),
+                "list_notifications",
+                Kind::OperationNotOnPage
+            ),
+        ]
+    );
+    assert!(
+        missing[0].1[0]
+            .message
+            .contains("vendor the page as published")
+    );
+}
