@@ -5,7 +5,7 @@
 //! - `cargo xtask gen --check` writes nothing and fails, naming each stale file with a short
 //!   diff, when the committed files differ from what the generator makes now.
 //! - `cargo xtask doc-check [--format json] [PAGE]...` reports drift between the vendored docs
-//!   pages and the schema.
+//!   pages and `schema/operations.json` and the schemas it names.
 
 mod doc_check;
 mod generate;
