@@ -2,9 +2,6 @@
 
 use crate::error::ApiErrorBody;
 
-/// How much of a non-JSON error body an error keeps.
-const EXCERPT_CHARS: usize = 200;
-
 /// Reads the body chunk by chunk, failing as soon as it grows past `limit` bytes.
 pub(crate) async fn read_capped(
     mut response: reqwest::Response,
@@ -32,7 +29,8 @@ pub(crate) enum ReadError {
     Transport(reqwest::Error),
 }
 
-/// Parses an error body: the service's envelope, other JSON, or a short excerpt of text.
+/// Parses an error body: the service's envelope, other JSON, or text. The whole body is kept;
+/// only `Display` shortens it.
 pub(crate) fn parse_error_body(bytes: &[u8]) -> ApiErrorBody {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return ApiErrorBody::Empty;
@@ -42,7 +40,7 @@ pub(crate) fn parse_error_body(bytes: &[u8]) -> ApiErrorBody {
             Some(body) => body,
             None => ApiErrorBody::Json(value),
         },
-        Err(_) => ApiErrorBody::Text(excerpt(&String::from_utf8_lossy(bytes))),
+        Err(_) => ApiErrorBody::Text(String::from_utf8_lossy(bytes).into_owned()),
     }
 }
 
@@ -59,17 +57,6 @@ fn envelope(value: &serde_json::Value) -> Option<ApiErrorBody> {
         code,
         success,
     })
-}
-
-/// The first characters of `text` with whitespace collapsed, so an HTML page fits on one line.
-fn excerpt(text: &str) -> String {
-    let collapsed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut chars = collapsed.chars();
-    let mut short: String = chars.by_ref().take(EXCERPT_CHARS).collect();
-    if chars.next().is_some() {
-        short.push('…');
-    }
-    short
 }
 
 #[cfg(test)]
@@ -98,14 +85,43 @@ mod tests {
     }
 
     #[test]
-    fn html_is_cut_to_one_short_line() {
+    fn html_is_kept_whole_and_shown_on_one_short_line() {
         let html = format!("<html>\n  <body>{}</body>\n</html>", "x".repeat(1000));
-        let ApiErrorBody::Text(text) = parse_error_body(html.as_bytes()) else {
-            panic!("not text")
-        };
-        assert!(text.starts_with("<html> <body>xxx"), "{text}");
-        assert_eq!(text.chars().count(), EXCERPT_CHARS + 1);
-        assert!(!text.contains('\n'));
+        let body = parse_error_body(html.as_bytes());
+        assert_eq!(body, ApiErrorBody::Text(html));
+        let shown = body.to_string();
+        assert!(shown.starts_with("<html> <body>xxx"), "{shown}");
+        assert_eq!(shown.chars().count(), crate::error::MAX_QUOTED_CHARS + 1);
+        assert!(!shown.contains('\n'));
+    }
+
+    #[test]
+    fn huge_json_is_shown_short_without_serialising_it_all() {
+        let big: Vec<u32> = (0..1_000_000).collect();
+        let body =
+            parse_error_body(&serde_json::to_vec(&serde_json::json!({ "errors": big })).unwrap());
+        assert!(matches!(body, ApiErrorBody::Json(_)));
+        assert!(body.to_string().chars().count() <= crate::error::MAX_QUOTED_CHARS + 1);
+    }
+
+    #[test]
+    fn envelope_detail_is_one_safe_line() {
+        let detail = format!("\u{1b}]0;owned\u{7}{}", "line\n".repeat(400_000));
+        let json = serde_json::json!({ "detail": detail, "code": "x" }).to_string();
+        let body = parse_error_body(json.as_bytes());
+        assert_eq!(body.detail(), Some(detail.as_str()));
+        let shown = body.to_string();
+        assert!(
+            shown.chars().count() <= crate::error::MAX_QUOTED_CHARS + 1,
+            "{}",
+            shown.len()
+        );
+        assert!(!shown.chars().any(char::is_control), "{shown}");
+        assert!(
+            shown.starts_with(r"\u{1b}]0;owned\u{7}line line"),
+            "{shown}"
+        );
+        assert!(shown.ends_with("… (x)"), "{shown}");
     }
 
     #[test]

@@ -1,17 +1,24 @@
-//! The client, its builder, and the request loop with retries.
+//! The client, its builder, and the one request loop every call goes through.
 
+use std::borrow::Cow;
+use std::ffi::OsString;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, LOCATION, USER_AGENT};
-use reqwest::{StatusCode, Url};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION, USER_AGENT,
+};
+use reqwest::{Method, StatusCode, Url};
 use secrecy::SecretString;
+use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::body::{ReadError, parse_error_body, read_capped};
-use crate::config::{authorization, endpoint, is_loopback, parse_base_url};
-use crate::error::{ConfigError, Error};
-use crate::retry::{RetryPolicy, is_retryable_status};
+use crate::config::{authorization, endpoint, is_loopback, parse_base_url, shown_url};
+use crate::error::{
+    ApiErrorBody, BaseUrlError, ConfigError, Deadline, Error, Kind, RedirectReason,
+};
+use crate::retry::{RetryPolicy, is_retryable_status, should_retry};
 use crate::{
     API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, PROFILE_PATH, Profile,
 };
@@ -20,8 +27,12 @@ use crate::{
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default limit for one attempt, from sending the request to the last byte of the body.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default limit for a whole call: every attempt and every wait between them.
+pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(120);
 /// Default cap on a response body.
 pub const DEFAULT_MAX_BODY_SIZE: usize = 4 * 1024 * 1024;
+/// Redirects followed within the API's origin before the client gives up.
+pub(crate) const MAX_REDIRECTS: usize = 5;
 
 /// A client of the Hamravesh API. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
@@ -32,34 +43,54 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: Url,
-    profile_url: Url,
     authorization: HeaderValue,
     user_agent: HeaderValue,
     timeout: Duration,
+    /// `None` with a caller's own `reqwest::Client`, whose connect timeout is its own.
+    connect_timeout: Option<Duration>,
+    total_timeout: Duration,
     retry: RetryPolicy,
     max_body_size: usize,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url.as_str())
+        self.inner.fmt_settings("Client", f)
+    }
+}
+
+impl Inner {
+    /// The settings, never the key: shared by the async and the blocking client's `Debug`.
+    fn fmt_settings(&self, name: &str, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct(name)
+            .field("base_url", &self.base_url.as_str())
             .field("api_key", &"[redacted]")
-            .field("timeout", &self.inner.timeout)
-            .field("max_retries", &self.inner.retry.max_retries)
-            .field("max_body_size", &self.inner.max_body_size)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("max_retries", &self.retry.max_retries)
+            .field("max_body_size", &self.max_body_size)
             .finish()
     }
 }
 
 /// Builds a [`Client`]; every setting has a sane default except the API key.
+///
+/// [`ClientBuilder::from_env`] reads the environment; [`Client::builder`] reads nothing, so a
+/// program that configures everything itself (a local mock, say) is not affected by it. Every
+/// setter overrides what the environment said.
 #[derive(Debug, Default)]
 #[must_use]
 pub struct ClientBuilder {
     api_key: Option<SecretString>,
+    /// `HAMRAVESH_API_KEY` was set but not UTF-8 (reported by `build` unless a key is set).
+    api_key_not_unicode: bool,
     base_url: Option<String>,
+    /// `HAMRAVESH_BASE_URL` was set but not UTF-8 (reported by `build` unless a URL is set).
+    base_url_not_unicode: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
     retry: RetryPolicy,
     user_agent: Option<String>,
     max_body_size: Option<usize>,
@@ -68,15 +99,26 @@ pub struct ClientBuilder {
 
 impl ClientBuilder {
     /// A builder with the API key and base URL taken from `HAMRAVESH_API_KEY` and
-    /// `HAMRAVESH_BASE_URL` (when set and not empty).
+    /// `HAMRAVESH_BASE_URL`. An unset, empty or blank variable means "not given"; a variable that
+    /// is not valid UTF-8 makes [`ClientBuilder::build`] fail saying so, unless the setting is
+    /// given again with [`ClientBuilder::api_key`] or [`ClientBuilder::base_url`].
     pub fn from_env() -> Self {
+        Self::from_lookup(|name| std::env::var_os(name))
+    }
+
+    /// [`ClientBuilder::from_env`] with the environment given as a function, for tests.
+    fn from_lookup(get: impl Fn(&str) -> Option<OsString>) -> Self {
         let mut builder = Self::default();
-        if let Ok(key) = std::env::var(API_KEY_ENV) {
-            builder.api_key = Some(SecretString::from(key));
+        match get(API_KEY_ENV).map(OsString::into_string) {
+            Some(Ok(key)) => builder.api_key = Some(SecretString::from(key)),
+            Some(Err(_)) => builder.api_key_not_unicode = true,
+            None => {}
         }
-        if let Ok(url) = std::env::var(BASE_URL_ENV).map(|u| u.trim().to_owned()) {
-            if !url.is_empty() {
-                builder.base_url = Some(url);
+        match get(BASE_URL_ENV).map(OsString::into_string) {
+            Some(Ok(url)) if !url.trim().is_empty() => builder.base_url = Some(url.trim().into()),
+            Some(Ok(_)) | None => {}
+            Some(Err(raw)) => {
+                builder.base_url_not_unicode = Some(shown_url(&raw.to_string_lossy()));
             }
         }
         builder
@@ -85,13 +127,15 @@ impl ClientBuilder {
     /// The API key (created in the console under Profile → API keys). Held as a secret.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(SecretString::from(key.into()));
+        self.api_key_not_unicode = false;
         self
     }
 
     /// The base URL (default `https://api.hamravesh.com`). `http://` is accepted only for
-    /// loopback hosts, such as a local mock.
+    /// loopback hosts, such as a local mock. It overrides `HAMRAVESH_BASE_URL`.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self.base_url_not_unicode = None;
         self
     }
 
@@ -104,6 +148,15 @@ impl ClientBuilder {
     /// The limit for establishing a connection (default 10 s). Ignored with [`ClientBuilder::http_client`].
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The limit for a whole call, every attempt and every wait before a retry included
+    /// (default 2 min). A retry whose wait would pass it is not made; an attempt still running
+    /// when it passes is cut short. The error then says the deadline ended the call
+    /// ([`Error::is_deadline`]).
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
         self
     }
 
@@ -122,7 +175,8 @@ impl ClientBuilder {
     }
 
     /// The longest `Retry-After` the client honours (default 60 s); a server asking for longer
-    /// gets no further retry and the caller gets the error.
+    /// gets no further retry and the caller gets the error. A `Retry-After` of 0 or in the past
+    /// still waits the backoff ceiling for that retry.
     pub fn max_retry_after(mut self, max: Duration) -> Self {
         self.retry.max_retry_after = max;
         self
@@ -142,7 +196,7 @@ impl ClientBuilder {
 
     /// Use a preconfigured `reqwest::Client` (proxies, custom roots, …). Its redirect policy is
     /// its own: configure it not to follow redirects to other hosts. The connect timeout set on
-    /// this builder does not apply to it; the per-attempt timeout does.
+    /// this builder does not apply to it; the per-attempt timeout and the total deadline do.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -150,36 +204,47 @@ impl ClientBuilder {
 
     /// Checks the configuration and builds the client. Nothing is sent.
     pub fn build(self) -> Result<Client, Error> {
+        if self.api_key_not_unicode {
+            return Err(ConfigError::ApiKeyNotUnicode.into());
+        }
+        if let Some(url) = self.base_url_not_unicode {
+            return Err(ConfigError::InvalidBaseUrl {
+                url,
+                source: BaseUrlError::NotUnicode,
+            }
+            .into());
+        }
         let key = self.api_key.ok_or(ConfigError::MissingApiKey)?;
         let authorization = authorization(&key)?;
         let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
         let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
-        let user_agent = HeaderValue::try_from(user_agent)
-            .map_err(|e| ConfigError::InvalidUserAgent(e.to_string()))?;
-        let http = match self.http {
-            Some(http) => http,
+        let user_agent =
+            HeaderValue::try_from(user_agent).map_err(ConfigError::InvalidUserAgent)?;
+        let (http, connect_timeout) = match self.http {
+            Some(http) => (http, None),
             None => {
+                let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
                 let mut builder = reqwest::Client::builder()
-                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .connect_timeout(connect_timeout)
                     .redirect(same_origin_redirects())
                     .https_only(!is_loopback(&base_url));
                 if is_loopback(&base_url) {
                     // A local mock is never reached through a proxy.
                     builder = builder.no_proxy();
                 }
-                builder
-                    .build()
-                    .map_err(|e| ConfigError::HttpClient(e.to_string()))?
+                let http = builder.build().map_err(ConfigError::HttpClient)?;
+                (http, Some(connect_timeout))
             }
         };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
-                profile_url: endpoint(&base_url, PROFILE_PATH),
                 base_url,
                 authorization,
                 user_agent,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                connect_timeout,
+                total_timeout: self.total_timeout.unwrap_or(DEFAULT_TOTAL_TIMEOUT),
                 retry: self.retry,
                 max_body_size: self.max_body_size.unwrap_or(DEFAULT_MAX_BODY_SIZE),
             }),
@@ -187,19 +252,63 @@ impl ClientBuilder {
     }
 }
 
-/// Follows redirects only within the origin of the first request, so the key never leaves it.
+/// Follows redirects only within the origin of the first request, so the key never leaves it,
+/// and at most [`MAX_REDIRECTS`] of them. A redirect not followed comes back as the response,
+/// and the client says why it stopped.
 fn same_origin_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
         let same_origin = attempt
             .previous()
             .first()
             .is_some_and(|first| first.origin() == attempt.url().origin());
-        if !same_origin || attempt.previous().len() > 5 {
+        if !same_origin || attempt.previous().len() > MAX_REDIRECTS {
             attempt.stop()
         } else {
             attempt.follow()
         }
     })
+}
+
+/// One API call as the request loop sends it: a method, a path under the base URL, extra headers
+/// and an optional JSON body. Every operation is one of these, so retries, limits and errors
+/// have one implementation.
+pub(crate) struct Request {
+    method: Method,
+    path: Cow<'static, str>,
+    headers: HeaderMap,
+    json: Option<Vec<u8>>,
+}
+
+impl Request {
+    /// A `GET` of `path`.
+    pub(crate) fn get(path: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            method: Method::GET,
+            path: path.into(),
+            headers: HeaderMap::new(),
+            json: None,
+        }
+    }
+
+    /// Whether sending the request twice has the effect of sending it once, so that any
+    /// retryable failure may be retried (RFC 9110, 9.2.2).
+    fn is_idempotent(&self) -> bool {
+        matches!(
+            self.method,
+            Method::GET
+                | Method::HEAD
+                | Method::OPTIONS
+                | Method::TRACE
+                | Method::PUT
+                | Method::DELETE
+        )
+    }
+}
+
+/// A successful response.
+pub(crate) struct Success {
+    pub(crate) body: Vec<u8>,
+    pub(crate) attempts: u32,
 }
 
 impl Client {
@@ -208,12 +317,13 @@ impl Client {
         Self::builder().api_key(api_key).build()
     }
 
-    /// A client configured from `HAMRAVESH_API_KEY` and, if set, `HAMRAVESH_BASE_URL`.
+    /// A client configured from `HAMRAVESH_API_KEY` and, if set, `HAMRAVESH_BASE_URL`
+    /// (see [`ClientBuilder::from_env`]).
     pub fn from_env() -> Result<Self, Error> {
         ClientBuilder::from_env().build()
     }
 
-    /// A builder with every default.
+    /// A builder with every default; it does not read the environment.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
@@ -223,115 +333,217 @@ impl Client {
         self.inner.base_url.as_str()
     }
 
+    /// Writes the settings (never the key) under `name`, for the blocking client's `Debug`.
+    #[cfg(feature = "blocking")]
+    pub(crate) fn fmt_settings(
+        &self,
+        name: &str,
+        f: &mut std::fmt::Formatter<'_>,
+    ) -> std::fmt::Result {
+        self.inner.fmt_settings(name, f)
+    }
+
     /// `GET /api/v1/users/profile`: the signed-in user's profile and organizations.
     pub async fn profile(&self) -> Result<Profile, Error> {
-        let body = self.profile_json().await?;
-        Ok(hamravesh_types::decode(&body)?)
+        self.call(Request::get(PROFILE_PATH)).await
     }
 
     /// The raw JSON body of `GET /api/v1/users/profile`, for recording or validating responses.
     pub async fn profile_json(&self) -> Result<Vec<u8>, Error> {
-        self.get(&self.inner.profile_url, PROFILE_PATH).await
+        Ok(self.execute(&Request::get(PROFILE_PATH)).await?.body)
     }
 
-    async fn get(&self, url: &Url, path: &'static str) -> Result<Vec<u8>, Error> {
-        let span = tracing::info_span!("hamravesh.request", method = "GET", path);
-        async {
-            let mut attempt: u32 = 0;
-            loop {
-                attempt += 1;
-                let started = Instant::now();
-                let failure = match self.attempt(url).await {
-                    Ok((status, body)) => {
-                        tracing::debug!(attempt, status = status.as_u16(), elapsed_ms = elapsed_ms(started), "response");
-                        return Ok(body);
-                    }
-                    Err(failure) => failure,
-                };
-                let status = failure.error.status().map(|s| s.as_u16());
-                tracing::debug!(attempt, status, elapsed_ms = elapsed_ms(started), error = %failure.error, "attempt failed");
-                let retryable = failure.error.is_retryable() && attempt <= self.inner.retry.max_retries;
-                let delay = retryable
-                    .then(|| self.inner.retry.delay(attempt, failure.headers.as_ref(), SystemTime::now()))
-                    .flatten();
-                match delay {
-                    Some(delay) => {
-                        tracing::info!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
-                        tokio::time::sleep(delay).await;
-                    }
-                    None => return Err(with_attempts(failure.error, attempt)),
+    /// Sends the request and decodes the body as `T`, naming the failing field on error.
+    async fn call<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
+        let success = self.execute(&request).await?;
+        hamravesh_types::decode_as(&success.body).map_err(|error| {
+            Error::from_decode(error, &success.body).with_request(
+                &request.method,
+                &request.path,
+                success.attempts,
+            )
+        })
+    }
+
+    /// The request loop: one attempt, classify, maybe wait, retry; all within the total deadline.
+    pub(crate) async fn execute(&self, request: &Request) -> Result<Success, Error> {
+        let span = tracing::info_span!(
+            "hamravesh.request",
+            method = %request.method,
+            path = %request.path
+        );
+        self.execute_in_span(request).instrument(span).await
+    }
+
+    async fn execute_in_span(&self, request: &Request) -> Result<Success, Error> {
+        let inner = &self.inner;
+        let url = endpoint(&inner.base_url, &request.path);
+        let total = inner.total_timeout;
+        let deadline = Instant::now() + total;
+        let context = |error: Error, attempts: u32| {
+            error.with_request(&request.method, &request.path, attempts)
+        };
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let started = Instant::now();
+            let remaining = deadline.saturating_duration_since(started);
+            // The attempt gets its own timeout or what is left of the call's, whichever is less.
+            let (timeout, cut_by_deadline) = if remaining < inner.timeout {
+                (remaining, true)
+            } else {
+                (inner.timeout, false)
+            };
+            let failure = match self.attempt(&url, request, timeout).await {
+                Ok(body) => {
+                    tracing::debug!(attempt, elapsed_ms = elapsed_ms(started), "response");
+                    return Ok(Success {
+                        body,
+                        attempts: attempt,
+                    });
                 }
+                Err(failure) => failure,
+            };
+            let error = failure.error;
+            let status = error.status().map(|s| s.as_u16());
+            tracing::debug!(attempt, status, elapsed_ms = elapsed_ms(started), error = %error, "attempt failed");
+            if cut_by_deadline && error.is_timeout() {
+                return Err(context(error, attempt).with_deadline(Deadline::DuringAttempt(total)));
             }
+            if attempt > inner.retry.max_retries || !should_retry(&error, request.is_idempotent()) {
+                return Err(context(error, attempt));
+            }
+            let Some(delay) =
+                inner
+                    .retry
+                    .delay(attempt, failure.headers.as_ref(), SystemTime::now())
+            else {
+                return Err(context(error, attempt));
+            };
+            if Instant::now() + delay >= deadline {
+                tracing::info!(
+                    attempt,
+                    delay_ms = millis(delay),
+                    "not retrying: the total deadline would pass"
+                );
+                return Err(context(error, attempt).with_deadline(Deadline::BeforeRetry(total)));
+            }
+            tracing::info!(attempt, delay_ms = millis(delay), "retrying");
+            tokio::time::sleep(delay).await;
         }
-        .instrument(span)
-        .await
     }
 
     /// One request and its body.
-    async fn attempt(&self, url: &Url) -> Result<(StatusCode, Vec<u8>), AttemptFailure> {
+    async fn attempt(
+        &self,
+        url: &Url,
+        request: &Request,
+        timeout: Duration,
+    ) -> Result<Vec<u8>, AttemptFailure> {
         let inner = &self.inner;
-        let response = inner
+        let mut builder = inner
             .http
-            .get(url.clone())
+            .request(request.method.clone(), url.clone())
+            .headers(request.headers.clone())
             .header(AUTHORIZATION, inner.authorization.clone())
             .header(ACCEPT, "application/json")
             .header(USER_AGENT, inner.user_agent.clone())
-            .timeout(inner.timeout)
+            .timeout(timeout);
+        if let Some(json) = &request.json {
+            builder = builder
+                .header(CONTENT_TYPE, "application/json")
+                .body(json.clone());
+        }
+        let response = builder
             .send()
             .await
-            .map_err(|e| AttemptFailure::from(self.request_error(e)))?;
+            .map_err(|e| AttemptFailure::from(self.request_error(e, timeout)))?;
         let status = response.status();
+        if status.is_redirection() {
+            return Err(redirect_error(url, &response).into());
+        }
         // Only a retryable status needs its headers (for Retry-After) after the body is read.
         let headers = is_retryable_status(status).then(|| response.headers().clone());
-        if status.is_redirection() {
-            let location = response
-                .headers()
-                .get(LOCATION)
-                .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned())
-                .unwrap_or_default();
-            return Err(Error::Redirect { status, location }.into());
-        }
         let body = match read_capped(response, inner.max_body_size).await {
             Ok(body) => body,
             Err(ReadError::TooLarge) if status.is_success() => {
-                return Err(Error::BodyTooLarge {
+                return Err(Error::new(Kind::BodyTooLarge {
                     limit: inner.max_body_size,
-                }
+                })
                 .into());
             }
-            // An error status with a huge body is still that error.
-            Err(ReadError::TooLarge) => Vec::new(),
-            Err(ReadError::Transport(e)) => return Err(self.request_error(e).into()),
+            // An error status with a huge body is still that error; say the body was too large.
+            Err(ReadError::TooLarge) => {
+                return Err(AttemptFailure {
+                    error: Error::new(Kind::Status {
+                        status,
+                        body: ApiErrorBody::TooLarge {
+                            limit: inner.max_body_size,
+                        },
+                        raw: Vec::new(),
+                    }),
+                    headers,
+                });
+            }
+            Err(ReadError::Transport(e)) => return Err(self.request_error(e, timeout).into()),
         };
         if status.is_success() {
-            return Ok((status, body));
+            return Ok(body);
         }
-        let parsed = parse_error_body(&body);
-        let error = if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
-            Error::Unauthorized {
-                status,
-                body: parsed,
-            }
-        } else {
-            Error::Api {
-                status,
-                body: parsed,
-                attempts: 1,
-            }
-        };
+        let error = Error::new(Kind::Status {
+            status,
+            body: parse_error_body(&body),
+            raw: body,
+        });
         Err(AttemptFailure { error, headers })
     }
 
-    fn request_error(&self, error: reqwest::Error) -> Error {
+    /// A reqwest error as the client's: a timeout, a request that cannot be built (a
+    /// configuration problem, never retried), or a transport failure. The URL is dropped from
+    /// reqwest's message: the error carries the path, and a message never echoes a whole URL.
+    fn request_error(&self, error: reqwest::Error, timeout: Duration) -> Error {
+        let error = error.without_url();
         if error.is_timeout() {
-            Error::Timeout {
-                timeout: self.inner.timeout,
-                attempts: 1,
-            }
+            let after = match self.inner.connect_timeout {
+                Some(connect) if error.is_connect() => connect.min(timeout),
+                _ => timeout,
+            };
+            Error::new(Kind::Timeout {
+                after,
+                source: error,
+            })
+        } else if error.is_builder() {
+            ConfigError::InvalidRequest(error).into()
         } else {
-            transport_error(error)
+            Error::new(Kind::Transport(error))
         }
     }
+}
+
+/// Why a 3xx came back instead of being followed: another origin, a loop, no `Location`, …
+fn redirect_error(url: &Url, response: &reqwest::Response) -> Error {
+    let status = response.status();
+    let location = response
+        .headers()
+        .get(LOCATION)
+        .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
+    let reason = match &location {
+        _ if status == StatusCode::NOT_MODIFIED => RedirectReason::NotModified,
+        None => RedirectReason::MissingLocation,
+        Some(location) => match response.url().join(location) {
+            Err(_) => RedirectReason::InvalidLocation,
+            Ok(target) if target.origin() != url.origin() => RedirectReason::OtherOrigin,
+            Ok(_) if matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) => {
+                RedirectReason::TooMany
+            }
+            Ok(_) => RedirectReason::NotFollowed,
+        },
+    };
+    Error::new(Kind::Redirect {
+        status,
+        location,
+        reason,
+    })
 }
 
 /// A failed attempt and, for a retryable status, the headers that may hold `Retry-After`.
@@ -350,43 +562,92 @@ impl From<Error> for AttemptFailure {
 }
 
 fn elapsed_ms(started: Instant) -> u64 {
-    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+    millis(started.elapsed())
 }
 
-/// A transport error with the whole cause chain in its message ("connection refused", …).
-fn transport_error(source: reqwest::Error) -> Error {
-    let mut message = source.to_string();
-    let mut cause = std::error::Error::source(&source);
-    while let Some(inner) = cause {
-        message.push_str(": ");
-        message.push_str(&inner.to_string());
-        cause = inner.source();
-    }
-    Error::Transport {
-        message,
-        attempts: 1,
-        source,
-    }
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
-fn with_attempts(error: Error, total: u32) -> Error {
-    match error {
-        Error::Api { status, body, .. } => Error::Api {
-            status,
-            body,
-            attempts: total,
-        },
-        Error::Timeout { timeout, .. } => Error::Timeout {
-            timeout,
-            attempts: total,
-        },
-        Error::Transport {
-            message, source, ..
-        } => Error::Transport {
-            message,
-            attempts: total,
-            source,
-        },
-        other => other,
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static [u8])]) -> impl Fn(&str) -> Option<OsString> {
+        use std::os::unix::ffi::OsStringExt;
+        move |name| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| OsString::from_vec(value.to_vec()))
+        }
+    }
+
+    #[test]
+    fn a_key_that_is_not_utf8_says_so() {
+        let error = ClientBuilder::from_lookup(env(&[(API_KEY_ENV, b"sk-\xff\xfe")]))
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(error.config(), Some(ConfigError::ApiKeyNotUnicode)),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("not valid UTF-8"), "{error}");
+        assert!(!error.to_string().contains("no API key"), "{error}");
+        // A key given in code replaces the unreadable one.
+        ClientBuilder::from_lookup(env(&[(API_KEY_ENV, b"\xff")]))
+            .api_key("k")
+            .build()
+            .unwrap();
+    }
+
+    #[test]
+    fn a_base_url_that_is_not_utf8_says_so_unless_overridden() {
+        let lookup = env(&[(API_KEY_ENV, b"k"), (BASE_URL_ENV, b"https://x.com/\xff")]);
+        let error = ClientBuilder::from_lookup(&lookup).build().unwrap_err();
+        assert!(error.is_config());
+        assert!(
+            error
+                .report()
+                .contains("HAMRAVESH_BASE_URL is not valid UTF-8"),
+            "{}",
+            error.report()
+        );
+        let client = ClientBuilder::from_lookup(&lookup)
+            .base_url("http://127.0.0.1:1")
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:1/");
+    }
+
+    #[test]
+    fn a_blank_base_url_means_unset_and_a_flag_overrides_the_variable() {
+        for blank in [&b""[..], b"   "] {
+            let pairs: &'static [(&'static str, &'static [u8])] =
+                Box::leak(vec![(API_KEY_ENV, &b"k"[..]), (BASE_URL_ENV, blank)].into_boxed_slice());
+            let client = ClientBuilder::from_lookup(env(pairs)).build().unwrap();
+            assert_eq!(client.base_url(), "https://api.hamravesh.com/");
+        }
+        let lookup = env(&[
+            (API_KEY_ENV, b"k"),
+            (BASE_URL_ENV, b" https://env.example "),
+        ]);
+        let client = ClientBuilder::from_lookup(&lookup).build().unwrap();
+        assert_eq!(client.base_url(), "https://env.example/");
+        let client = ClientBuilder::from_lookup(&lookup)
+            .base_url("https://flag.example")
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), "https://flag.example/");
+    }
+
+    #[test]
+    fn only_safe_methods_and_put_delete_are_idempotent() {
+        assert!(Request::get("/x").is_idempotent());
+        let post = Request {
+            method: Method::POST,
+            ..Request::get("/x")
+        };
+        assert!(!post.is_idempotent());
     }
 }

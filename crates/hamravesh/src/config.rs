@@ -6,36 +6,63 @@ use reqwest::Url;
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::error::ConfigError;
+use crate::error::{BaseUrlError, ConfigError, MAX_URL_CHARS};
+use crate::text::one_line;
+
+/// The longest base URL accepted. Real ones are a few dozen bytes; hyper refuses a request URI
+/// of 64 KiB, and every attempt would fail the same way.
+pub(crate) const MAX_BASE_URL_LEN: usize = 2048;
 
 /// Parses the base URL and refuses plain HTTP to anything but a loopback host.
 pub(crate) fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
-    let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
-        url: raw.to_owned(),
-        reason: reason.to_owned(),
+    let invalid = |source: BaseUrlError| ConfigError::InvalidBaseUrl {
+        url: shown_url(raw),
+        source,
     };
-    let url = Url::parse(raw.trim()).map_err(|error| invalid(&error.to_string()))?;
-    if url.cannot_be_a_base() || url.host_str().is_none() {
-        return Err(invalid("it has no host"));
+    let trimmed = raw.trim();
+    if trimmed.len() > MAX_BASE_URL_LEN {
+        return Err(invalid(BaseUrlError::TooLong {
+            len: trimmed.len(),
+            max: MAX_BASE_URL_LEN,
+        }));
     }
+    let url = Url::parse(trimmed).map_err(|error| invalid(error.into()))?;
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid(
-            "credentials in the URL are not supported; the API key is sent in a header",
-        ));
+        return Err(invalid(BaseUrlError::Credentials));
+    }
+    if url.cannot_be_a_base() || url.host_str().is_none() {
+        return Err(invalid(BaseUrlError::NoHost));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid("a base URL has no query or fragment"));
+        return Err(invalid(BaseUrlError::QueryOrFragment));
     }
     match url.scheme() {
         "https" => Ok(url),
         "http" if is_loopback(&url) => Ok(url),
         "http" => Err(ConfigError::InsecureBaseUrl {
-            host: url.host_str().unwrap_or_default().to_owned(),
+            host: one_line(url.host_str().unwrap_or_default(), MAX_URL_CHARS),
         }),
-        other => Err(invalid(&format!(
-            "unsupported scheme {other:?}; use https://"
-        ))),
+        other => Err(invalid(BaseUrlError::Scheme(one_line(other, 20)))),
     }
+}
+
+/// A URL as it may appear in a message: any `user:password@` removed (even from a URL that does
+/// not parse), on one line, cut to [`MAX_URL_CHARS`] characters, control characters escaped.
+pub(crate) fn shown_url(raw: &str) -> String {
+    let raw = raw.trim();
+    let (scheme, rest) = match raw.find("://") {
+        Some(at) => raw.split_at(at + 3),
+        None => ("", raw),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let host = match authority.rfind('@') {
+        Some(at) => &authority[at + 1..],
+        None => authority,
+    };
+    // Cut before joining so a huge URL is not copied whole.
+    let tail: String = tail.chars().take(MAX_URL_CHARS + 1).collect();
+    one_line(&format!("{scheme}{host}{tail}"), MAX_URL_CHARS)
 }
 
 /// Whether the URL's host is a loopback address (127.0.0.0/8, ::1) or `localhost`.
@@ -126,6 +153,56 @@ mod tests {
     }
 
     #[test]
+    fn credentials_are_never_shown() {
+        for url in [
+            "https://user:sk-LEAKME@api.hamravesh.com",
+            "https://sk-LEAKME@api.hamravesh.com/x",
+            "https://user:sk-LEAKME@[not a host/",
+            "http://user:sk-LEAKME@127.0.0.1:9",
+        ] {
+            let error = parse_base_url(url).unwrap_err();
+            let text = format!(
+                "{error} {error:?} {}",
+                std::error::Error::source(&error)
+                    .map(|s| s.to_string())
+                    .unwrap_or_default()
+            );
+            assert!(!text.contains("LEAKME"), "{text}");
+            assert!(!text.contains("user"), "{text}");
+        }
+        let error = parse_base_url("https://user:sk-LEAKME@api.hamravesh.com").unwrap_err();
+        assert_eq!(
+            std::error::Error::source(&error).unwrap().to_string(),
+            "credentials in the URL are not supported; the API key is sent in a header"
+        );
+        assert_eq!(
+            error.to_string(),
+            r#"invalid base URL "https://api.hamravesh.com""#
+        );
+    }
+
+    #[test]
+    fn a_huge_url_is_refused_and_shortened() {
+        let url = format!("https://x.com/{}", "a".repeat(64 * 1024));
+        let error = parse_base_url(&url).unwrap_err();
+        assert!(
+            matches!(
+                &error,
+                ConfigError::InvalidBaseUrl {
+                    source: BaseUrlError::TooLong { .. },
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        assert!(error.to_string().chars().count() < 150, "{error}");
+        assert!(format!("{error:?}").chars().count() < 300);
+        // Control characters in a URL are shown escaped.
+        let error = parse_base_url("https://x.com/\u{1b}[2J?q").unwrap_err();
+        assert!(!error.to_string().contains('\u{1b}'), "{error}");
+    }
+
+    #[test]
     fn endpoint_keeps_a_path_prefix() {
         let base = parse_base_url("https://x.com/prefix/").unwrap();
         assert_eq!(
@@ -142,7 +219,7 @@ mod tests {
     #[test]
     fn key_with_a_line_break_is_refused_without_echoing_it() {
         let error = authorization(&SecretString::from("abc\ndef")).unwrap_err();
-        assert_eq!(error, ConfigError::InvalidApiKey);
+        assert!(matches!(error, ConfigError::InvalidApiKey));
         assert!(!error.to_string().contains("abc"));
     }
 

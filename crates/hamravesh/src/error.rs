@@ -1,11 +1,26 @@
 //! Errors of the client: each says what happened and what to do about it, and none holds the key.
+//!
+//! [`Error`] is a kind plus the facts every kind shares (the request, how many attempts were made,
+//! whether the total deadline ended the call), like `std::io::Error` or `reqwest::Error`. Its
+//! `Display` says its own part only; the cause, when there is one, is [`std::error::Error::source`].
+//! [`Error::report`] gives the message and every cause on one line, ready to print.
 
+use std::fmt;
 use std::time::Duration;
 
 use reqwest::StatusCode;
 
+use crate::text::one_line;
+
+/// How many characters of server text (an error `detail`, an HTML page, a `Location`) an error
+/// message quotes. The whole body stays available through [`Error::body`] and [`Error::raw_body`].
+pub const MAX_QUOTED_CHARS: usize = 300;
+
+/// How many characters of a URL a message quotes.
+pub(crate) const MAX_URL_CHARS: usize = 100;
+
 /// A problem with the client's configuration, found before any request is sent.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// No API key was given (or `HAMRAVESH_API_KEY` is unset or empty).
@@ -13,18 +28,25 @@ pub enum ConfigError {
         "no API key: set HAMRAVESH_API_KEY (create a key in the Hamravesh console under Profile → API keys)"
     )]
     MissingApiKey,
+    /// `HAMRAVESH_API_KEY` is set but is not valid UTF-8, so it cannot be a key.
+    #[error(
+        "HAMRAVESH_API_KEY is set but is not valid UTF-8; copy the key again from the Hamravesh console"
+    )]
+    ApiKeyNotUnicode,
     /// The API key cannot be sent in an HTTP header.
     #[error(
         "the API key contains characters that cannot be sent in an HTTP header (check for quotes or line breaks)"
     )]
     InvalidApiKey,
-    /// The base URL does not parse.
-    #[error("invalid base URL {url:?}: {reason}")]
+    /// The base URL cannot be used; the source says why.
+    #[error("invalid base URL {url:?}")]
     InvalidBaseUrl {
-        /// The URL as given.
+        /// The URL as given, without any user name or password, cut to 100 characters and with
+        /// control characters escaped.
         url: String,
         /// Why it was refused.
-        reason: String,
+        #[source]
+        source: BaseUrlError,
     },
     /// The base URL is plain HTTP to a host that is not loopback: the key would travel in clear text.
     #[error(
@@ -35,20 +57,66 @@ pub enum ConfigError {
         host: String,
     },
     /// The user agent cannot be sent in an HTTP header.
-    #[error("invalid user agent: {0}")]
-    InvalidUserAgent(String),
+    #[error("invalid user agent (it must be visible ASCII)")]
+    InvalidUserAgent(#[source] reqwest::header::InvalidHeaderValue),
     /// reqwest could not build its client (for example no TLS roots).
-    #[error("cannot build the HTTP client: {0}")]
-    HttpClient(String),
+    #[error("cannot build the HTTP client")]
+    HttpClient(#[source] reqwest::Error),
+    /// reqwest refused to build a request from this configuration.
+    #[error("cannot build the request from this configuration")]
+    InvalidRequest(#[source] reqwest::Error),
+    /// The blocking client could not start its private runtime.
+    #[error("cannot start the blocking client's I/O runtime")]
+    Runtime(#[source] std::io::Error),
+    /// The blocking client was built or called inside an async runtime, where blocking would
+    /// stall (or, in tokio, panic).
+    #[error(
+        "the blocking client cannot be used inside an async runtime; use the async hamravesh::Client there"
+    )]
+    InsideAsyncRuntime,
 }
 
-/// The body of an error response, parsed as far as it goes.
+/// Why a base URL was refused (the source of [`ConfigError::InvalidBaseUrl`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BaseUrlError {
+    /// It does not parse as a URL.
+    #[error(transparent)]
+    Parse(#[from] url::ParseError),
+    /// It has no host (`mailto:x`, `data:…`).
+    #[error("it has no host")]
+    NoHost,
+    /// It holds a user name or password.
+    #[error("credentials in the URL are not supported; the API key is sent in a header")]
+    Credentials,
+    /// It has a query or a fragment.
+    #[error("a base URL has no query or fragment")]
+    QueryOrFragment,
+    /// Its scheme is neither `https` nor `http`.
+    #[error("unsupported scheme {0:?}; use https://")]
+    Scheme(String),
+    /// It is longer than any real base URL.
+    #[error("it is {len} bytes long; a base URL has at most {max}")]
+    TooLong {
+        /// Its length in bytes.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// `HAMRAVESH_BASE_URL` is not valid UTF-8.
+    #[error("HAMRAVESH_BASE_URL is not valid UTF-8")]
+    NotUnicode,
+}
+
+/// The body of an error response, parsed as far as it goes. It holds the whole body (up to the
+/// client's body limit); its `Display` quotes at most [`MAX_QUOTED_CHARS`] characters on one line.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ApiErrorBody {
     /// The service's error envelope, `{"detail": ..., "code"?: ..., "success"?: false}`.
     Envelope {
-        /// What went wrong, often in Persian.
+        /// What went wrong, often in Persian, as sent (it may hold control characters: pass it
+        /// through [`crate::text::terminal_safe`] before printing it).
         detail: String,
         /// A machine-readable code such as `not_authenticated` or `permission_denied`.
         code: Option<String>,
@@ -57,10 +125,15 @@ pub enum ApiErrorBody {
     },
     /// JSON that is not the envelope.
     Json(serde_json::Value),
-    /// Not JSON (an HTML page from a proxy, say): the start of the text, truncated.
+    /// Not JSON (an HTML page from a proxy, say), decoded as UTF-8 with invalid bytes replaced.
     Text(String),
     /// No body.
     Empty,
+    /// The body was larger than the client's limit and was not kept.
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
 }
 
 impl ApiErrorBody {
@@ -81,128 +154,542 @@ impl ApiErrorBody {
     }
 }
 
-impl std::fmt::Display for ApiErrorBody {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for ApiErrorBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Envelope {
                 detail,
                 code: Some(code),
                 ..
-            } => write!(f, "{detail} ({code})"),
+            } => {
+                let code = one_line(code, 60);
+                let room = MAX_QUOTED_CHARS.saturating_sub(code.chars().count() + 3);
+                write!(f, "{} ({code})", one_line(detail, room))
+            }
             Self::Envelope {
                 detail, code: None, ..
-            } => write!(f, "{detail}"),
-            Self::Json(value) => write!(f, "{value}"),
-            Self::Text(text) => write!(f, "{text}"),
-            Self::Empty => write!(f, "empty body"),
+            } => f.write_str(&one_line(detail, MAX_QUOTED_CHARS)),
+            Self::Json(value) => {
+                // Serialise no more than is quoted: a huge value costs no more than a small one.
+                let mut writer = CappedWriter::new(MAX_QUOTED_CHARS * 4);
+                let _ = serde_json::to_writer(&mut writer, value);
+                f.write_str(&one_line(
+                    &String::from_utf8_lossy(&writer.bytes),
+                    MAX_QUOTED_CHARS,
+                ))
+            }
+            Self::Text(text) => f.write_str(&one_line(text, MAX_QUOTED_CHARS)),
+            Self::Empty => f.write_str("empty body"),
+            Self::TooLarge { limit } => {
+                write!(f, "a body larger than the {limit}-byte limit (not read)")
+            }
         }
     }
 }
 
-/// Why a call failed.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The client is misconfigured; nothing was sent.
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    /// The service rejected the API key (401 or 403).
-    #[error("the API key was rejected ({status}): {body}; check HAMRAVESH_API_KEY")]
-    Unauthorized {
-        /// 401 or 403.
-        status: StatusCode,
-        /// The error body.
-        body: ApiErrorBody,
-    },
-    /// The service answered with another error status.
-    #[error("the API answered {status}{}: {body}", attempts_note(*.attempts))]
-    Api {
-        /// The HTTP status.
-        status: StatusCode,
-        /// The error body.
-        body: ApiErrorBody,
-        /// How many requests were made in all.
-        attempts: u32,
-    },
-    /// The service redirected to another origin; the key is never sent there.
-    #[error(
-        "the API redirected ({status}) to {location:?}, another origin; not followed so the API key stays with the configured host"
-    )]
-    Redirect {
-        /// The redirect status.
-        status: StatusCode,
-        /// The `Location` header as sent.
-        location: String,
-    },
-    /// No response within the timeout.
-    #[error("no response within {timeout:?}{}; the API or the network is slow or down", attempts_note(*.attempts))]
-    Timeout {
-        /// The per-attempt timeout.
-        timeout: Duration,
-        /// How many requests were made in all.
-        attempts: u32,
-    },
-    /// The connection failed or broke (DNS, refused, reset, TLS, a truncated body).
-    #[error("network error talking to the API{}: {message}", attempts_note(*.attempts))]
-    Transport {
-        /// What failed, without the key.
-        message: String,
-        /// How many requests were made in all.
-        attempts: u32,
-        /// The underlying error.
-        #[source]
-        source: reqwest::Error,
-    },
-    /// The response body exceeded the configured limit.
-    #[error("the response body exceeds the limit of {limit} bytes")]
-    BodyTooLarge {
-        /// The limit in bytes.
-        limit: usize,
-    },
-    /// The body does not match the documented shape.
-    #[error("the API's response does not match the documented profile: {0}")]
-    Decode(#[from] hamravesh_types::DecodeError),
+/// Collects up to `cap` bytes and then refuses more, ending serialisation early.
+struct CappedWriter {
+    bytes: Vec<u8>,
+    cap: usize,
 }
 
-fn attempts_note(attempts: u32) -> String {
-    if attempts > 1 {
-        format!(" after {attempts} attempts")
-    } else {
-        String::new()
+impl CappedWriter {
+    fn new(cap: usize) -> Self {
+        Self {
+            bytes: Vec::new(),
+            cap,
+        }
+    }
+}
+
+impl std::io::Write for CappedWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let room = self.cap.saturating_sub(self.bytes.len());
+        if room == 0 {
+            return Err(std::io::Error::other("enough"));
+        }
+        let n = room.min(buf.len());
+        self.bytes.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What kind of error an [`Error`] is, for matching. More kinds may be added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The client is misconfigured; nothing was sent. See [`Error::config`].
+    Config,
+    /// The service rejected the API key (401 or 403).
+    Unauthorized,
+    /// The service answered with another error status.
+    Api,
+    /// A redirect the client does not follow (to another origin, a loop, no `Location`, a 304).
+    Redirect,
+    /// No response within the per-attempt timeout or before the total deadline.
+    Timeout,
+    /// The connection failed or broke (DNS, refused, reset, TLS, a malformed or truncated response).
+    Transport,
+    /// The response body exceeded the configured limit.
+    BodyTooLarge,
+    /// The body does not match the documented shape. See [`Error::decode_error`].
+    Decode,
+}
+
+/// Why a call failed: a kind, and the facts shared by every kind (the request, the number of
+/// attempts, whether the total deadline ended it).
+///
+/// ```
+/// # fn show(error: hamravesh::Error) {
+/// use hamravesh::ErrorKind;
+/// match error.kind() {
+///     ErrorKind::Config => eprintln!("fix the configuration: {}", error.report()),
+///     ErrorKind::Unauthorized => eprintln!("check HAMRAVESH_API_KEY: {}", error.report()),
+///     _ => eprintln!("{}", error.report()),
+/// }
+/// # }
+/// ```
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: Kind,
+    /// Requests made in all; 0 when nothing was sent.
+    attempts: u32,
+    /// `GET /api/v1/users/profile`, when a request was involved.
+    method: Option<reqwest::Method>,
+    path: Option<String>,
+    /// The total deadline, when it is what ended the call.
+    deadline: Option<Deadline>,
+}
+
+/// How the total deadline ended a call.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Deadline {
+    /// An attempt was cut short when the deadline passed.
+    DuringAttempt(Duration),
+    /// The wait before the next retry would have passed the deadline, so it was not taken.
+    BeforeRetry(Duration),
+}
+
+pub(crate) enum Kind {
+    Config(ConfigError),
+    Status {
+        status: StatusCode,
+        body: ApiErrorBody,
+        raw: Vec<u8>,
+    },
+    Redirect {
+        status: StatusCode,
+        location: Option<String>,
+        reason: RedirectReason,
+    },
+    Timeout {
+        after: Duration,
+        source: reqwest::Error,
+    },
+    Transport(reqwest::Error),
+    BodyTooLarge {
+        limit: usize,
+    },
+    Decode {
+        source: hamravesh_types::DecodeError,
+        hint: Option<BodyHint>,
+    },
+}
+
+/// Why a redirect was not followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RedirectReason {
+    /// `Location` points at another origin: the key stays with the configured one.
+    OtherOrigin,
+    /// Redirects within the origin went on past the limit.
+    TooMany,
+    /// No `Location` header.
+    MissingLocation,
+    /// A `Location` that is not a URL.
+    InvalidLocation,
+    /// `304 Not Modified`, though the client never sends a conditional request.
+    NotModified,
+    /// A 3xx the client does not follow (300, 305, …).
+    NotFollowed,
+}
+
+/// What the start of a body that failed to decode says about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyHint {
+    Gzip,
+    Bom,
+    Empty,
+    Html,
+}
+
+impl BodyHint {
+    /// Recognises a body that is plainly not what was asked for.
+    pub(crate) fn of(body: &[u8]) -> Option<Self> {
+        let trimmed = body.trim_ascii_start();
+        if body.starts_with(&[0x1f, 0x8b]) {
+            Some(Self::Gzip)
+        } else if body.starts_with(b"\xEF\xBB\xBF") {
+            Some(Self::Bom)
+        } else if trimmed.is_empty() {
+            Some(Self::Empty)
+        } else if trimmed.first() == Some(&b'<') {
+            Some(Self::Html)
+        } else {
+            None
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Gzip => {
+                "the body is gzip-compressed, though the client did not ask for compression"
+            }
+            Self::Bom => "the body starts with a UTF-8 byte-order mark, which JSON does not allow",
+            Self::Empty => "the body is empty",
+            Self::Html => "the body is HTML or XML, not JSON",
+        }
     }
 }
 
 impl Error {
+    pub(crate) fn new(kind: Kind) -> Self {
+        Self {
+            inner: Box::new(Inner {
+                kind,
+                attempts: 0,
+                method: None,
+                path: None,
+                deadline: None,
+            }),
+        }
+    }
+
+    pub(crate) fn with_request(
+        mut self,
+        method: &reqwest::Method,
+        path: &str,
+        attempts: u32,
+    ) -> Self {
+        self.inner.method = Some(method.clone());
+        self.inner.path = Some(path.to_owned());
+        self.inner.attempts = attempts;
+        self
+    }
+
+    pub(crate) fn with_deadline(mut self, deadline: Deadline) -> Self {
+        self.inner.deadline = Some(deadline);
+        self
+    }
+
+    pub(crate) fn kind_ref(&self) -> &Kind {
+        &self.inner.kind
+    }
+
+    /// A decode error for this body, with a hint when the body is plainly not JSON (gzip, a
+    /// byte-order mark, HTML, nothing).
+    pub fn from_decode(source: hamravesh_types::DecodeError, body: &[u8]) -> Self {
+        let hint = if source.is_syntax() {
+            BodyHint::of(body)
+        } else {
+            None
+        };
+        Self::new(Kind::Decode { source, hint })
+    }
+
+    /// What kind of error this is.
+    pub fn kind(&self) -> ErrorKind {
+        match &self.inner.kind {
+            Kind::Config(_) => ErrorKind::Config,
+            Kind::Status { status, .. } if is_unauthorized(*status) => ErrorKind::Unauthorized,
+            Kind::Status { .. } => ErrorKind::Api,
+            Kind::Redirect { .. } => ErrorKind::Redirect,
+            Kind::Timeout { .. } => ErrorKind::Timeout,
+            Kind::Transport(_) => ErrorKind::Transport,
+            Kind::BodyTooLarge { .. } => ErrorKind::BodyTooLarge,
+            Kind::Decode { .. } => ErrorKind::Decode,
+        }
+    }
+
+    /// Whether the configuration is at fault (nothing was sent, or a request could not be built
+    /// from it): the user's to fix, not the network's.
+    pub fn is_config(&self) -> bool {
+        matches!(self.inner.kind, Kind::Config(_))
+    }
+
+    /// The configuration problem, for [`ErrorKind::Config`].
+    pub fn config(&self) -> Option<&ConfigError> {
+        match &self.inner.kind {
+            Kind::Config(config) => Some(config),
+            _ => None,
+        }
+    }
+
+    /// The decoding failure (with the JSON path of the field), for [`ErrorKind::Decode`].
+    pub fn decode_error(&self) -> Option<&hamravesh_types::DecodeError> {
+        match &self.inner.kind {
+            Kind::Decode { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+
     /// Whether trying the same request again later may succeed (the client already retried
-    /// these up to its limit).
+    /// these as far as its limits allowed): rate limiting, gateway errors, timeouts, and
+    /// connections that failed or broke. Not TLS failures or malformed responses.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::Api { status, .. } => crate::retry::is_retryable_status(*status),
-            Self::Timeout { .. } | Self::Transport { .. } => true,
+        match &self.inner.kind {
+            Kind::Status { status, .. } => crate::retry::is_retryable_status(*status),
+            Kind::Timeout { .. } => true,
+            Kind::Transport(source) => crate::retry::transport_is_retryable(source),
             _ => false,
         }
     }
 
     /// Whether the key was rejected (401 or 403).
     pub fn is_unauthorized(&self) -> bool {
-        matches!(self, Self::Unauthorized { .. })
+        self.kind() == ErrorKind::Unauthorized
+    }
+
+    /// Whether no response came in time: the per-attempt timeout or the total deadline.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self.inner.kind, Kind::Timeout { .. })
+    }
+
+    /// Whether the total deadline ([`crate::ClientBuilder::total_timeout`]) ended the call,
+    /// during an attempt or by leaving no time for the next retry.
+    pub fn is_deadline(&self) -> bool {
+        self.inner.deadline.is_some()
+    }
+
+    /// How many requests were made in all (0 when nothing was sent).
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
+    }
+
+    /// The HTTP method of the failed call, if a request was involved.
+    pub fn method(&self) -> Option<&reqwest::Method> {
+        self.inner.method.as_ref()
+    }
+
+    /// The API path of the failed call (`/api/v1/users/profile`), if a request was involved.
+    pub fn path(&self) -> Option<&str> {
+        self.inner.path.as_deref()
     }
 
     /// The HTTP status, for errors that have one.
     pub fn status(&self) -> Option<StatusCode> {
-        match self {
-            Self::Unauthorized { status, .. }
-            | Self::Api { status, .. }
-            | Self::Redirect { status, .. } => Some(*status),
+        match &self.inner.kind {
+            Kind::Status { status, .. } | Kind::Redirect { status, .. } => Some(*status),
             _ => None,
         }
     }
 
-    /// The parsed error body, for API errors.
+    /// The parsed error body, whole, for error statuses.
     pub fn body(&self) -> Option<&ApiErrorBody> {
-        match self {
-            Self::Unauthorized { body, .. } | Self::Api { body, .. } => Some(body),
+        match &self.inner.kind {
+            Kind::Status { body, .. } => Some(body),
             _ => None,
         }
+    }
+
+    /// The error body's bytes as received (up to the client's body limit; empty when the body
+    /// was larger), for error statuses.
+    pub fn raw_body(&self) -> Option<&[u8]> {
+        match &self.inner.kind {
+            Kind::Status { raw, .. } => Some(raw),
+            _ => None,
+        }
+    }
+
+    /// The `Location` header of a redirect that was not followed, as sent.
+    pub fn location(&self) -> Option<&str> {
+        match &self.inner.kind {
+            Kind::Redirect { location, .. } => location.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The message and every cause, joined with `": "` on one line, each part cut to
+    /// [`MAX_QUOTED_CHARS`] characters and with control characters escaped: what a program
+    /// prints for a person.
+    pub fn report(&self) -> String {
+        let mut report = one_line(&format!("{self}"), MAX_QUOTED_CHARS * 2);
+        let mut cause = std::error::Error::source(self);
+        let mut previous = String::new();
+        while let Some(error) = cause {
+            let part = one_line(&error.to_string(), MAX_QUOTED_CHARS);
+            // Some libraries repeat their cause in their own message; print each once.
+            if !part.is_empty() && !previous.contains(&part) {
+                report.push_str(": ");
+                report.push_str(&part);
+            }
+            previous = part;
+            cause = error.source();
+        }
+        report
+    }
+}
+
+fn is_unauthorized(status: StatusCode) -> bool {
+    matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
+}
+
+impl fmt::Display for Error {
+    /// The error's own message; with `{:#}`, [`Error::report`]: the message and every cause.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.alternate() {
+            return f.write_str(&self.report());
+        }
+        let inner = &self.inner;
+        match &inner.kind {
+            Kind::Config(config) => return fmt::Display::fmt(config, f),
+            Kind::Status { status, body, .. } if is_unauthorized(*status) => write!(
+                f,
+                "the API key was rejected ({status}): {body}; check HAMRAVESH_API_KEY"
+            )?,
+            Kind::Status { status, body, .. } => write!(f, "the API answered {status}: {body}")?,
+            Kind::Redirect {
+                status,
+                location,
+                reason,
+            } => {
+                let location = location
+                    .as_deref()
+                    .map(|l| one_line(l, MAX_URL_CHARS))
+                    .unwrap_or_default();
+                match reason {
+                    RedirectReason::OtherOrigin => write!(
+                        f,
+                        "the API redirected ({status}) to {location:?}, another origin; not followed so the API key stays with the configured host"
+                    )?,
+                    RedirectReason::TooMany => write!(
+                        f,
+                        "the API kept redirecting ({status}) within its origin, last to {location:?}; stopped after {} redirects (a redirect loop?)",
+                        crate::client::MAX_REDIRECTS
+                    )?,
+                    RedirectReason::MissingLocation => write!(
+                        f,
+                        "the API answered {status}, a redirect with no Location header"
+                    )?,
+                    RedirectReason::InvalidLocation => write!(
+                        f,
+                        "the API redirected ({status}) to {location:?}, which is not a valid URL"
+                    )?,
+                    RedirectReason::NotModified => write!(
+                        f,
+                        "the API answered {status}, though the client sent no conditional request"
+                    )?,
+                    RedirectReason::NotFollowed => write!(
+                        f,
+                        "the API answered {status} (to {location:?}), a redirect the client does not follow"
+                    )?,
+                }
+            }
+            Kind::Timeout { after, .. } => match inner.deadline {
+                Some(Deadline::DuringAttempt(total)) => write!(
+                    f,
+                    "no response before the total deadline of {total:?} passed; the API or the network is slow or down"
+                )?,
+                _ => write!(
+                    f,
+                    "no response within {after:?}; the API or the network is slow or down"
+                )?,
+            },
+            Kind::Transport(_) => f.write_str("network error talking to the API")?,
+            Kind::BodyTooLarge { limit } => {
+                write!(f, "the response body exceeds the limit of {limit} bytes")?
+            }
+            Kind::Decode { hint, .. } => {
+                f.write_str("the API's response does not match the documented shape")?;
+                if let Some(hint) = hint {
+                    write!(f, " ({})", hint.describe())?;
+                }
+            }
+        }
+        match (inner.attempts, inner.deadline) {
+            (n, Some(Deadline::BeforeRetry(total))) => write!(
+                f,
+                " (after {n} {}; the next retry would pass the total deadline of {total:?})",
+                plural(n)
+            ),
+            (n, _) if n > 1 => write!(f, " (after {n} attempts)"),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn plural(n: u32) -> &'static str {
+    if n == 1 { "attempt" } else { "attempts" }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        let mut debug = f.debug_struct("hamravesh::Error");
+        debug.field("kind", &self.kind());
+        match &inner.kind {
+            Kind::Config(config) => debug.field("config", config),
+            Kind::Status { status, body, raw } => debug
+                .field("status", status)
+                .field("body", &format_args!("{body}"))
+                .field("raw_len", &raw.len()),
+            Kind::Redirect {
+                status,
+                location,
+                reason,
+            } => debug
+                .field("status", status)
+                .field(
+                    "location",
+                    &location.as_deref().map(|l| one_line(l, MAX_URL_CHARS)),
+                )
+                .field("reason", reason),
+            Kind::Timeout { after, source } => debug.field("after", after).field("source", source),
+            Kind::Transport(source) => debug.field("source", source),
+            Kind::BodyTooLarge { limit } => debug.field("limit", limit),
+            Kind::Decode { source, hint } => debug.field("source", source).field("hint", hint),
+        };
+        if let Some(method) = &inner.method {
+            debug.field("method", method);
+        }
+        if let Some(path) = &inner.path {
+            debug.field("path", path);
+        }
+        debug.field("attempts", &inner.attempts);
+        if let Some(deadline) = &inner.deadline {
+            debug.field("deadline", deadline);
+        }
+        debug.finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.inner.kind {
+            // Display already is the configuration error's message: its cause comes next.
+            Kind::Config(config) => std::error::Error::source(config),
+            Kind::Timeout { source, .. } | Kind::Transport(source) => Some(source),
+            Kind::Decode { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(error: ConfigError) -> Self {
+        Self::new(Kind::Config(error))
+    }
+}
+
+impl From<hamravesh_types::DecodeError> for Error {
+    /// A decode error without a hint about the body; prefer [`Error::from_decode`] when the
+    /// body is at hand.
+    fn from(source: hamravesh_types::DecodeError) -> Self {
+        Self::new(Kind::Decode { source, hint: None })
     }
 }

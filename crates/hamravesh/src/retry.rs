@@ -1,5 +1,13 @@
 //! When to retry, and how long to wait: exponential backoff with full jitter, honouring `Retry-After`.
+//!
+//! Only failures that another attempt may cure are retried: a connection that could not be made
+//! or broke (refused, reset, aborted, closed before the whole message came), a timeout, and the
+//! statuses 429, 502, 503 and 504. A certificate the client does not trust, a response hyper
+//! cannot parse (a bad status line, a head too large, a malformed chunk) and every other status
+//! fail at once: the same request would fail the same way.
 
+use std::error::Error as StdError;
+use std::io;
 use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
@@ -34,20 +42,86 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502 | 503 | 504)
 }
 
+/// Whether a failed attempt is worth another: `idempotent` requests retry every retryable
+/// failure; others (a POST, say) only those that prove the server did not act on the request:
+/// a connection that was never made, and 429.
+pub(crate) fn should_retry(error: &crate::Error, idempotent: bool) -> bool {
+    if idempotent {
+        return error.is_retryable();
+    }
+    match error.kind_ref() {
+        crate::error::Kind::Status { status, .. } => *status == StatusCode::TOO_MANY_REQUESTS,
+        crate::error::Kind::Transport(source) => {
+            source.is_connect() && transport_is_retryable(source)
+        }
+        _ => false,
+    }
+}
+
+/// Whether a transport failure may pass on another attempt. The first decisive cause in the
+/// chain wins: a malformed response or a TLS failure is final, a reset or an early close is not.
+pub(crate) fn transport_is_retryable(error: &reqwest::Error) -> bool {
+    if error.is_builder() || error.is_redirect() || error.is_decode() {
+        return false;
+    }
+    let mut cause: Option<&(dyn StdError + 'static)> = Some(error);
+    while let Some(current) = cause {
+        if let Some(hyper) = current.downcast_ref::<hyper::Error>() {
+            // Every parse error: bad status line, head too large, bad header.
+            if hyper.is_parse() {
+                return false;
+            }
+            if hyper.is_incomplete_message() || hyper.is_canceled() || hyper.is_timeout() {
+                return true;
+            }
+        }
+        if let Some(io) = current.downcast_ref::<io::Error>() {
+            match io.kind() {
+                io::ErrorKind::ConnectionReset
+                | io::ErrorKind::ConnectionAborted
+                | io::ErrorKind::ConnectionRefused
+                | io::ErrorKind::NotConnected
+                | io::ErrorKind::BrokenPipe
+                | io::ErrorKind::UnexpectedEof
+                | io::ErrorKind::TimedOut => return true,
+                // rustls reports a certificate or handshake failure as InvalidData; hyper a
+                // malformed chunk as InvalidInput or InvalidData.
+                io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput => return false,
+                _ => {}
+            }
+        }
+        // `io::Error::source` skips the error it wraps (rustls's lives there): look inside.
+        cause = match current
+            .downcast_ref::<io::Error>()
+            .and_then(io::Error::get_ref)
+        {
+            Some(wrapped) => Some(wrapped as &(dyn StdError + 'static)),
+            None => current.source(),
+        };
+    }
+    error.is_timeout() || error.is_connect()
+}
+
 impl RetryPolicy {
-    /// The wait before retry number `retry` (1-based): a uniformly random duration between zero
-    /// and `min(max_backoff, initial_backoff * 2^(retry-1))` ("full jitter").
-    pub(crate) fn backoff(&self, retry: u32) -> Duration {
-        let ceiling = self
-            .initial_backoff
+    /// The backoff ceiling before retry number `retry` (1-based):
+    /// `min(max_backoff, initial_backoff * 2^(retry-1))`.
+    fn ceiling(&self, retry: u32) -> Duration {
+        self.initial_backoff
             .saturating_mul(2u32.saturating_pow(retry.saturating_sub(1)))
-            .min(self.max_backoff);
-        let ceiling_ms = u64::try_from(ceiling.as_millis()).unwrap_or(u64::MAX);
+            .min(self.max_backoff)
+    }
+
+    /// The wait before retry number `retry` (1-based): a uniformly random duration between zero
+    /// and the ceiling ("full jitter").
+    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+        let ceiling_ms = u64::try_from(self.ceiling(retry).as_millis()).unwrap_or(u64::MAX);
         Duration::from_millis(rand::random_range(0..=ceiling_ms))
     }
 
     /// The wait before the next retry given the response headers: `Retry-After` when present
     /// (`None` if it exceeds the cap: give up rather than wait so long), else the backoff.
+    /// A `Retry-After` of 0 or a date in the past still waits the backoff ceiling, so a server
+    /// saying "now" cannot make the client retry in a tight loop.
     pub(crate) fn delay(
         &self,
         retry: u32,
@@ -56,7 +130,7 @@ impl RetryPolicy {
     ) -> Option<Duration> {
         match headers.and_then(|h| retry_after(h, now)) {
             Some(wait) if wait > self.max_retry_after => None,
-            Some(wait) => Some(wait),
+            Some(wait) => Some(wait.max(self.ceiling(retry))),
             None => Some(self.backoff(retry)),
         }
     }
@@ -119,6 +193,27 @@ mod tests {
             policy.delay(1, Some(&headers("5")), SystemTime::now()),
             Some(Duration::from_secs(5))
         );
+    }
+
+    #[test]
+    fn retry_after_now_still_waits_the_backoff_ceiling() {
+        let policy = RetryPolicy {
+            initial_backoff: Duration::from_millis(100),
+            ..RetryPolicy::default()
+        };
+        let now = httpdate::parse_http_date("Wed, 21 Oct 2026 07:28:00 GMT").unwrap();
+        for value in ["0", "Wed, 21 Oct 2026 07:00:00 GMT"] {
+            assert_eq!(
+                policy.delay(1, Some(&headers(value)), now),
+                Some(Duration::from_millis(100)),
+                "{value}"
+            );
+            assert_eq!(
+                policy.delay(3, Some(&headers(value)), now),
+                Some(Duration::from_millis(400)),
+                "{value}"
+            );
+        }
     }
 
     #[test]

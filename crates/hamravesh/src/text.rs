@@ -63,7 +63,13 @@ pub fn one_line(text: &str, max_chars: usize) -> String {
             pending_space = count > 0;
             continue;
         }
-        let needed = usize::from(pending_space) + 1;
+        // The cap counts what is printed: an escape such as `\u{1b}` is six characters.
+        let width = match c {
+            '\n' | '\r' | '\t' => 2,
+            c if is_unsafe(c) => c.escape_unicode().count(),
+            _ => 1,
+        };
+        let needed = usize::from(pending_space) + width;
         if count + needed > max_chars {
             out.push('…');
             return out;
@@ -115,5 +121,13 @@ mod tests {
         assert!(line.ends_with('…'));
         assert_eq!(one_line("  lead and trail  ", 100), "lead and trail");
         assert_eq!(one_line("\u{1b}[2J", 100), r"\u{1b}[2J");
+        // Escapes count as the characters they print.
+        let escapes = one_line(&"\u{1b}".repeat(1000), 300);
+        assert!(
+            escapes.chars().count() <= 301,
+            "{}",
+            escapes.chars().count()
+        );
+        assert_eq!(one_line("\u{1b}x", 6), r"\u{1b}…");
     }
 }

@@ -1,27 +1,122 @@
-//! The blocking client: same API, no async runtime in the caller.
+//! The blocking client: same API, no async runtime in the caller, and never a panic inside one.
 #![cfg(feature = "blocking")]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a broken fixture should fail the test loudly
 
-use hamravesh::blocking;
+use std::time::Duration;
+
+use hamravesh::{ConfigError, ErrorKind, blocking};
 use hamravesh_mock::{Fault, MockServer};
+
+/// A mock on its own runtime (kept alive by the caller) and a builder pointed at it.
+fn mock() -> (
+    tokio::runtime::Runtime,
+    MockServer,
+    hamravesh::ClientBuilder,
+) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(MockServer::start()).unwrap();
+    let builder = hamravesh::Client::builder()
+        .api_key(server.api_key())
+        .base_url(server.url())
+        .backoff(Duration::from_millis(1), Duration::from_millis(2));
+    (runtime, server, builder)
+}
 
 #[test]
 fn blocking_client_fetches_and_retries() {
     // The mock runs on its own runtime; the test thread has none, like a plain program.
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(MockServer::start()).unwrap();
+    let (_runtime, server, builder) = mock();
     server.push_fault(Fault::status(503), 1);
-    let builder = hamravesh::Client::builder()
-        .api_key(server.api_key())
-        .base_url(server.url())
-        .backoff(
-            std::time::Duration::from_millis(1),
-            std::time::Duration::from_millis(2),
-        );
     let client = blocking::Client::from_builder(builder).unwrap();
     let profile = client.profile().unwrap();
     assert_eq!(profile.organizations[0].id, 1598);
     assert_eq!(server.request_count(), 2);
     let raw = client.profile_json().unwrap();
     assert_eq!(raw, hamravesh_mock::DEFAULT_PROFILE.as_bytes());
+}
+
+#[test]
+fn clones_share_the_client_and_debug_shows_settings() {
+    let (_runtime, server, builder) = mock();
+    let client = blocking::Client::from_builder(builder.timeout(Duration::from_secs(7))).unwrap();
+    let clone = client.clone();
+    drop(client);
+    clone.profile().unwrap();
+    let debug = format!("{clone:?}");
+    assert!(debug.starts_with("blocking::Client {"), "{debug}");
+    assert!(
+        debug.contains("timeout: 7s") && debug.contains("[redacted]"),
+        "{debug}"
+    );
+    assert!(
+        !debug.contains("Runtime") && !debug.contains("driver"),
+        "{debug}"
+    );
+    assert!(!debug.contains(server.api_key()), "{debug}");
+}
+
+fn assert_inside_runtime_error(error: hamravesh::Error) {
+    assert_eq!(error.kind(), ErrorKind::Config);
+    assert!(
+        matches!(error.config(), Some(ConfigError::InsideAsyncRuntime)),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("use the async hamravesh::Client"),
+        "{error}"
+    );
+}
+
+#[test]
+fn building_inside_a_runtime_is_an_error_not_a_panic() {
+    let (runtime, _server, builder) = mock();
+    let error = runtime
+        .block_on(async { blocking::Client::from_builder(builder) })
+        .unwrap_err();
+    assert_inside_runtime_error(error);
+}
+
+#[test]
+fn calling_and_dropping_inside_a_runtime_is_an_error_not_a_panic() {
+    let (runtime, server, builder) = mock();
+    let client = blocking::Client::from_builder(builder).unwrap();
+    let client = runtime.block_on(async move {
+        assert_inside_runtime_error(client.profile().unwrap_err());
+        assert_inside_runtime_error(client.profile_json().unwrap_err());
+        client
+    });
+    assert_eq!(server.request_count(), 0);
+    // Still usable outside, then dropped inside a runtime: the last clone winds down its runtime
+    // without panicking.
+    client.profile().unwrap();
+    runtime.block_on(async move { drop(client) });
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dropping_inside_a_multi_thread_runtime_does_not_panic() {
+    let server = MockServer::start().await.unwrap();
+    let builder = hamravesh::Client::builder()
+        .api_key(server.api_key())
+        .base_url(server.url());
+    let client = tokio::task::spawn_blocking(move || {
+        let client = blocking::Client::from_builder(builder);
+        // spawn_blocking threads are inside the runtime's context too: refused, not a panic.
+        client.map(|_| ()).unwrap_err()
+    })
+    .await
+    .unwrap();
+    assert_inside_runtime_error(client);
+    let built = std::thread::spawn(move || {
+        blocking::Client::from_builder(
+            hamravesh::Client::builder()
+                .api_key(server.api_key())
+                .base_url(server.url()),
+        )
+        .unwrap()
+    })
+    .join()
+    .unwrap();
+    drop(built);
 }

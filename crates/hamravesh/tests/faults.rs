@@ -1,18 +1,747 @@
-//! The fault matrix, end to end against the mock: each case asserts the outcome, the number of
-//! requests made, and that the API key appears nowhere in the error or the logs.
+//! The fault matrix, end to end: one row per failure mode, each run against its own server (the
+//! mock, a raw TCP server speaking broken HTTP, a TLS server with an untrusted certificate, or a
+//! closed port). Every row states the outcome (success or the error kind), the number of requests
+//! the server saw, and any extra check; every row also asserts that the API key is in no error
+//! text (Display, Debug, sources, report) and in no log line captured at trace level.
+//!
+//! A new scenario is one row in `matrix!` below.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a broken fixture should fail the test loudly
 
 use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use hamravesh::{ApiErrorBody, Client, ClientBuilder, ConfigError, Error};
+use hamravesh::{ApiErrorBody, Client, ClientBuilder, ConfigError, Error, ErrorKind};
 use hamravesh_mock::{Fault, FaultBody, MockServer};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tracing::instrument::WithSubscriber;
 
 /// A key distinctive enough that finding it anywhere is certainly a leak.
 const KEY: &str = "hk_live_Q7fSECRETzX9";
 
-/// Captures every tracing event, at every level, of the test's thread.
+// ---------------------------------------------------------------------------------------------
+// The matrix.
+
+matrix! {
+    // Statuses and bodies.
+    unauthorized_401_is_not_retried_and_carries_the_envelope:
+        mock([(Fault::status(401), 5)]).fails(ErrorKind::Unauthorized).requests(1).check(|o| {
+            let e = o.error();
+            assert_eq!(e.status().unwrap().as_u16(), 401);
+            assert_eq!(e.body().unwrap().code(), Some("not_authenticated"));
+            assert!(e.to_string().starts_with("the API key was rejected (401 Unauthorized)"), "{e}");
+            assert!(!e.is_retryable());
+        });
+    wrong_key_gets_403_with_the_envelope:
+        mock([]).client(|b| b.api_key("not-the-key")).fails(ErrorKind::Unauthorized).requests(1)
+        .check(|o| {
+            let e = o.error();
+            assert_eq!(e.status().unwrap().as_u16(), 403);
+            assert_eq!(e.body().unwrap().code(), Some("permission_denied"));
+            assert!(!format!("{e:?}{}", e.report()).contains("not-the-key"));
+        });
+    server_error_500_with_html_is_not_retried_and_is_quoted_on_one_line:
+        mock([(Fault::Status { status: 500, retry_after: None, body: FaultBody::Html }, 5)])
+        .fails(ErrorKind::Api).requests(1).check(|o| {
+            let e = o.error();
+            let Some(ApiErrorBody::Text(text)) = e.body() else { panic!("{e:?}") };
+            // The body is kept whole; only the message is shortened.
+            assert!(text.starts_with("<html>\n"), "{text}");
+            assert!(e.to_string().starts_with("the API answered 500 Internal Server Error: <html> <head><title>"), "{e}");
+            assert!(!e.to_string().contains('\n'));
+        });
+    error_body_of_3_mb_is_quoted_short_and_kept_whole:
+        raw_status(500, "text/plain", "x\n".repeat(1_500_000).into_bytes())
+        .fails(ErrorKind::Api).requests(1).check(|o| {
+            let e = o.error();
+            assert_short_single_line(e);
+            assert_eq!(e.raw_body().unwrap().len(), 3_000_000);
+            let Some(ApiErrorBody::Text(text)) = e.body() else { panic!("{e:?}") };
+            assert_eq!(text.len(), 3_000_000);
+        });
+    detail_with_400k_newlines_is_one_line:
+        raw_status(400, "application/json",
+            serde_json::json!({ "detail": "bad\n".repeat(400_000), "code": "invalid" }).to_string().into_bytes())
+        .fails(ErrorKind::Api).requests(1).check(|o| {
+            let e = o.error();
+            assert_short_single_line(e);
+            assert!(e.to_string().contains("bad bad bad"), "{e}");
+            assert!(e.to_string().ends_with("… (invalid)"), "{e}");
+            assert_eq!(e.body().unwrap().detail().unwrap().len(), 1_600_000);
+        });
+    detail_with_escape_sequences_is_escaped:
+        raw_status(400, "application/json",
+            serde_json::json!({ "detail": "\u{1b}]0;owned\u{7}\u{1b}[2Jhi \u{202e}txt.exe" }).to_string().into_bytes())
+        .fails(ErrorKind::Api).requests(1).check(|o| {
+            let e = o.error();
+            assert_short_single_line(e);
+            assert!(e.to_string().contains(r"\u{1b}]0;owned\u{7}\u{1b}[2Jhi \u{202e}txt.exe"), "{e}");
+            // The detail itself is exact, for programs.
+            assert_eq!(e.body().unwrap().detail(), Some("\u{1b}]0;owned\u{7}\u{1b}[2Jhi \u{202e}txt.exe"));
+        });
+    error_body_over_the_cap_says_too_large_not_empty:
+        raw_status(500, "text/plain", vec![b'x'; 200]).client(|b| b.max_body_size(100))
+        .fails(ErrorKind::Api).requests(1).check(|o| {
+            let e = o.error();
+            assert_eq!(e.body(), Some(&ApiErrorBody::TooLarge { limit: 100 }));
+            assert!(e.to_string().contains("a body larger than the 100-byte limit"), "{e}");
+            assert!(!e.to_string().contains("empty"), "{e}");
+        });
+
+    // Retries, Retry-After and the total deadline.
+    rate_limited_429_honours_retry_after_then_succeeds:
+        mock([(Fault::status_retry_after(429, 1), 1)]).succeeds().requests(2).check(|o| {
+            assert!(o.elapsed >= Duration::from_millis(950), "waited only {:?}", o.elapsed);
+        });
+    retry_after_zero_still_waits_the_backoff:
+        mock([(Fault::status_retry_after(429, 0), 1)])
+        .client(|b| b.backoff(Duration::from_millis(300), Duration::from_secs(1)))
+        .succeeds().requests(2).check(|o| {
+            assert!(o.elapsed >= Duration::from_millis(300), "waited only {:?}", o.elapsed);
+        });
+    retry_after_in_the_past_still_waits_the_backoff:
+        mock([(Fault::Status { status: 503, retry_after: Some("Wed, 21 Oct 2015 07:28:00 GMT".into()), body: FaultBody::Envelope }, 1)])
+        .client(|b| b.backoff(Duration::from_millis(300), Duration::from_secs(1)))
+        .succeeds().requests(2).check(|o| {
+            assert!(o.elapsed >= Duration::from_millis(300), "waited only {:?}", o.elapsed);
+        });
+    retry_after_beyond_the_cap_is_not_waited_for:
+        mock([(Fault::status_retry_after(429, 3600), 1)]).client(|b| b.max_retry_after(Duration::from_secs(5)))
+        .fails(ErrorKind::Api).requests(1).check(|o| {
+            assert!(o.elapsed < Duration::from_secs(2));
+            assert_eq!(o.error().status().unwrap().as_u16(), 429);
+            assert!(o.error().is_retryable());
+        });
+    total_deadline_is_not_passed_by_a_retry_wait:
+        mock([(Fault::status_retry_after(429, 1), 10)]).client(|b| b.total_timeout(Duration::from_millis(1500)))
+        .fails(ErrorKind::Api).requests(2).check(|o| {
+            let e = o.error();
+            assert!(o.elapsed < Duration::from_millis(1500), "took {:?}", o.elapsed);
+            assert!(e.is_deadline());
+            assert_eq!(e.attempts(), 2);
+            assert!(e.to_string().contains("after 2 attempts; the next retry would pass the total deadline of 1.5s"), "{e}");
+        });
+    total_deadline_cuts_a_slow_attempt:
+        mock([(Fault::Delay(Duration::from_secs(30)), 5)])
+        .client(|b| b.timeout(Duration::from_secs(20)).total_timeout(Duration::from_millis(400)))
+        .fails(ErrorKind::Timeout).requests(1).check(|o| {
+            let e = o.error();
+            assert!(o.elapsed < Duration::from_secs(2), "took {:?}", o.elapsed);
+            assert!(e.is_deadline() && e.is_timeout());
+            assert!(e.to_string().starts_with("no response before the total deadline of 400ms passed"), "{e}");
+        });
+    unavailable_503_twice_then_success:
+        mock([(Fault::status(503), 2)]).succeeds().requests(3);
+    retries_are_bounded:
+        mock([(Fault::status(502), 100)]).client(|b| b.max_retries(3)).fails(ErrorKind::Api).requests(4)
+        .check(|o| {
+            let e = o.error();
+            assert_eq!(e.attempts(), 4);
+            assert!(e.to_string().ends_with("(after 4 attempts)"), "{e}");
+            assert!(!e.is_deadline());
+        });
+    a_response_that_never_comes_times_out:
+        mock([(Fault::Delay(Duration::from_secs(30)), 2)])
+        .client(|b| b.timeout(Duration::from_millis(200)).max_retries(1))
+        .fails(ErrorKind::Timeout).requests(2).check(|o| {
+            let e = o.error();
+            assert_eq!(e.attempts(), 2);
+            assert!(o.elapsed < Duration::from_secs(5));
+            assert_eq!(e.to_string(), "no response within 200ms; the API or the network is slow or down (after 2 attempts)");
+            // The cause is kept, not dropped.
+            assert!(std::error::Error::source(e).is_some());
+        });
+
+    // Bodies that do not decode.
+    malformed_json_is_a_decode_error:
+        mock([(Fault::Malformed, 1)]).fails(ErrorKind::Decode).requests(1).check(|o| {
+            assert!(o.error().decode_error().unwrap().is_syntax());
+            assert!(!o.error().is_retryable());
+        });
+    documented_field_with_the_wrong_type_names_its_path:
+        raw_status(200, "application/json", wrong_email_profile()).fails(ErrorKind::Decode).requests(1)
+        .check(|o| {
+            let e = o.error();
+            assert_eq!(e.decode_error().unwrap().path(), "organizations[0].owner.email");
+            // The path is the cause's to say, once.
+            assert_eq!(e.to_string(), "the API's response does not match the documented shape");
+            assert!(e.report().contains("organizations[0].owner.email: invalid type: integer `5`"), "{}", e.report());
+            assert_eq!(e.report().matches("organizations[0]").count(), 1, "{}", e.report());
+        });
+    gzip_body_says_it_is_gzip:
+        raw_status(200, "application/json", vec![0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0x03, 0x4b, 0x04, 0])
+        .fails(ErrorKind::Decode).requests(1).check(|o| {
+            let e = o.error().to_string();
+            assert!(e.contains("gzip-compressed"), "{e}");
+        });
+    byte_order_mark_says_so:
+        raw_status(200, "application/json", [b"\xEF\xBB\xBF".as_slice(), hamravesh_mock::DEFAULT_PROFILE.as_bytes()].concat())
+        .fails(ErrorKind::Decode).requests(1).check(|o| {
+            let e = o.error().to_string();
+            assert!(e.contains("byte-order mark"), "{e}");
+        });
+
+    // The body cap.
+    oversized_body_is_refused:
+        mock([(Fault::Oversized(5 * 1024 * 1024), 1)]).fails(ErrorKind::BodyTooLarge).requests(1).check(|o| {
+            assert_eq!(o.error().to_string(), "the response body exceeds the limit of 4194304 bytes");
+        });
+    body_limit_is_enforced_while_reading:
+        // 8 GiB with no Content-Length: only a cap checked chunk by chunk ends this quickly.
+        mock([(Fault::Oversized(1 << 33), 1)]).fails(ErrorKind::BodyTooLarge).requests(1).check(|o| {
+            assert!(o.elapsed < Duration::from_secs(10), "read for {:?}", o.elapsed);
+        });
+    body_limit_is_configurable:
+        mock([]).client(|b| b.max_body_size(100)).fails(ErrorKind::BodyTooLarge).requests(1).check(|o| {
+            assert!(o.error().to_string().contains("limit of 100 bytes"));
+        });
+
+    // Redirects.
+    redirect_within_the_origin_is_followed:
+        mock([(Fault::Redirect("/api/v1/users/profile".into()), 1)]).succeeds().requests(2);
+    same_origin_redirect_loop_says_loop:
+        mock([(Fault::Redirect("/api/v1/users/profile".into()), 100)]).fails(ErrorKind::Redirect).requests(6)
+        .check(|o| {
+            let e = o.error().to_string();
+            assert!(e.contains("kept redirecting") && e.contains("redirect loop"), "{e}");
+            assert!(!e.contains("another origin"), "{e}");
+        });
+    redirect_without_location_says_so:
+        raw_status(302, "text/plain", Vec::new()).fails(ErrorKind::Redirect).requests(1).check(|o| {
+            let e = o.error().to_string();
+            assert!(e.contains("no Location header"), "{e}");
+            assert!(!e.contains("another origin"), "{e}");
+        });
+    not_modified_304_says_so:
+        raw_status(304, "text/plain", Vec::new()).fails(ErrorKind::Redirect).requests(1).check(|o| {
+            let e = o.error().to_string();
+            assert!(e.contains("304 Not Modified") && e.contains("no conditional request"), "{e}");
+            assert!(!e.contains("another origin"), "{e}");
+        });
+
+    // The connection.
+    truncated_body_is_a_transport_error_and_is_retried:
+        mock([(Fault::Truncated, 2)]).client(|b| b.max_retries(1)).fails(ErrorKind::Transport).requests(2)
+        .check(|o| {
+            assert_eq!(o.error().attempts(), 2);
+            assert!(o.error().is_retryable());
+        });
+    truncated_body_once_then_the_whole_body:
+        mock([(Fault::Truncated, 1)]).client(|b| b.max_retries(1)).succeeds().requests(2);
+    connection_refused_is_retried_then_reported:
+        Case::new(Server::Refused).client(|b| b.max_retries(2)).fails(ErrorKind::Transport).requests(0)
+        .check(|o| {
+            let e = o.error();
+            assert_eq!(e.attempts(), 3);
+            assert_eq!(e.to_string(), "network error talking to the API (after 3 attempts)");
+            assert!(e.report().to_lowercase().contains("connection refused"), "{}", e.report());
+            assert!(e.is_retryable());
+        });
+    connection_reset_before_the_response_is_retried:
+        raw(Vec::new(), Then::Reset).client(|b| b.max_retries(2)).fails(ErrorKind::Transport).requests(3)
+        .check(|o| assert!(o.error().is_retryable()));
+    connection_closed_without_a_response_is_retried:
+        raw(Vec::new(), Then::Close).client(|b| b.max_retries(2)).fails(ErrorKind::Transport).requests(3);
+    invalid_status_line_is_not_retried:
+        raw(b"HTTP/1.1 abc Nope\r\ncontent-length: 0\r\n\r\n".to_vec(), Then::Close)
+        .fails(ErrorKind::Transport).requests(1).check(|o| {
+            assert!(!o.error().is_retryable());
+            assert!(o.error().report().contains("invalid HTTP status"), "{}", o.error().report());
+        });
+    message_head_too_large_is_not_retried:
+        raw([b"HTTP/1.1 200 OK\r\nx-big: ".as_slice(), &vec![b'a'; 1 << 20], b"\r\n\r\n"].concat(), Then::Close)
+        .fails(ErrorKind::Transport).requests(1).check(|o| {
+            assert!(!o.error().is_retryable());
+            assert!(o.error().report().contains("message head is too large"), "{}", o.error().report());
+        });
+    malformed_chunk_is_not_retried:
+        raw(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n".to_vec(), Then::Close)
+        .fails(ErrorKind::Transport).requests(1).check(|o| {
+            assert!(!o.error().is_retryable());
+            assert!(o.error().report().contains("chunk"), "{}", o.error().report());
+        });
+    untrusted_certificate_is_not_retried:
+        Case::new(Server::Tls).fails(ErrorKind::Transport).requests(1).check(|o| {
+            let e = o.error();
+            assert!(!e.is_retryable());
+            assert!(e.report().contains("UnknownIssuer"), "{}", e.report());
+        });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests that do not fit one row.
+
+#[tokio::test]
+async fn success_sends_exact_headers_and_decodes() {
+    let logs = Logs::default();
+    let run = async {
+        let server = MockServer::builder().api_key(KEY).start().await.unwrap();
+        let profile = client_for(&server.url())
+            .build()
+            .unwrap()
+            .profile()
+            .await
+            .unwrap();
+        assert_eq!(profile.full_name, "email@example.com");
+        assert_eq!(server.request_count(), 1);
+        assert_eq!(
+            server.last_request_header("authorization").unwrap(),
+            format!("Api-key {KEY}")
+        );
+        assert_eq!(
+            server.last_request_header("accept").unwrap(),
+            "application/json"
+        );
+        let agent = server.last_request_header("user-agent").unwrap();
+        assert_eq!(agent, format!("hamravesh-rs/{}", env!("CARGO_PKG_VERSION")));
+    };
+    run.with_subscriber(logs.subscriber()).await;
+    let logs = logs.text();
+    // The capture works (the attempt was logged with its span), and the key is not in it.
+    assert!(
+        logs.contains("hamravesh.request") && logs.contains("attempt=1"),
+        "{logs}"
+    );
+    assert!(!logs.contains(KEY));
+}
+
+#[tokio::test]
+async fn redirect_to_another_host_is_not_followed() {
+    let server = MockServer::builder().api_key(KEY).start().await.unwrap();
+    let elsewhere = MockServer::builder().api_key(KEY).start().await.unwrap();
+    // `localhost` and `127.0.0.1` are different origins, as another host would be.
+    let location = format!(
+        "http://localhost:{}/api/v1/users/profile",
+        elsewhere.addr().port()
+    );
+    server.push_fault(Fault::Redirect(location.clone()), 1);
+    let error = client_for(&server.url())
+        .build()
+        .unwrap()
+        .profile()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Redirect);
+    assert_eq!(error.location(), Some(location.as_str()));
+    assert!(error.to_string().contains("another origin"), "{error}");
+    assert_eq!(server.request_count(), 1);
+    assert_eq!(
+        elsewhere.request_count(),
+        0,
+        "the key travelled to another host"
+    );
+    assert_key_secret(&error, "");
+}
+
+#[tokio::test]
+async fn connections_are_reused() {
+    let server = MockServer::builder().api_key(KEY).start().await.unwrap();
+    let client = client_for(&server.url()).build().unwrap();
+    for _ in 0..5 {
+        client.profile().await.unwrap();
+    }
+    assert_eq!(server.request_count(), 5);
+    assert_eq!(server.connection_count(), 1);
+}
+
+#[tokio::test]
+async fn raw_json_is_the_body_as_sent() {
+    let server = MockServer::builder().api_key(KEY).start().await.unwrap();
+    let body = client_for(&server.url())
+        .build()
+        .unwrap()
+        .profile_json()
+        .await
+        .unwrap();
+    assert_eq!(body, hamravesh_mock::DEFAULT_PROFILE.as_bytes());
+}
+
+/// Configuration errors: caught before sending, reported once, never echoing a secret or a
+/// whole URL. Rows: the builder, the message's start, and text that must not appear anywhere.
+#[tokio::test]
+async fn configuration_errors_are_caught_before_sending() {
+    let huge = format!("http://127.0.0.1:1/{}", "a".repeat(64 * 1024));
+    let cases: Vec<(ClientBuilder, &str, &str)> = vec![
+        (
+            Client::builder(),
+            "no API key: set HAMRAVESH_API_KEY",
+            "\u{0}",
+        ),
+        (
+            Client::builder()
+                .api_key(KEY)
+                .base_url("http://api.hamravesh.com"),
+            "refusing to send the API key over plain HTTP to api.hamravesh.com",
+            "\u{0}",
+        ),
+        (
+            Client::builder()
+                .api_key(KEY)
+                .base_url("https://user:sk-LEAKME@api.hamravesh.com"),
+            "invalid base URL \"https://api.hamravesh.com\": credentials in the URL are not supported",
+            "LEAKME",
+        ),
+        (
+            Client::builder()
+                .api_key(KEY)
+                .base_url("https://user:sk-LEAKME@[::1/"),
+            "invalid base URL \"https://[::1/\": invalid IPv6 address",
+            "LEAKME",
+        ),
+        (
+            Client::builder().api_key(KEY).base_url(huge.clone()),
+            "invalid base URL \"http://127.0.0.1:1/aaaa",
+            &huge[..200],
+        ),
+        (
+            Client::builder().api_key(KEY).user_agent("bad\nagent"),
+            "invalid user agent",
+            "\u{0}",
+        ),
+    ];
+    for (builder, starts, absent) in cases {
+        let error = builder.build().unwrap_err();
+        assert!(error.is_config(), "{error:?}");
+        assert_eq!(error.kind(), ErrorKind::Config);
+        assert_eq!(error.attempts(), 0);
+        let report = error.report();
+        assert!(report.starts_with(starts), "{report}");
+        assert!(report.chars().count() < 300, "{report}");
+        assert_key_secret(&error, "");
+        assert!(!format!("{report}{error:?}").contains(absent), "{report}");
+    }
+    assert!(matches!(
+        Client::builder().build().unwrap_err().config(),
+        Some(ConfigError::MissingApiKey)
+    ));
+}
+
+#[test]
+fn debug_output_never_holds_the_key() {
+    let builder = Client::builder().api_key(KEY);
+    assert!(!format!("{builder:?}").contains(KEY));
+    let client = builder
+        .total_timeout(Duration::from_secs(9))
+        .build()
+        .unwrap();
+    let debug = format!("{client:?}");
+    assert!(!debug.contains(KEY), "{debug}");
+    assert!(
+        debug.contains("[redacted]") && debug.contains("total_timeout: 9s"),
+        "{debug}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The runner.
+
+/// Declares one `#[tokio::test]` per row, each running its case.
+macro_rules! matrix {
+    ($($name:ident: $case:expr;)*) => {
+        $(
+            #[tokio::test]
+            async fn $name() {
+                run($case).await;
+            }
+        )*
+    };
+}
+use matrix;
+
+/// One scenario: where the client points, how it is configured, and what must happen.
+struct Case {
+    server: Server,
+    client: fn(ClientBuilder) -> ClientBuilder,
+    expect: Option<ErrorKind>,
+    requests: usize,
+    check: fn(&Outcome),
+}
+
+/// What the client talks to.
+enum Server {
+    /// The mock, with these faults queued (each for that many requests).
+    Mock(Vec<(Fault, usize)>),
+    /// A TCP server that reads each request head and answers with these bytes.
+    Raw(Vec<u8>, Then),
+    /// A TLS server whose certificate no one trusts.
+    Tls,
+    /// A port where nothing listens.
+    Refused,
+}
+
+/// What the raw server does after writing its answer.
+#[derive(Clone, Copy)]
+enum Then {
+    Close,
+    /// Close with a TCP reset (linger 0).
+    Reset,
+}
+
+/// What a case produced.
+struct Outcome {
+    error: Option<Error>,
+    elapsed: Duration,
+}
+
+impl Outcome {
+    fn error(&self) -> &Error {
+        self.error.as_ref().expect("the case expected an error")
+    }
+}
+
+fn mock<const N: usize>(faults: [(Fault, usize); N]) -> Case {
+    Case::new(Server::Mock(faults.into()))
+}
+
+fn raw(answer: Vec<u8>, then: Then) -> Case {
+    Case::new(Server::Raw(answer, then))
+}
+
+/// A complete response with this status, content type and body, then the connection closes.
+fn raw_status(status: u16, content_type: &str, body: Vec<u8>) -> Case {
+    let reason = hamravesh::StatusCode::from_u16(status)
+        .unwrap()
+        .canonical_reason()
+        .unwrap_or("");
+    let mut answer = format!(
+        "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    answer.extend_from_slice(&body);
+    raw(answer, Then::Close)
+}
+
+impl Case {
+    fn new(server: Server) -> Self {
+        Self {
+            server,
+            client: |b| b,
+            expect: None,
+            requests: 1,
+            check: |_| {},
+        }
+    }
+    fn client(mut self, configure: fn(ClientBuilder) -> ClientBuilder) -> Self {
+        self.client = configure;
+        self
+    }
+    fn fails(mut self, kind: ErrorKind) -> Self {
+        self.expect = Some(kind);
+        self
+    }
+    fn succeeds(mut self) -> Self {
+        self.expect = None;
+        self
+    }
+    fn requests(mut self, requests: usize) -> Self {
+        self.requests = requests;
+        self
+    }
+    fn check(mut self, check: fn(&Outcome)) -> Self {
+        self.check = check;
+        self
+    }
+}
+
+/// Runs a case with every tracing event captured, then checks outcome, count, secrecy.
+async fn run(case: Case) {
+    let logs = Logs::default();
+    let (outcome, requests) = run_case(&case).with_subscriber(logs.subscriber()).await;
+    let logs = logs.text();
+    match (&outcome.error, case.expect) {
+        (None, None) => {}
+        (Some(error), Some(kind)) => {
+            assert_eq!(error.kind(), kind, "{error:?}");
+            assert_key_secret(error, &logs);
+        }
+        (error, expected) => panic!("expected {expected:?}, got {error:?}"),
+    }
+    assert!(
+        !logs.contains(KEY),
+        "the API key leaked into the logs: {logs}"
+    );
+    assert_eq!(
+        requests, case.requests,
+        "requests seen by the server: {:?}",
+        outcome.error
+    );
+    (case.check)(&outcome);
+}
+
+async fn run_case(case: &Case) -> (Outcome, usize) {
+    let started = Instant::now();
+    let (result, requests) = match &case.server {
+        Server::Mock(faults) => {
+            let server = MockServer::builder().api_key(KEY).start().await.unwrap();
+            for (fault, times) in faults {
+                server.push_fault(fault.clone(), *times);
+            }
+            let client = (case.client)(client_for(&server.url())).build().unwrap();
+            let started = Instant::now();
+            let result = client.profile().await;
+            let elapsed = started.elapsed();
+            return (
+                Outcome {
+                    error: result.err(),
+                    elapsed,
+                },
+                server.request_count(),
+            );
+        }
+        Server::Raw(answer, then) => {
+            let (url, count) = raw_server(answer.clone(), *then).await;
+            let client = (case.client)(client_for(&url)).build().unwrap();
+            (client.profile().await, count)
+        }
+        Server::Tls => {
+            let (url, count) = tls_server().await;
+            let client = (case.client)(client_for(&url)).build().unwrap();
+            (client.profile().await, count)
+        }
+        Server::Refused => {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let url = format!("http://{}", listener.local_addr().unwrap());
+            drop(listener);
+            let client = (case.client)(client_for(&url)).build().unwrap();
+            (client.profile().await, Arc::new(AtomicUsize::new(0)))
+        }
+    };
+    let outcome = Outcome {
+        error: result.err(),
+        elapsed: started.elapsed(),
+    };
+    (outcome, requests.load(Ordering::SeqCst))
+}
+
+/// The client every case starts from: the test key, this server, fast backoff.
+fn client_for(url: &str) -> ClientBuilder {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(url)
+        .backoff(Duration::from_millis(1), Duration::from_millis(5))
+}
+
+/// A server that, for each connection, reads the request head, writes `answer`, and closes.
+/// Counts the request heads it read.
+async fn raw_server(answer: Vec<u8>, then: Then) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    let answer = Arc::new(answer);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let (seen, answer) = (seen.clone(), answer.clone());
+            tokio::spawn(async move {
+                let mut stream = stream;
+                if read_head(&mut stream).await {
+                    seen.fetch_add(1, Ordering::SeqCst);
+                    // The client may hang up mid-answer (a head too large): that is its right.
+                    let _ = stream.write_all(&answer).await;
+                    let _ = stream.flush().await;
+                    if let Then::Reset = then {
+                        // Linger 0 makes the close a reset; it never blocks, which is what the
+                        // deprecation warns of.
+                        #[allow(deprecated)]
+                        let _ = stream.set_linger(Some(Duration::ZERO));
+                    }
+                }
+            });
+        }
+    });
+    (url, count)
+}
+
+/// Reads up to the blank line that ends a request head; false if the client went away first.
+async fn read_head(stream: &mut TcpStream) -> bool {
+    let mut head = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buffer).await {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => head.extend_from_slice(&buffer[..n]),
+        }
+    }
+    true
+}
+
+/// A TLS server for 127.0.0.1 whose certificate is issued by a CA no one trusts (made once with
+/// openssl, the CA key thrown away); counts connections.
+async fn tls_server() -> (String, Arc<AtomicUsize>) {
+    use tokio_rustls::rustls::{self, pki_types};
+    let cert =
+        pki_types::CertificateDer::from(include_bytes!("tls/untrusted-leaf-cert.der").to_vec());
+    let key = pki_types::PrivateKeyDer::Pkcs8(
+        include_bytes!("tls/untrusted-leaf-key.der").to_vec().into(),
+    );
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::aws_lc_rs::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![cert], key)
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            seen.fetch_add(1, Ordering::SeqCst);
+            let acceptor = acceptor.clone();
+            // The client refuses the certificate, so the handshake fails; nothing more to do.
+            tokio::spawn(async move { drop(acceptor.accept(stream).await) });
+        }
+    });
+    (url, count)
+}
+
+/// The profile page example with the owner's email made an integer.
+fn wrong_email_profile() -> Vec<u8> {
+    let mut profile: serde_json::Value =
+        serde_json::from_str(hamravesh_mock::DEFAULT_PROFILE).unwrap();
+    profile["organizations"][0]["owner"]["email"] = serde_json::json!(5);
+    serde_json::to_vec(&profile).unwrap()
+}
+
+/// The message and the report are one line of bounded length with no control characters.
+fn assert_short_single_line(error: &Error) {
+    for text in [error.to_string(), error.report()] {
+        assert!(
+            text.chars().count() <= 500,
+            "{} chars",
+            text.chars().count()
+        );
+        assert!(!text.chars().any(char::is_control), "{text:?}");
+    }
+}
+
+/// The key is in none of the error's texts (Display, alternate Display, Debug, report, each
+/// source) nor in `logs`.
+fn assert_key_secret(error: &Error, logs: &str) {
+    let mut texts = vec![
+        format!("{error}"),
+        format!("{error:#}"),
+        format!("{error:?}"),
+        error.report(),
+        logs.to_owned(),
+    ];
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        texts.push(format!("{inner} {inner:?}"));
+        source = inner.source();
+    }
+    for text in texts {
+        assert!(!text.contains(KEY), "the API key leaked: {text}");
+    }
+}
+
+/// Captures every tracing event, at every level, of the future it is attached to.
 #[derive(Clone, Default)]
 struct Logs(Arc<Mutex<Vec<u8>>>);
 
@@ -27,449 +756,16 @@ impl Write for Logs {
 }
 
 impl Logs {
+    fn subscriber(&self) -> impl tracing::Subscriber + Send + Sync + 'static {
+        let writer = self.clone();
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish()
+    }
+
     fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
-}
-
-struct Harness {
-    server: MockServer,
-    logs: Logs,
-    _guard: tracing::subscriber::DefaultGuard,
-}
-
-async fn harness() -> Harness {
-    let logs = Logs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let guard = tracing::subscriber::set_default(subscriber);
-    let server = MockServer::builder().api_key(KEY).start().await.unwrap();
-    Harness {
-        server,
-        logs,
-        _guard: guard,
-    }
-}
-
-impl Harness {
-    fn builder(&self) -> ClientBuilder {
-        Client::builder()
-            .api_key(KEY)
-            .base_url(self.server.url())
-            .backoff(Duration::from_millis(1), Duration::from_millis(5))
-    }
-
-    fn client(&self) -> Client {
-        self.builder().build().unwrap()
-    }
-
-    /// The key is not in the error's Display, Debug or sources, nor in anything logged.
-    fn assert_key_secret(&self, error: &Error) {
-        let mut texts = vec![format!("{error}"), format!("{error:?}"), self.logs.text()];
-        let mut source = std::error::Error::source(error);
-        while let Some(inner) = source {
-            texts.push(format!("{inner} {inner:?}"));
-            source = inner.source();
-        }
-        for text in texts {
-            assert!(!text.contains(KEY), "the API key leaked: {text}");
-        }
-    }
-}
-
-#[tokio::test]
-async fn success_sends_exact_headers_and_decodes() {
-    let h = harness().await;
-    let profile = h.client().profile().await.unwrap();
-    assert_eq!(profile.full_name, "email@example.com");
-    assert_eq!(h.server.request_count(), 1);
-    assert_eq!(
-        h.server.last_request_header("authorization").unwrap(),
-        format!("Api-key {KEY}")
-    );
-    assert_eq!(
-        h.server.last_request_header("accept").unwrap(),
-        "application/json"
-    );
-    let agent = h.server.last_request_header("user-agent").unwrap();
-    assert_eq!(agent, format!("hamravesh-rs/{}", env!("CARGO_PKG_VERSION")));
-    let logs = h.logs.text();
-    // The capture works (the attempt was logged with its span), and the key is not in it.
-    assert!(
-        logs.contains("hamravesh.request")
-            && logs.contains("attempt=1")
-            && logs.contains("status=200"),
-        "{logs}"
-    );
-    assert!(!logs.contains(KEY));
-}
-
-#[tokio::test]
-async fn unauthorized_401_is_not_retried_and_carries_the_envelope() {
-    let h = harness().await;
-    h.server.push_fault(Fault::status(401), 5);
-    let error = h.client().profile().await.unwrap_err();
-    assert!(error.is_unauthorized(), "{error:?}");
-    assert_eq!(error.status().unwrap().as_u16(), 401);
-    assert_eq!(error.body().unwrap().code(), Some("not_authenticated"));
-    assert!(
-        error
-            .to_string()
-            .starts_with("the API key was rejected (401 Unauthorized)"),
-        "{error}"
-    );
-    assert!(!error.is_retryable());
-    assert_eq!(h.server.request_count(), 1);
-    h.assert_key_secret(&error);
-}
-
-#[tokio::test]
-async fn wrong_key_gets_403_with_the_envelope() {
-    let h = harness().await;
-    let client = Client::builder()
-        .api_key("not-the-key")
-        .base_url(h.server.url())
-        .build()
-        .unwrap();
-    let error = client.profile().await.unwrap_err();
-    assert!(error.is_unauthorized());
-    assert_eq!(error.status().unwrap().as_u16(), 403);
-    assert_eq!(error.body().unwrap().code(), Some("permission_denied"));
-    assert!(!format!("{error:?}").contains("not-the-key"));
-    assert_eq!(h.server.request_count(), 1);
-}
-
-#[tokio::test]
-async fn rate_limited_429_honours_retry_after_then_succeeds() {
-    let h = harness().await;
-    h.server.push_fault(Fault::status_retry_after(429, 1), 1);
-    let started = Instant::now();
-    let profile = h.client().profile().await.unwrap();
-    assert!(
-        started.elapsed() >= Duration::from_millis(950),
-        "waited only {:?}",
-        started.elapsed()
-    );
-    assert_eq!(profile.organizations.len(), 1);
-    assert_eq!(h.server.request_count(), 2);
-    assert!(!h.logs.text().contains(KEY));
-}
-
-#[tokio::test]
-async fn retry_after_beyond_the_cap_is_not_waited_for() {
-    let h = harness().await;
-    h.server.push_fault(Fault::status_retry_after(429, 3600), 1);
-    let started = Instant::now();
-    let error = h
-        .builder()
-        .max_retry_after(Duration::from_secs(5))
-        .build()
-        .unwrap()
-        .profile()
-        .await
-        .unwrap_err();
-    assert!(started.elapsed() < Duration::from_secs(2));
-    assert_eq!(error.status().unwrap().as_u16(), 429);
-    assert!(error.is_retryable());
-    assert_eq!(h.server.request_count(), 1);
-}
-
-#[tokio::test]
-async fn unavailable_503_twice_then_success() {
-    let h = harness().await;
-    h.server.push_fault(Fault::status(503), 2);
-    h.client().profile().await.unwrap();
-    assert_eq!(h.server.request_count(), 3);
-}
-
-#[tokio::test]
-async fn server_error_500_with_html_is_not_retried_and_is_excerpted() {
-    let h = harness().await;
-    h.server.push_fault(
-        Fault::Status {
-            status: 500,
-            retry_after: None,
-            body: FaultBody::Html,
-        },
-        5,
-    );
-    let error = h.client().profile().await.unwrap_err();
-    let Some(ApiErrorBody::Text(text)) = error.body() else {
-        panic!("{error:?}")
-    };
-    assert!(text.starts_with("<html> <head><title>"), "{text}");
-    assert!(!text.contains('\n'));
-    assert!(
-        error
-            .to_string()
-            .starts_with("the API answered 500 Internal Server Error: <html>"),
-        "{error}"
-    );
-    assert_eq!(h.server.request_count(), 1);
-    h.assert_key_secret(&error);
-}
-
-#[tokio::test]
-async fn retries_are_bounded() {
-    let h = harness().await;
-    h.server.push_fault(Fault::status(502), 100);
-    let error = h
-        .builder()
-        .max_retries(3)
-        .build()
-        .unwrap()
-        .profile()
-        .await
-        .unwrap_err();
-    assert!(matches!(error, Error::Api { attempts: 4, .. }), "{error:?}");
-    assert!(error.to_string().contains("after 4 attempts"), "{error}");
-    assert_eq!(h.server.request_count(), 4);
-    h.assert_key_secret(&error);
-}
-
-#[tokio::test]
-async fn a_response_that_never_comes_times_out() {
-    let h = harness().await;
-    h.server.set_delay(Duration::from_secs(30));
-    let client = h
-        .builder()
-        .timeout(Duration::from_millis(200))
-        .max_retries(1)
-        .build()
-        .unwrap();
-    let started = Instant::now();
-    let error = client.profile().await.unwrap_err();
-    assert!(
-        matches!(error, Error::Timeout { attempts: 2, .. }),
-        "{error:?}"
-    );
-    assert!(started.elapsed() < Duration::from_secs(5));
-    assert_eq!(h.server.request_count(), 2);
-    h.assert_key_secret(&error);
-}
-
-#[tokio::test]
-async fn malformed_json_is_a_decode_error() {
-    let h = harness().await;
-    h.server.push_fault(Fault::Malformed, 1);
-    let error = h.client().profile().await.unwrap_err();
-    let Error::Decode(decode) = &error else {
-        panic!("{error:?}")
-    };
-    assert!(decode.is_syntax());
-    assert!(!error.is_retryable());
-    assert_eq!(h.server.request_count(), 1);
-    h.assert_key_secret(&error);
-}
-
-#[tokio::test]
-async fn documented_field_with_the_wrong_type_names_its_path() {
-    let h = harness().await;
-    let mut profile: serde_json::Value =
-        serde_json::from_str(hamravesh_mock::DEFAULT_PROFILE).unwrap();
-    profile["organizations"][0]["owner"]["email"] = serde_json::json!(5);
-    let body = serde_json::to_vec(&profile).unwrap();
-    h.server.push_fault(
-        Fault::Raw {
-            status: 200,
-            content_type: "application/json".into(),
-            body,
-        },
-        1,
-    );
-    let error = h.client().profile().await.unwrap_err();
-    let Error::Decode(decode) = &error else {
-        panic!("{error:?}")
-    };
-    assert_eq!(decode.path(), "organizations[0].owner.email");
-    assert!(
-        error
-            .to_string()
-            .contains("organizations[0].owner.email: invalid type: integer `5`"),
-        "{error}"
-    );
-    assert_eq!(h.server.request_count(), 1);
-}
-
-#[tokio::test]
-async fn oversized_body_is_refused() {
-    let h = harness().await;
-    h.server.push_fault(Fault::Oversized(5 * 1024 * 1024), 1);
-    let error = h.client().profile().await.unwrap_err();
-    assert!(
-        matches!(error, Error::BodyTooLarge { limit } if limit == 4 * 1024 * 1024),
-        "{error:?}"
-    );
-    assert_eq!(h.server.request_count(), 1);
-}
-
-#[tokio::test]
-async fn body_limit_is_enforced_while_reading() {
-    let h = harness().await;
-    // 8 GiB with no Content-Length: only a cap checked chunk by chunk ends this quickly (reading
-    // it all first takes tens of seconds here).
-    h.server.push_fault(Fault::Oversized(1 << 33), 1);
-    let started = Instant::now();
-    let error = h.client().profile().await.unwrap_err();
-    assert!(matches!(error, Error::BodyTooLarge { .. }), "{error:?}");
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "read for {:?}",
-        started.elapsed()
-    );
-}
-
-#[tokio::test]
-async fn body_limit_is_configurable() {
-    let h = harness().await;
-    let error = h
-        .builder()
-        .max_body_size(100)
-        .build()
-        .unwrap()
-        .profile()
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(error, Error::BodyTooLarge { limit: 100 }),
-        "{error:?}"
-    );
-}
-
-#[tokio::test]
-async fn truncated_body_is_a_transport_error_and_is_retried() {
-    let h = harness().await;
-    h.server.push_fault(Fault::Truncated, 2);
-    let error = h
-        .builder()
-        .max_retries(1)
-        .build()
-        .unwrap()
-        .profile()
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(error, Error::Transport { attempts: 2, .. }),
-        "{error:?}"
-    );
-    assert_eq!(h.server.request_count(), 2);
-    h.assert_key_secret(&error);
-    // With one more retry allowed, the third attempt gets the whole body.
-    h.server.push_fault(Fault::Truncated, 1);
-    h.builder()
-        .max_retries(1)
-        .build()
-        .unwrap()
-        .profile()
-        .await
-        .unwrap();
-}
-
-#[tokio::test]
-async fn redirect_to_another_host_is_not_followed() {
-    let h = harness().await;
-    let elsewhere = MockServer::builder().api_key(KEY).start().await.unwrap();
-    // `localhost` and `127.0.0.1` are different origins, as another host would be.
-    let location = format!(
-        "http://localhost:{}/api/v1/users/profile",
-        elsewhere.addr().port()
-    );
-    h.server.push_fault(Fault::Redirect(location.clone()), 1);
-    let error = h.client().profile().await.unwrap_err();
-    assert!(
-        matches!(&error, Error::Redirect { location: l, .. } if *l == location),
-        "{error:?}"
-    );
-    assert_eq!(h.server.request_count(), 1);
-    assert_eq!(
-        elsewhere.request_count(),
-        0,
-        "the key travelled to another host"
-    );
-    h.assert_key_secret(&error);
-}
-
-#[tokio::test]
-async fn redirect_within_the_origin_is_followed() {
-    let h = harness().await;
-    h.server
-        .push_fault(Fault::Redirect("/api/v1/users/profile".into()), 1);
-    h.client().profile().await.unwrap();
-    assert_eq!(h.server.request_count(), 2);
-}
-
-#[tokio::test]
-async fn connections_are_reused() {
-    let h = harness().await;
-    let client = h.client();
-    for _ in 0..5 {
-        client.profile().await.unwrap();
-    }
-    assert_eq!(h.server.request_count(), 5);
-    assert_eq!(h.server.connection_count(), 1);
-}
-
-#[tokio::test]
-async fn raw_json_is_the_body_as_sent() {
-    let h = harness().await;
-    let body = h.client().profile_json().await.unwrap();
-    assert_eq!(body, hamravesh_mock::DEFAULT_PROFILE.as_bytes());
-}
-
-#[tokio::test]
-async fn connection_refused_is_retried_then_reported() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(url)
-        .max_retries(2)
-        .backoff(Duration::from_millis(1), Duration::from_millis(2))
-        .build()
-        .unwrap();
-    let error = client.profile().await.unwrap_err();
-    assert!(
-        matches!(error, Error::Transport { attempts: 3, .. }),
-        "{error:?}"
-    );
-    assert!(
-        error
-            .to_string()
-            .starts_with("network error talking to the API after 3 attempts"),
-        "{error}"
-    );
-    assert!(error.is_retryable());
-    assert!(!format!("{error:?}").contains(KEY));
-}
-
-#[test]
-fn configuration_errors_are_caught_before_sending() {
-    let missing = Client::builder().build().unwrap_err();
-    assert!(matches!(missing, Error::Config(ConfigError::MissingApiKey)));
-    assert!(missing.to_string().contains("HAMRAVESH_API_KEY"));
-    let insecure = Client::builder()
-        .api_key(KEY)
-        .base_url("http://api.hamravesh.com")
-        .build()
-        .unwrap_err();
-    assert!(
-        matches!(insecure, Error::Config(ConfigError::InsecureBaseUrl { .. })),
-        "{insecure:?}"
-    );
-    assert!(!insecure.to_string().contains(KEY));
-}
-
-#[test]
-fn debug_output_never_holds_the_key() {
-    let builder = Client::builder().api_key(KEY);
-    assert!(!format!("{builder:?}").contains(KEY));
-    let client = builder.build().unwrap();
-    let debug = format!("{client:?}");
-    assert!(!debug.contains(KEY), "{debug}");
-    assert!(debug.contains("[redacted]"));
 }
