@@ -769,3 +769,22 @@ impl Logs {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
 }
+
+/// What errors and models hand out can be named from this crate alone.
+#[tokio::test]
+async fn status_code_and_timestamp_are_reexported() {
+    let server = MockServer::builder().api_key(KEY).start().await.unwrap();
+    let client = client_for(&server.url()).build().unwrap();
+    let created: &hamravesh::Timestamp = &client.profile().await.unwrap().creation_time;
+    assert!(!created.to_string().is_empty());
+    server.push_fault(Fault::status(503), 1);
+    let status: Option<hamravesh::StatusCode> = client_for(&server.url())
+        .max_retries(0)
+        .build()
+        .unwrap()
+        .profile()
+        .await
+        .unwrap_err()
+        .status();
+    assert_eq!(status, Some(hamravesh::StatusCode::SERVICE_UNAVAILABLE));
+}
