@@ -546,13 +546,25 @@ impl fmt::Display for Error {
             return f.write_str(&self.report());
         }
         let inner = &self.inner;
+        // How many attempts, and whether the deadline stopped the retries: said right after the
+        // headline, before any server text.
+        let note = match (inner.attempts, inner.deadline) {
+            (n, Some(Deadline::BeforeRetry(total))) => format!(
+                " after {n} {} (the next retry would pass the total deadline of {total:?})",
+                plural(n)
+            ),
+            (n, _) if n > 1 => format!(" after {n} attempts"),
+            _ => String::new(),
+        };
         match &inner.kind {
-            Kind::Config(config) => return fmt::Display::fmt(config, f),
+            Kind::Config(config) => fmt::Display::fmt(config, f),
             Kind::Status { status, body, .. } if is_unauthorized(*status) => write!(
                 f,
-                "the API key was rejected ({status}): {body}; check HAMRAVESH_API_KEY"
-            )?,
-            Kind::Status { status, body, .. } => write!(f, "the API answered {status}: {body}")?,
+                "the API key was rejected ({status}){note}: {body}; check HAMRAVESH_API_KEY"
+            ),
+            Kind::Status { status, body, .. } => {
+                write!(f, "the API answered {status}{note}: {body}")
+            }
             Kind::Redirect {
                 status,
                 location,
@@ -566,59 +578,55 @@ impl fmt::Display for Error {
                     RedirectReason::OtherOrigin => write!(
                         f,
                         "the API redirected ({status}) to {location:?}, another origin; not followed so the API key stays with the configured host"
-                    )?,
+                    ),
                     RedirectReason::TooMany => write!(
                         f,
                         "the API kept redirecting ({status}) within its origin, last to {location:?}; stopped after {} redirects (a redirect loop?)",
                         crate::client::MAX_REDIRECTS
-                    )?,
+                    ),
                     RedirectReason::MissingLocation => write!(
                         f,
                         "the API answered {status}, a redirect with no Location header"
-                    )?,
+                    ),
                     RedirectReason::InvalidLocation => write!(
                         f,
                         "the API redirected ({status}) to {location:?}, which is not a valid URL"
-                    )?,
+                    ),
                     RedirectReason::NotModified => write!(
                         f,
                         "the API answered {status}, though the client sent no conditional request"
-                    )?,
+                    ),
                     RedirectReason::NotFollowed => write!(
                         f,
                         "the API answered {status} (to {location:?}), a redirect the client does not follow"
-                    )?,
-                }
+                    ),
+                }?;
+                f.write_str(&note)
             }
             Kind::Timeout { after, .. } => match inner.deadline {
                 Some(Deadline::DuringAttempt(total)) => write!(
                     f,
-                    "no response before the total deadline of {total:?} passed; the API or the network is slow or down"
-                )?,
+                    "no response before the total deadline of {total:?} passed{note}; the API or the network is slow or down"
+                ),
                 _ => write!(
                     f,
-                    "no response within {after:?}; the API or the network is slow or down"
-                )?,
+                    "no response within {after:?}{note}; the API or the network is slow or down"
+                ),
             },
-            Kind::Transport(_) => f.write_str("network error talking to the API")?,
+            Kind::Transport(_) => write!(f, "network error talking to the API{note}"),
             Kind::BodyTooLarge { limit } => {
-                write!(f, "the response body exceeds the limit of {limit} bytes")?
+                write!(
+                    f,
+                    "the response body exceeds the limit of {limit} bytes{note}"
+                )
             }
             Kind::Decode { hint, .. } => {
                 f.write_str("the API's response does not match the documented shape")?;
                 if let Some(hint) = hint {
                     write!(f, " ({})", hint.describe())?;
                 }
+                f.write_str(&note)
             }
-        }
-        match (inner.attempts, inner.deadline) {
-            (n, Some(Deadline::BeforeRetry(total))) => write!(
-                f,
-                " (after {n} {}; the next retry would pass the total deadline of {total:?})",
-                plural(n)
-            ),
-            (n, _) if n > 1 => write!(f, " (after {n} attempts)"),
-            _ => Ok(()),
         }
     }
 }

@@ -121,7 +121,7 @@ matrix! {
             assert!(o.elapsed < Duration::from_millis(1500), "took {:?}", o.elapsed);
             assert!(e.is_deadline());
             assert_eq!(e.attempts(), 2);
-            assert!(e.to_string().contains("after 2 attempts; the next retry would pass the total deadline of 1.5s"), "{e}");
+            assert!(e.to_string().contains("429 Too Many Requests after 2 attempts (the next retry would pass the total deadline of 1.5s): "), "{e}");
         });
     total_deadline_cuts_a_slow_attempt:
         mock([(Fault::Delay(Duration::from_secs(30)), 5)])
@@ -139,7 +139,7 @@ matrix! {
         .check(|o| {
             let e = o.error();
             assert_eq!(e.attempts(), 4);
-            assert!(e.to_string().ends_with("(after 4 attempts)"), "{e}");
+            assert!(e.to_string().starts_with("the API answered 502 Bad Gateway after 4 attempts: "), "{e}");
             assert!(!e.is_deadline());
         });
     a_response_that_never_comes_times_out:
@@ -149,7 +149,7 @@ matrix! {
             let e = o.error();
             assert_eq!(e.attempts(), 2);
             assert!(o.elapsed < Duration::from_secs(5));
-            assert_eq!(e.to_string(), "no response within 200ms; the API or the network is slow or down (after 2 attempts)");
+            assert_eq!(e.to_string(), "no response within 200ms after 2 attempts; the API or the network is slow or down");
             // The cause is kept, not dropped.
             assert!(std::error::Error::source(e).is_some());
         });
@@ -235,7 +235,7 @@ matrix! {
         .check(|o| {
             let e = o.error();
             assert_eq!(e.attempts(), 3);
-            assert_eq!(e.to_string(), "network error talking to the API (after 3 attempts)");
+            assert_eq!(e.to_string(), "network error talking to the API after 3 attempts");
             assert!(e.report().to_lowercase().contains("connection refused"), "{}", e.report());
             assert!(e.is_retryable());
         });
