@@ -183,6 +183,19 @@ matrix! {
             assert!(e.contains("byte-order mark"), "{e}");
         });
 
+    empty_success_body_says_empty:
+        raw_status(200, "application/json", Vec::new())
+        .fails(ErrorKind::Decode).requests(1).check(|o| {
+            let e = o.error().to_string();
+            assert!(e.contains("the body is empty"), "{e}");
+        });
+    html_success_body_says_html:
+        raw_status(200, "text/html", b"<!doctype html><title>login</title>".to_vec())
+        .fails(ErrorKind::Decode).requests(1).check(|o| {
+            let e = o.error().to_string();
+            assert!(e.contains("HTML or XML, not JSON"), "{e}");
+        });
+
     // The body cap.
     oversized_body_is_refused:
         mock([(Fault::Oversized(5 * 1024 * 1024), 1)]).fails(ErrorKind::BodyTooLarge).requests(1).check(|o| {
@@ -416,6 +429,13 @@ async fn configuration_errors_are_caught_before_sending() {
         Client::builder().build().unwrap_err().config(),
         Some(ConfigError::MissingApiKey)
     ));
+}
+
+#[test]
+fn errors_can_cross_threads_and_stay_small() {
+    fn send_sync_static<T: Send + Sync + 'static>() {}
+    send_sync_static::<Error>();
+    assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
 }
 
 #[test]
