@@ -4,7 +4,9 @@
 //! have one implementation. It cannot be used inside an async runtime (blocking there would
 //! stall the runtime's thread, and tokio refuses to start a runtime inside another): building or
 //! calling it there returns [`ConfigError::InsideAsyncRuntime`]; use [`crate::Client`] there.
-//! Dropping it is safe anywhere.
+//! That includes `tokio::task::spawn_blocking` threads, which run inside the runtime's context:
+//! there, `tokio::runtime::Handle::current().block_on(client.profile())` with the async client
+//! does the same job. Dropping it is safe anywhere.
 
 use std::sync::Arc;
 

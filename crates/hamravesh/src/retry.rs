@@ -64,15 +64,33 @@ pub(crate) fn transport_is_retryable(error: &reqwest::Error) -> bool {
     if error.is_builder() || error.is_redirect() || error.is_decode() {
         return false;
     }
-    let mut cause: Option<&(dyn StdError + 'static)> = Some(error);
+    match chain_verdict(error) {
+        Some(verdict) => verdict,
+        None => error.is_timeout() || error.is_connect(),
+    }
+}
+
+/// The verdict of the first cause in the chain that settles whether a retry may help.
+fn chain_verdict(error: &(dyn StdError + 'static)) -> Option<bool> {
+    let mut cause = Some(error);
     while let Some(current) = cause {
         if let Some(hyper) = current.downcast_ref::<hyper::Error>() {
-            // Every parse error: bad status line, head too large, bad header.
+            // Every parse error: a bad status line, a head too large, a bad header.
             if hyper.is_parse() {
-                return false;
+                return Some(false);
             }
             if hyper.is_incomplete_message() || hyper.is_canceled() || hyper.is_timeout() {
-                return true;
+                return Some(true);
+            }
+        }
+        if let Some(h2) = current.downcast_ref::<h2::Error>() {
+            if let Some(reason) = h2.reason() {
+                // The server refused the stream before acting on it, or is shutting down
+                // gracefully; any other HTTP/2 error (a protocol error, say) would recur.
+                return Some(
+                    reason == h2::Reason::REFUSED_STREAM
+                        || (h2.is_go_away() && reason == h2::Reason::NO_ERROR),
+                );
             }
         }
         if let Some(io) = current.downcast_ref::<io::Error>() {
@@ -83,10 +101,10 @@ pub(crate) fn transport_is_retryable(error: &reqwest::Error) -> bool {
                 | io::ErrorKind::NotConnected
                 | io::ErrorKind::BrokenPipe
                 | io::ErrorKind::UnexpectedEof
-                | io::ErrorKind::TimedOut => return true,
+                | io::ErrorKind::TimedOut => return Some(true),
                 // rustls reports a certificate or handshake failure as InvalidData; hyper a
                 // malformed chunk as InvalidInput or InvalidData.
-                io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput => return false,
+                io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput => return Some(false),
                 _ => {}
             }
         }
@@ -99,7 +117,7 @@ pub(crate) fn transport_is_retryable(error: &reqwest::Error) -> bool {
             None => current.source(),
         };
     }
-    error.is_timeout() || error.is_connect()
+    None
 }
 
 impl RetryPolicy {
@@ -213,6 +231,49 @@ mod tests {
                 Some(Duration::from_millis(400)),
                 "{value}"
             );
+        }
+    }
+
+    /// An error wrapping another, as hyper and reqwest wrap theirs.
+    #[derive(Debug)]
+    struct Wrap(Box<dyn StdError + Send + Sync>);
+    impl std::fmt::Display for Wrap {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("wrapper")
+        }
+    }
+    impl StdError for Wrap {
+        fn source(&self) -> Option<&(dyn StdError + 'static)> {
+            Some(&*self.0)
+        }
+    }
+
+    #[test]
+    fn chain_verdicts() {
+        let io = |kind| Box::new(io::Error::from(kind)) as Box<dyn StdError + Send + Sync>;
+        for (error, verdict) in [
+            (Wrap(io(io::ErrorKind::ConnectionReset)), Some(true)),
+            (Wrap(io(io::ErrorKind::UnexpectedEof)), Some(true)),
+            (Wrap(io(io::ErrorKind::InvalidData)), Some(false)),
+            // An io::Error wrapping a TLS failure, as tokio-rustls makes them.
+            (
+                Wrap(Box::new(io::Error::other(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "invalid peer certificate: UnknownIssuer",
+                )))),
+                Some(false),
+            ),
+            (Wrap(io(io::ErrorKind::Other)), None),
+            (
+                Wrap(Box::new(h2::Error::from(h2::Reason::REFUSED_STREAM))),
+                Some(true),
+            ),
+            (
+                Wrap(Box::new(h2::Error::from(h2::Reason::PROTOCOL_ERROR))),
+                Some(false),
+            ),
+        ] {
+            assert_eq!(chain_verdict(&error), verdict, "{error:?}");
         }
     }
 
