@@ -1,5 +1,8 @@
-//! Differential: a timestamp string spliced into a valid profile must get the same verdict from
-//! typed decoding (`Timestamp`) and from schema validation (`date-time`).
+//! Differential: typed decoding and `check_bytes` (parse, repeated keys, schema) must give the
+//! same verdict on a valid profile changed in the ways they once disagreed on: an arbitrary
+//! `creation_time` (`Timestamp` against `date-time`), an arbitrary `u64` as an organization id
+//! (past `i64::MAX` the schema's `maximum` must refuse what `i64` cannot hold), and a documented
+//! field written twice (typed decoding refuses a repeated field, so validation must too).
 #![no_main]
 
 use std::sync::OnceLock;
@@ -11,10 +14,20 @@ fn base() -> &'static serde_json::Value {
     })
 }
 
-libfuzzer_sys::fuzz_target!(|text: &str| {
+libfuzzer_sys::fuzz_target!(|input: (&str, u64, bool)| {
+    let (text, id, repeat_email) = input;
     let mut value = base().clone();
     value["creation_time"] = serde_json::Value::String(text.to_owned());
-    let decodes = hamravesh_types::decode(&serde_json::to_vec(&value).unwrap_or_default()).is_ok();
-    let validates = hamravesh_types::is_valid(&value);
-    assert_eq!(decodes, validates, "{text:?}: decode {decodes}, validate {validates}");
+    value["organizations"][0]["id"] = serde_json::Value::from(id);
+    let mut bytes = serde_json::to_vec(&value).unwrap_or_default();
+    if repeat_email {
+        // The base has `email` at the top level; this writes it a second time.
+        bytes.splice(1..1, br#""email":"again@example.com","#.iter().copied());
+    }
+    let decodes = hamravesh_types::decode(&bytes).is_ok();
+    let validates = hamravesh_types::check_bytes(&bytes, hamravesh_types::Validator::profile(), 0).is_valid();
+    assert_eq!(
+        decodes, validates,
+        "{text:?}, id {id}, repeated email {repeat_email}: decode {decodes}, validate {validates}"
+    );
 });

@@ -1,6 +1,7 @@
 //! Per-payload costs, measured in one run so they can be read as ratios:
-//! parsing a profile into `serde_json::Value` (the baseline), decoding it into `Profile`, and
-//! validating an already parsed value against the schema.
+//! parsing a profile into `serde_json::Value` (the baseline), decoding it into `Profile`,
+//! validating an already parsed value against the schema, and `check_bytes` (strict parse with
+//! the repeated-key check, then validation), which `hamravesh validate` runs per payload.
 //!
 //! `cargo bench -p hamravesh-types --bench decode_validate`
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark with a broken setup should stop loudly
@@ -8,7 +9,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use hamravesh_types::{Profile, Validator, decode};
+use hamravesh_types::{Profile, Validator, check_bytes, decode, parse_payload};
 
 fn payload() -> Vec<u8> {
     std::fs::read(concat!(
@@ -46,6 +47,15 @@ fn per_payload(c: &mut Criterion) {
             let value: serde_json::Value = serde_json::from_slice(black_box(&bytes)).unwrap();
             validator.is_valid(&value)
         });
+    });
+    group.bench_function("parse_payload_strict", |b| {
+        b.iter(|| parse_payload(black_box(&bytes), 100).unwrap());
+    });
+    group.bench_function("check_bytes", |b| {
+        b.iter(|| check_bytes(black_box(&bytes), validator, 100).is_valid());
+    });
+    group.bench_function("check_bytes_quiet", |b| {
+        b.iter(|| check_bytes(black_box(&bytes), validator, 0).is_valid());
     });
     group.finish();
 }

@@ -344,9 +344,11 @@ fn read_line_capped(reader: &mut impl BufRead, max: u64) -> io::Result<Line> {
             });
         }
         started = true;
-        let newline = available.iter().position(|&b| b == b'\n');
-        let content = &available[..newline.unwrap_or(available.len())];
-        let consumed = newline.map_or(available.len(), |at| at + 1);
+        // `skip_until` on the buffer finds the line end with std's fast byte search.
+        let mut probe = available;
+        let consumed = probe.skip_until(b'\n')?;
+        let newline = (available[consumed - 1] == b'\n').then_some(consumed - 1);
+        let content = &available[..newline.unwrap_or(consumed)];
         match skipped.as_mut() {
             None if line.len() + content.len() <= limit => {
                 push_capped(&mut line, content, limit);
