@@ -114,10 +114,16 @@ pub struct ProfileArgs {
     // variable, so an empty value means unset in the CLI as in the SDK, and `--mock` ignores it.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Seconds to wait for each attempt before giving up [default: 30].
+    /// Seconds allowed for each attempt, from sending the request to reading the whole body
+    /// [default: 30]. The whole call, retries included, is bounded by --total-timeout.
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<f64>,
-    /// Retries after a failed attempt (connection errors, timeouts, 429, 502-504) [default: 3].
+    /// Seconds allowed for the whole call: every attempt and every wait before a retry
+    /// (including a server's Retry-After) [default: 120].
+    #[arg(long, value_name = "SECS")]
+    pub total_timeout: Option<f64>,
+    /// Retries after a failed attempt (connection failures and resets, timeouts, 429, 502-504)
+    /// [default: 3].
     #[arg(long, value_name = "N")]
     pub retries: Option<u32>,
     /// Run against an embedded mock of the API on a loopback port: no account or key needed

@@ -34,15 +34,10 @@ pub async fn run(args: ProfileArgs) -> Result<(), Failure> {
         }
     };
     if let Some(seconds) = args.timeout {
-        let timeout = Duration::try_from_secs_f64(seconds)
-            .ok()
-            .filter(|t| !t.is_zero())
-            .ok_or_else(|| {
-                Failure::Usage(format!(
-                    "--timeout must be a positive number of seconds, not {seconds}"
-                ))
-            })?;
-        builder = builder.timeout(timeout);
+        builder = builder.timeout(positive_seconds("--timeout", seconds)?);
+    }
+    if let Some(seconds) = args.total_timeout {
+        builder = builder.total_timeout(positive_seconds("--total-timeout", seconds)?);
     }
     if let Some(retries) = args.retries {
         builder = builder.max_retries(retries);
@@ -51,12 +46,7 @@ pub async fn run(args: ProfileArgs) -> Result<(), Failure> {
     if args.json {
         let body = client.profile_json().await.map_err(classify)?;
         // Decode first so that --json never prints a payload that breaks the documented shape.
-        hamravesh::types::decode(&body).map_err(|e| {
-            Failure::Remote(format!(
-                "the API's response does not match the documented profile: {}",
-                describe(&e)
-            ))
-        })?;
+        hamravesh::types::decode(&body).map_err(|e| classify(Error::from_decode(e, &body)))?;
         let value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
             Failure::Remote(format!("the API's response is not JSON: {}", describe(&e)))
         })?;
@@ -69,11 +59,24 @@ pub async fn run(args: ProfileArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// A flag's seconds as a duration: positive and finite, or a usage error naming the flag.
+fn positive_seconds(flag: &str, seconds: f64) -> Result<Duration, Failure> {
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|t| !t.is_zero())
+        .ok_or_else(|| {
+            Failure::Usage(format!(
+                "{flag} must be a positive number of seconds, not {seconds}"
+            ))
+        })
+}
+
 /// Configuration errors are the user's to fix (exit 2); everything else is the API or network
-/// (exit 1). The message carries the error's causes too (its Display says only its own part).
+/// (exit 1). The message is the client's report: its own part and every cause, each bounded.
 fn classify(error: Error) -> Failure {
-    match error {
-        Error::Config(_) => Failure::Usage(describe(&error)),
-        _ => Failure::Remote(describe(&error)),
+    if error.is_config() {
+        Failure::Usage(error.report())
+    } else {
+        Failure::Remote(error.report())
     }
 }

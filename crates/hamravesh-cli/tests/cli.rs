@@ -86,6 +86,16 @@ fn bad_flags_are_usage_errors() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("--timeout"), "{}", stderr(&output));
+    let output = hamravesh()
+        .args(["profile", "--mock", "--total-timeout=-1"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("--total-timeout must be a positive number"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -608,4 +618,53 @@ fn mock_on_every_interface_prints_a_url_profile_accepts() {
     let _child = KillOnDrop(child);
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     assert_profile_served(&url, "demo");
+}
+
+// ---- One deadline for the whole call (issue 8, item 9) ----
+
+#[test]
+fn help_says_which_limit_each_timeout_sets() {
+    let output = hamravesh().args(["profile", "--help"]).output().unwrap();
+    // clap wraps help to the terminal width: compare with whitespace collapsed.
+    let text = stdout(&output)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let per_attempt = format!(
+        "--timeout <SECS> Seconds allowed for each attempt, from sending the request to reading \
+         the whole body [default: {}]",
+        hamravesh::DEFAULT_TIMEOUT.as_secs()
+    );
+    let total = format!(
+        "--total-timeout <SECS> Seconds allowed for the whole call: every attempt and every wait \
+         before a retry (including a server's Retry-After) [default: {}]",
+        hamravesh::DEFAULT_TOTAL_TIMEOUT.as_secs()
+    );
+    assert!(text.contains(&per_attempt), "{text}");
+    assert!(text.contains(&total), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn total_timeout_bounds_a_call_the_server_keeps_throttling() {
+    let server = MockServer::builder().api_key(KEY).start().await.unwrap();
+    server.push_fault(Fault::status_retry_after(429, 60), 10);
+    let url = server.url();
+    let started = std::time::Instant::now();
+    let output = tokio::task::spawn_blocking(move || {
+        hamravesh()
+            .args(["profile", "--base-url", &url, "--total-timeout", "1"])
+            .env("HAMRAVESH_API_KEY", KEY)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    // Generous: without the deadline this call waits 3 x 60 s.
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("429 Too Many Requests"), "{err}");
+    assert!(err.contains("total deadline of 1s"), "{err}");
+    assert_eq!(server.request_count(), 1);
 }
