@@ -48,8 +48,8 @@ fn expected_outputs(root: &Path) -> Result<Vec<(String, String)>, String> {
         outputs.push((embedded_copy(path), text));
     }
     let operations_text = read(root, OPERATIONS)?;
-    let operations: serde_json::Value = serde_json::from_str(&operations_text)
-        .map_err(|error| format!("{OPERATIONS}: {error}"))?;
+    let operations: serde_json::Value =
+        serde_json::from_str(&operations_text).map_err(|error| format!("{OPERATIONS}: {error}"))?;
     let mut modules: Vec<hamravesh_codegen::Module<'_>> = parsed
         .iter()
         .map(|(name, schema, settings)| hamravesh_codegen::Module {
