@@ -170,9 +170,25 @@ impl Validator {
             }
             return Err(kept.finish(true));
         }
-        if let Some(pruned) = self.prune_safe.then(|| prune(value, NODE_BUDGET)).flatten() {
-            for error in self.inner.iter_errors(&pruned) {
-                kept.push_with(|| convert(&error));
+        if self.prune_safe {
+            // Start small: where every value breaks dozens of keywords a few hundred values
+            // already give the errors wanted, and all of a copy's errors are built at once.
+            let mut budget = NODE_BUDGET / 16;
+            loop {
+                if let Some(pruned) = prune(value, budget) {
+                    let mut attempt = Collector::new(max_errors);
+                    for error in self.inner.iter_errors(&pruned) {
+                        attempt.push_with(|| convert(&error));
+                    }
+                    kept = attempt;
+                    if kept.is_full() {
+                        break;
+                    }
+                }
+                if budget >= NODE_BUDGET {
+                    break;
+                }
+                budget = (budget * 4).min(NODE_BUDGET);
             }
         }
         if kept.is_empty() {
@@ -274,6 +290,11 @@ impl Collector {
 
     pub(crate) fn is_empty(&self) -> bool {
         self.kept.is_empty()
+    }
+
+    /// Whether no further error would be kept.
+    fn is_full(&self) -> bool {
+        self.kept.len() >= self.max || self.text > ERROR_TEXT_BUDGET
     }
 
     /// Keeps the error `make` builds if there is room, else only counts it (without building it).
@@ -531,6 +552,25 @@ mod tests {
         let few = validate(&empty_organizations(5)).unwrap_err().into_vec();
         assert_eq!(capped.errors, few[..100]);
         assert!(capped.to_string().contains("… and at least"), "{capped}");
+    }
+
+    #[test]
+    fn the_copy_grows_until_it_holds_enough_errors() {
+        // 300 other fields: too many for the smallest copy; one organization is too few errors.
+        let mut value = empty_organizations(10_000);
+        for index in 0..300 {
+            value[format!("extra_{index}")] = json!(index);
+        }
+        let capped = Validator::profile()
+            .validate_capped(&value, 100)
+            .unwrap_err();
+        let paths: Vec<&str> = capped
+            .errors
+            .iter()
+            .map(|e| e.instance_path.as_str())
+            .collect();
+        assert_eq!(capped.errors.len(), 100, "{paths:?}");
+        assert!(paths.contains(&"/organizations/1"), "{paths:?}");
     }
 
     #[test]
