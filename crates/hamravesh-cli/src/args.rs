@@ -47,7 +47,8 @@ pub enum Command {
 const VALIDATE_EXIT_CODES: &str = "\
 Limits:
   A payload (or NDJSON line) over --max-size is invalid, reported with its size; reading stops
-  there and the rest of the input goes on. An invalid payload lists its first 100 errors, then
+  there and the rest of the input goes on (an NDJSON input with no line end in the next GiB is
+  given up: exit 2). An invalid payload lists its first 100 errors, then
   `… and N more errors` (`at least N` where counting them all would cost too much). A payload
   that repeats a key inside one object is invalid (typed decoding refuses it too).
   Directories: symlinks are followed, a symlink loop is reported once on stderr and not entered,
@@ -77,7 +78,8 @@ pub struct ValidateArgs {
     /// Read every input as NDJSON: each non-empty line is one payload.
     #[arg(long)]
     pub ndjson: bool,
-    /// Output format.
+    /// Output format. JSON records also carry `more_errors` (errors not listed) and
+    /// `more_errors_exact` (false when that count is a lower bound).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Print nothing; report through the exit code only.
