@@ -3,6 +3,11 @@
 use std::time::Duration;
 
 /// A one-shot misbehaviour applied to one request.
+///
+/// Faults that mangle the normal answer (`Delay`, `Malformed`, `Truncated`, `Oversized`) first
+/// answer the request normally, side effects included: a namespace is created even when its
+/// answer is then cut short, as when the network fails after the service acted. The others
+/// replace the answer and do nothing else.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Fault {
@@ -15,14 +20,16 @@ pub enum Fault {
         /// The body.
         body: FaultBody,
     },
-    /// Wait this long, then answer normally.
+    /// Wait this long, then answer normally (a create is performed after the wait, so a client
+    /// that gave up waiting has still created it).
     Delay(Duration),
-    /// `200 OK` with a body that is not JSON.
+    /// `200 OK` with a body that is not JSON: the first half of the normal answer's body.
     Malformed,
-    /// `200 OK` declaring the full `Content-Length`, sending half of the body, then closing.
+    /// The normal answer's status, declaring the full `Content-Length`, sending half of the body,
+    /// then closing.
     Truncated,
-    /// `200 OK` with a body of this many bytes (a valid profile padded with spaces), streamed in
-    /// chunks without `Content-Length`.
+    /// The normal answer's status with a body of this many bytes (the normal body padded with
+    /// spaces), streamed in chunks without `Content-Length`.
     Oversized(usize),
     /// `302 Found` to this location.
     Redirect(String),
@@ -35,6 +42,9 @@ pub enum Fault {
         /// The body bytes.
         body: Vec<u8>,
     },
+    /// Read the request head, then close the connection without answering and without acting
+    /// (the client sees the connection closed before any response).
+    Close,
 }
 
 impl Fault {

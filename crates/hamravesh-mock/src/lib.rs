@@ -29,6 +29,8 @@
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 
 mod fault;
+mod namespaces;
+mod paging;
 mod routes;
 mod server;
 
@@ -42,6 +44,24 @@ pub const DEFAULT_API_KEY: &str = "mock-api-key";
 ///
 /// Embedded from the crate's `fixtures/page-example.json`, which the SDK's payload corpus also uses.
 pub const DEFAULT_PROFILE: &str = include_str!("../fixtures/page-example.json");
+
+/// The notification feed served by default: 37 notifications, newest first (Persian titles,
+/// HTML in descriptions, read and unread, public and not, several `target_type`s).
+///
+/// Embedded from the crate's `fixtures/notifications.json`; `MockBuilder::notifications_json`
+/// serves another.
+pub const DEFAULT_NOTIFICATIONS: &str = include_str!("../fixtures/notifications.json");
+
+/// The page size of the notification feed when a request gives no usable `limit` (DRF's
+/// `PAGE_SIZE`).
+pub const DEFAULT_PAGE_SIZE: u64 = paging::DEFAULT_LIMIT;
+
+/// The largest page of the notification feed: a larger `limit` is cut to this (DRF's
+/// `max_limit`).
+pub const MAX_PAGE_SIZE: u64 = paging::MAX_LIMIT;
+
+/// The id the mock gives the first namespace it creates; each next one gets the next integer.
+pub const FIRST_NAMESPACE_ID: i64 = namespaces::FIRST_NAMESPACE_ID;
 
 // The README's examples are compiled and run with the doc tests.
 #[cfg(doctest)]

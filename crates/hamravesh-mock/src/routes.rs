@@ -1,20 +1,26 @@
-//! The HTTP surface: the profile endpoint, the service's error envelopes, and the faults.
+//! The HTTP surface: one route per documented operation (from `hamravesh_types::operations`),
+//! the service's error envelopes, and the faults.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Request, State as Extract};
+use axum::extract::{FromRequestParts, RawPathParams, Request, State as Extract};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{MethodFilter, MethodRouter};
 use bytes::Bytes;
+use hamravesh_types::operations::{
+    ALL, CREATE_NAMESPACE, DELETE_NAMESPACE, GET_PROFILE, LIST_NOTIFICATIONS,
+};
+use hamravesh_types::{ORGANIZATION_HEADER, Operation};
 
-use crate::server::State;
-use crate::{Fault, FaultBody};
-
-use hamravesh_types::PROFILE_PATH;
+use crate::namespaces::{Refusal, check_create};
+use crate::server::{Organization, State};
+use crate::{Fault, FaultBody, paging};
 
 // Request heads the mock refuses with its own envelope. hyper refuses larger ones itself, with a
 // bare status and no body (see `HYPER_*`), so these sit well below hyper's limits: every refusal a
@@ -33,12 +39,73 @@ pub(crate) const HYPER_MAX_HEAD_BYTES: usize = 64 * 1024;
 /// hyper's limit on header lines (hyper's bare 431 beyond).
 pub(crate) const HYPER_MAX_HEADERS: usize = 256;
 
+/// The largest request body the mock reads (413 beyond).
+pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The marker on a response that tells the connection to close without sending it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CloseConnection;
+
+/// The `detail` of the 403 for an organization-scoped request without `x-organization`.
+const ORGANIZATION_MISSING: &str = "سرآیند x-organization فرستاده نشده است.";
+/// The `detail` of the 403 for an `x-organization` that names no organization of the user.
+const ORGANIZATION_UNKNOWN: &str = "سازمانی با این نام یافت نشد یا شما عضو آن نیستید.";
+
 pub(crate) fn router(state: Arc<State>) -> Router {
-    Router::new()
-        .route(PROFILE_PATH, get(profile).fallback(method_not_allowed))
+    // Operations grouped by path template, in the list's order.
+    let mut paths: Vec<(&'static str, Vec<&'static Operation>)> = Vec::new();
+    for operation in ALL {
+        match paths.iter_mut().find(|(path, _)| *path == operation.path) {
+            Some((_, operations)) => operations.push(operation),
+            None => paths.push((operation.path, vec![operation])),
+        }
+    }
+    let mut router = Router::new();
+    for (path, operations) in paths {
+        let allow = allow_header(&operations);
+        let mut methods = MethodRouter::new();
+        for operation in operations {
+            let Some(filter) = Method::from_bytes(operation.method.as_bytes())
+                .ok()
+                .and_then(|method| MethodFilter::try_from(method).ok())
+            else {
+                tracing::warn!(
+                    operation = operation.id,
+                    method = operation.method,
+                    "the mock cannot route this method"
+                );
+                continue;
+            };
+            methods = methods.on(
+                filter,
+                move |Extract(state): Extract<Arc<State>>, request: Request| {
+                    serve_operation(state, operation, request)
+                },
+            );
+        }
+        methods = methods.fallback(move |Extract(state): Extract<Arc<State>>, method: Method| {
+            method_not_allowed(state, method, allow.clone())
+        });
+        // axum's path syntax is the list's: `{namespace_id}` captures one segment.
+        router = router.route(path, methods);
+    }
+    router
         .fallback(not_found)
         .layer(from_fn_with_state(Arc::clone(&state), head_limits))
         .with_state(state)
+}
+
+/// The `Allow` header of a path: its operations' methods, with `HEAD` after `GET` (axum answers
+/// `HEAD` with the `GET` route).
+fn allow_header(operations: &[&Operation]) -> String {
+    let mut methods: Vec<&str> = Vec::new();
+    for operation in operations {
+        methods.push(operation.method);
+        if operation.method == Method::GET.as_str() {
+            methods.push(Method::HEAD.as_str());
+        }
+    }
+    methods.join(", ")
 }
 
 /// Refuses request heads over the mock's limits with the envelope, then closes the connection.
@@ -80,46 +147,200 @@ fn header_bytes(headers: &HeaderMap) -> usize {
         .sum()
 }
 
-async fn profile(Extract(state): Extract<Arc<State>>, headers: HeaderMap) -> Response {
-    state.record_headers(&headers);
-    if let Some(fault) = state.begin_request() {
-        return apply(fault, &state).await;
+async fn serve_operation(
+    state: Arc<State>,
+    operation: &'static Operation,
+    request: Request,
+) -> Response {
+    state.record_headers(request.headers());
+    let fault = state.begin_operation(operation);
+    let normal = answer(&state, operation, request);
+    match fault {
+        None => normal.await,
+        Some(fault) => apply(fault, normal).await,
     }
+}
+
+/// The normal answer to a request routed to `operation`: the key, the organization, then the
+/// operation itself.
+async fn answer(state: &State, operation: &'static Operation, request: Request) -> Response {
     let delay = state.delay();
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
+    let (mut parts, body) = request.into_parts();
     let expected = format!("Api-key {}", state.api_key);
-    match headers
+    match parts
+        .headers
         .get(header::AUTHORIZATION)
         .map(HeaderValue::as_bytes)
     {
-        None => envelope(StatusCode::UNAUTHORIZED),
-        Some(given) if given == expected.as_bytes() => json(StatusCode::OK, state.profile.clone()),
-        Some(_) => envelope(StatusCode::FORBIDDEN),
+        None => return envelope(StatusCode::UNAUTHORIZED),
+        Some(given) if given == expected.as_bytes() => {}
+        Some(_) => return envelope(StatusCode::FORBIDDEN),
+    }
+    let organization = if operation.is_organization_scoped() {
+        let Some(name) = parts.headers.get(ORGANIZATION_HEADER) else {
+            return envelope_with(
+                StatusCode::FORBIDDEN,
+                ORGANIZATION_MISSING,
+                "permission_denied",
+            );
+        };
+        match state.organization(name.as_bytes()) {
+            Some(organization) => Some(organization),
+            None => {
+                return envelope_with(
+                    StatusCode::FORBIDDEN,
+                    ORGANIZATION_UNKNOWN,
+                    "permission_denied",
+                );
+            }
+        }
+    } else {
+        None
+    };
+    let Some(ids) = integer_path_parameters(operation, &mut parts).await else {
+        // DRF looks an object up by a value that is not an integer and finds nothing.
+        return envelope(StatusCode::NOT_FOUND);
+    };
+    let success = StatusCode::from_u16(operation.response_status).unwrap_or(StatusCode::OK);
+    match (operation.id, organization) {
+        (id, _) if id == GET_PROFILE.id => json(success, state.profile.clone()),
+        (id, _) if id == LIST_NOTIFICATIONS.id => notifications(state, &parts, success),
+        (id, Some(organization)) if id == CREATE_NAMESPACE.id => {
+            create_namespace(state, organization, &parts, body, success).await
+        }
+        (id, Some(organization)) if id == DELETE_NAMESPACE.id => {
+            let Some(&(_, id)) = ids.first() else {
+                return envelope(StatusCode::NOT_FOUND);
+            };
+            if state.namespaces().delete(&organization.name, id) {
+                success.into_response()
+            } else {
+                envelope(StatusCode::NOT_FOUND)
+            }
+        }
+        _ => envelope(StatusCode::NOT_IMPLEMENTED),
     }
 }
 
-async fn method_not_allowed(Extract(state): Extract<Arc<State>>, method: Method) -> Response {
-    state.begin_request();
-    let body = serde_json::json!({
-        "detail": format!("متد «{method}» مجاز نیست."),
-        "code": "method_not_allowed",
-        "success": false,
-    });
-    let mut response = json(
-        StatusCode::METHOD_NOT_ALLOWED,
-        Bytes::from(body.to_string()),
-    );
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
-    response
+/// The operation's integer path parameters, parsed; `None` if one is not an integer.
+async fn integer_path_parameters(
+    operation: &Operation,
+    parts: &mut Parts,
+) -> Option<Vec<(&'static str, i64)>> {
+    if operation.path_parameters.is_empty() {
+        return Some(Vec::new());
+    }
+    let raw = RawPathParams::from_request_parts(parts, &()).await.ok()?;
+    operation
+        .path_parameters
+        .iter()
+        .filter(|parameter| parameter.kind == "integer")
+        .map(|parameter| {
+            let (_, value) = raw.iter().find(|(name, _)| *name == parameter.name)?;
+            Some((parameter.name, value.parse::<i64>().ok()?))
+        })
+        .collect()
+}
+
+/// One page of the notification feed.
+fn notifications(state: &State, parts: &Parts, success: StatusCode) -> Response {
+    let host = match parts.headers.get(header::HOST) {
+        Some(value) => match value.to_str() {
+            Ok(host) if paging::is_valid_host(host) => host.to_owned(),
+            _ => {
+                return envelope_with(
+                    StatusCode::BAD_REQUEST,
+                    "سرآیند Host نامعتبر است.",
+                    "invalid_host",
+                );
+            }
+        },
+        None => parts
+            .uri
+            .authority()
+            .map_or_else(|| state.host.clone(), |a| a.as_str().to_owned()),
+    };
+    let pairs = paging::parse_query(parts.uri.query().unwrap_or(""));
+    let base = format!("http://{host}{}", parts.uri.path());
+    let page = paging::page(&state.notifications, &pairs, &base);
+    json(success, Bytes::from(page.to_string()))
+}
+
+/// Creates a namespace from a JSON body, or refuses it as DRF does.
+async fn create_namespace(
+    state: &State,
+    organization: &Organization,
+    parts: &Parts,
+    body: Body,
+    success: StatusCode,
+) -> Response {
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
+        return envelope(StatusCode::PAYLOAD_TOO_LARGE);
+    };
+    let body = match parts.headers.get(header::CONTENT_TYPE) {
+        // DRF parses no body without a content type: every field is missing.
+        None => None,
+        Some(value) if is_json(value) => (!bytes.is_empty()).then_some(&bytes[..]),
+        Some(_) => return envelope(StatusCode::UNSUPPORTED_MEDIA_TYPE),
+    };
+    match check_create(body, &organization.clusters) {
+        Ok(request) => {
+            let namespace = state.namespaces().create(&organization.name, request);
+            json(success, Bytes::from(namespace.to_string()))
+        }
+        Err(Refusal::Parse(message)) => envelope_with(
+            StatusCode::BAD_REQUEST,
+            &format!("JSON parse error - {message}"),
+            "parse_error",
+        ),
+        Err(refusal) => json(
+            StatusCode::BAD_REQUEST,
+            Bytes::from(refusal.body().to_string()),
+        ),
+    }
+}
+
+/// Whether a `Content-Type` is JSON, the one media type the mock parses.
+fn is_json(value: &HeaderValue) -> bool {
+    let media_type = value.as_bytes().split(|&b| b == b';').next().unwrap_or(b"");
+    media_type
+        .trim_ascii()
+        .eq_ignore_ascii_case(b"application/json")
+}
+
+async fn method_not_allowed(state: Arc<State>, method: Method, allow: String) -> Response {
+    let fault = state.begin_request();
+    let normal = async move {
+        let body = serde_json::json!({
+            "detail": format!("متد «{method}» مجاز نیست."),
+            "code": "method_not_allowed",
+            "success": false,
+        });
+        let mut response = json(
+            StatusCode::METHOD_NOT_ALLOWED,
+            Bytes::from(body.to_string()),
+        );
+        if let Ok(allow) = HeaderValue::from_str(&allow) {
+            response.headers_mut().insert(header::ALLOW, allow);
+        }
+        response
+    };
+    match fault {
+        None => normal.await,
+        Some(fault) => apply(fault, normal).await,
+    }
 }
 
 async fn not_found(Extract(state): Extract<Arc<State>>) -> Response {
-    state.begin_request();
-    envelope(StatusCode::NOT_FOUND)
+    let fault = state.begin_request();
+    let normal = async { envelope(StatusCode::NOT_FOUND) };
+    match fault {
+        None => normal.await,
+        Some(fault) => apply(fault, normal).await,
+    }
 }
 
 /// The service's error envelope for a status, with the Persian `detail` it sends.
@@ -131,15 +352,29 @@ fn envelope(status: StatusCode) -> Response {
         ),
         403 => ("شما اجازهٔ انجام این دستور را ندارید.", "permission_denied"),
         404 => ("یافت نشد.", "not_found"),
+        413 => ("بدنهٔ درخواست بیش از حد بزرگ است.", "request_too_large"),
         414 => ("نشانی درخواست بیش از حد طولانی است.", "uri_too_long"),
+        415 => (
+            "نوع رسانهٔ درخواست پشتیبانی نمی‌شود؛ application/json بفرستید.",
+            "unsupported_media_type",
+        ),
         431 => (
             "سرآیندهای درخواست بیش از حد بزرگ است.",
             "request_header_fields_too_large",
         ),
         429 => ("تعداد درخواست‌ها بیش از حد مجاز است.", "throttled"),
+        501 => (
+            "این عملیات در سرور آزمایشی پیاده نشده است.",
+            "not_implemented",
+        ),
         500..=599 => ("خطای سرور رخ داده است.", "server_error"),
         _ => ("درخواست نامعتبر است.", "error"),
     };
+    envelope_with(status, detail, code)
+}
+
+/// The service's error envelope with this `detail` and `code`.
+fn envelope_with(status: StatusCode, detail: &str, code: &str) -> Response {
     let body = serde_json::json!({"detail": detail, "code": code, "success": false});
     json(status, Bytes::from(body.to_string()))
 }
@@ -153,7 +388,24 @@ fn json(status: StatusCode, body: Bytes) -> Response {
         .into_response()
 }
 
-async fn apply(fault: Fault, state: &State) -> Response {
+/// The status and body of a normal answer, for a fault to mangle. An answer without a body (a
+/// delete's `204`) becomes `200` with `{}`: a status that forbids a body cannot carry one.
+async fn normal_body(normal: impl Future<Output = Response>) -> (StatusCode, Bytes) {
+    let response = normal.await;
+    let status = response.status();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap_or_default();
+    if status == StatusCode::NO_CONTENT || body.is_empty() {
+        (StatusCode::OK, Bytes::from_static(b"{}"))
+    } else {
+        (status, body)
+    }
+}
+
+/// The answer to a request with a fault: `normal` is the answer it would have had, awaited only
+/// by the faults that mangle it (so the others have no side effect).
+async fn apply(fault: Fault, normal: impl Future<Output = Response>) -> Response {
     match fault {
         Fault::Status {
             status,
@@ -178,14 +430,15 @@ async fn apply(fault: Fault, state: &State) -> Response {
         }
         Fault::Delay(delay) => {
             tokio::time::sleep(delay).await;
-            json(StatusCode::OK, state.profile.clone())
+            normal.await
         }
-        Fault::Malformed => json(
-            StatusCode::OK,
-            Bytes::from_static(b"{\"first_name\": null, \"last_name\": "),
-        ),
+        Fault::Malformed => {
+            let (_, body) = normal_body(normal).await;
+            // Half of a JSON object or array is never JSON.
+            json(StatusCode::OK, body.slice(..body.len() / 2))
+        }
         Fault::Truncated => {
-            let full = state.profile.clone();
+            let (status, full) = normal_body(normal).await;
             let half = full.slice(..full.len() / 2);
             let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
                 Ok(half),
@@ -195,6 +448,7 @@ async fn apply(fault: Fault, state: &State) -> Response {
                 )),
             ];
             let mut response = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
+            *response.status_mut() = status;
             let headers = response.headers_mut();
             headers.insert(
                 header::CONTENT_TYPE,
@@ -205,9 +459,9 @@ async fn apply(fault: Fault, state: &State) -> Response {
         }
         Fault::Oversized(size) => {
             // Streamed in chunks without Content-Length, so a client can only enforce a cap
-            // while reading; a profile padded with spaces.
+            // while reading; the normal body padded with spaces.
             const CHUNK: usize = 64 * 1024;
-            let head = state.profile.clone();
+            let (status, head) = normal_body(normal).await;
             let padding = size.saturating_sub(head.len());
             let chunks = std::iter::once(head).chain(
                 (0..padding.div_ceil(CHUNK))
@@ -215,6 +469,7 @@ async fn apply(fault: Fault, state: &State) -> Response {
             );
             let stream = futures_util::stream::iter(chunks.map(Ok::<Bytes, std::io::Error>));
             let mut response = Response::new(Body::from_stream(stream));
+            *response.status_mut() = status;
             response.headers_mut().insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
@@ -238,6 +493,11 @@ async fn apply(fault: Fault, state: &State) -> Response {
             if let Ok(value) = HeaderValue::from_str(&content_type) {
                 response.headers_mut().insert(header::CONTENT_TYPE, value);
             }
+            response
+        }
+        Fault::Close => {
+            let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            response.extensions_mut().insert(CloseConnection);
             response
         }
     }

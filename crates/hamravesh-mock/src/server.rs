@@ -1,6 +1,6 @@
 //! Starting, controlling and stopping the mock server.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -16,7 +16,10 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::{DEFAULT_API_KEY, DEFAULT_PROFILE, Fault};
+use hamravesh_types::{Document, Operation};
+
+use crate::namespaces::{Cluster, Store};
+use crate::{DEFAULT_API_KEY, DEFAULT_NOTIFICATIONS, DEFAULT_PROFILE, Fault};
 
 /// Why the mock could not start.
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +36,16 @@ pub enum MockError {
     /// expected), so a client of this SDK could not read it.
     #[error("the profile to serve does not decode into the typed models: {0}")]
     FixtureUndecodable(hamravesh_types::DecodeError),
+    /// The notification feed to serve is not a JSON array.
+    #[error("the notification feed to serve is not a JSON array of notifications: {0}")]
+    NotificationsNotJson(String),
+    /// A notification of the feed does not match the schema (paths are those of a page holding
+    /// the whole feed: `/results/N/...`).
+    #[error("the notification feed to serve does not match the schema:\n{0}")]
+    NotificationsInvalid(hamravesh_types::ValidationErrors),
+    /// A notification of the feed matches the schema but does not decode into the typed models.
+    #[error("the notification feed to serve does not decode into the typed models: {0}")]
+    NotificationsUndecodable(hamravesh_types::DecodeError),
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -44,19 +57,35 @@ pub enum MockError {
     },
 }
 
+/// An organization of the profile: the name `x-organization` carries and its clusters.
+#[derive(Debug)]
+pub(crate) struct Organization {
+    pub(crate) name: String,
+    pub(crate) clusters: Vec<Cluster>,
+}
+
 /// Shared state of a running mock.
 pub(crate) struct State {
     pub(crate) api_key: String,
     pub(crate) profile: Bytes,
+    pub(crate) organizations: Vec<Organization>,
+    pub(crate) notifications: Vec<Value>,
+    pub(crate) namespaces: Mutex<Store>,
+    /// The address as a `Host` value, for requests that send none.
+    pub(crate) host: String,
     faults: Mutex<VecDeque<Fault>>,
+    /// Faults for one operation, by operation id.
+    operation_faults: Mutex<HashMap<String, VecDeque<Fault>>>,
     delay: Mutex<Duration>,
     requests: AtomicUsize,
+    /// Requests routed to each operation, by operation id.
+    operation_requests: Mutex<HashMap<String, usize>>,
     connections: AtomicUsize,
     last_headers: Mutex<Option<axum::http::HeaderMap>>,
 }
 
 impl State {
-    /// Remembers the headers of the latest profile request, for tests to inspect.
+    /// Remembers the headers of the latest request to an operation, for tests to inspect.
     pub(crate) fn record_headers(&self, headers: &axum::http::HeaderMap) {
         *self
             .last_headers
@@ -64,13 +93,46 @@ impl State {
             .unwrap_or_else(PoisonError::into_inner) = Some(headers.clone());
     }
 
-    /// Counts a request and takes the fault queued for it, if any.
+    /// Counts a request on no operation (an unknown path or method) and takes the fault queued
+    /// for the next request, if any.
     pub(crate) fn begin_request(&self) -> Option<Fault> {
         self.requests.fetch_add(1, Ordering::SeqCst);
         self.faults
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .pop_front()
+    }
+
+    /// Counts a request to `operation` and takes the fault queued for it: one queued for the
+    /// next request first, else one queued for this operation.
+    pub(crate) fn begin_operation(&self, operation: &Operation) -> Option<Fault> {
+        *self
+            .operation_requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(operation.id.to_owned())
+            .or_default() += 1;
+        self.begin_request().or_else(|| {
+            self.operation_faults
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get_mut(operation.id)
+                .and_then(VecDeque::pop_front)
+        })
+    }
+
+    /// The organization of the profile named `name`.
+    pub(crate) fn organization(&self, name: &[u8]) -> Option<&Organization> {
+        self.organizations
+            .iter()
+            .find(|organization| organization.name.as_bytes() == name)
+    }
+
+    /// The namespace store.
+    pub(crate) fn namespaces(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.namespaces
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Counts a request that gets no fault (one refused before routing).
@@ -89,6 +151,7 @@ impl State {
 pub struct MockBuilder {
     api_key: String,
     profile: Option<Vec<u8>>,
+    notifications: Option<Vec<u8>>,
     addr: SocketAddr,
     header_read_timeout: Duration,
 }
@@ -101,6 +164,7 @@ impl Default for MockBuilder {
         Self {
             api_key: DEFAULT_API_KEY.to_owned(),
             profile: None,
+            notifications: None,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
         }
@@ -118,6 +182,15 @@ impl MockBuilder {
     /// decode into [`hamravesh_types::Profile`].
     pub fn profile_json(mut self, json: impl Into<Vec<u8>>) -> Self {
         self.profile = Some(json.into());
+        self
+    }
+
+    /// The notification feed to serve, newest first (default [`DEFAULT_NOTIFICATIONS`]): a JSON
+    /// array of notifications, each of which must match the schema of a page's items and decode
+    /// into [`hamravesh_types::notifications::Notification`]. It is served in the order given,
+    /// one page at a time.
+    pub fn notifications_json(mut self, json: impl Into<Vec<u8>>) -> Self {
+        self.notifications = Some(json.into());
         self
     }
 
@@ -139,27 +212,28 @@ impl MockBuilder {
         self
     }
 
-    /// Checks the profile (JSON, the schema, the typed models), binds, and starts serving in the
-    /// background.
+    /// Checks the profile and the notification feed (JSON, the schema, the typed models), binds,
+    /// and starts serving in the background.
     pub async fn start(self) -> Result<MockServer, MockError> {
         let raw = self
             .profile
             .unwrap_or_else(|| DEFAULT_PROFILE.as_bytes().to_vec());
         let value: Value = serde_json::from_slice(&raw)?;
-        hamravesh_types::validate(&value).map_err(MockError::FixtureInvalid)?;
+        Document::Profile
+            .validator()
+            .validate(&value)
+            .map_err(MockError::FixtureInvalid)?;
         // The schema cannot see what a parsed Value has already lost (a repeated key keeps its
         // last value) and may admit numbers the models cannot hold: serve only what a client of
         // this SDK can decode.
-        hamravesh_types::decode(&raw).map_err(MockError::FixtureUndecodable)?;
-        let state = Arc::new(State {
-            api_key: self.api_key,
-            profile: Bytes::from(raw),
-            faults: Mutex::default(),
-            delay: Mutex::default(),
-            requests: AtomicUsize::new(0),
-            connections: AtomicUsize::new(0),
-            last_headers: Mutex::default(),
-        });
+        Document::Profile
+            .decodes(&raw)
+            .map_err(MockError::FixtureUndecodable)?;
+        let organizations = organizations(&value);
+        let notifications = match &self.notifications {
+            Some(raw) => check_notifications(raw)?,
+            None => check_notifications(DEFAULT_NOTIFICATIONS.as_bytes())?,
+        };
         let listener = tokio::net::TcpListener::bind(self.addr)
             .await
             .map_err(|source| MockError::Bind {
@@ -170,6 +244,22 @@ impl MockBuilder {
             addr: self.addr,
             source,
         })?;
+        let host = client_url(addr).trim_start_matches("http://").to_owned();
+        let state = Arc::new(State {
+            api_key: self.api_key,
+            profile: Bytes::from(raw),
+            organizations,
+            notifications,
+            namespaces: Mutex::default(),
+            host,
+            faults: Mutex::default(),
+            operation_faults: Mutex::default(),
+            delay: Mutex::default(),
+            requests: AtomicUsize::new(0),
+            operation_requests: Mutex::default(),
+            connections: AtomicUsize::new(0),
+            last_headers: Mutex::default(),
+        });
         let mut http = http1::Builder::new();
         http.timer(TokioTimer::new())
             .header_read_timeout(self.header_read_timeout)
@@ -182,6 +272,65 @@ impl MockBuilder {
             state,
             task: Some(task),
         })
+    }
+}
+
+/// The organizations of a profile that matches the schema: each one's name and the clusters of its
+/// `available_clusters` that have an integer id.
+fn organizations(profile: &Value) -> Vec<Organization> {
+    let empty = Vec::new();
+    profile
+        .get("organizations")
+        .and_then(Value::as_array)
+        .unwrap_or(&empty)
+        .iter()
+        .filter_map(|organization| {
+            let name = organization.get("name")?.as_str()?.to_owned();
+            let clusters = organization
+                .get("available_clusters")
+                .and_then(Value::as_array)
+                .unwrap_or(&empty)
+                .iter()
+                .filter_map(Cluster::from_profile_item)
+                .collect();
+            Some(Organization { name, clusters })
+        })
+        .collect()
+}
+
+/// Checks a notification feed: a JSON array whose items are notifications a page may carry and
+/// the typed models decode.
+fn check_notifications(raw: &[u8]) -> Result<Vec<Value>, MockError> {
+    let value: Value =
+        serde_json::from_slice(raw).map_err(|e| MockError::NotificationsNotJson(e.to_string()))?;
+    let Value::Array(items) = value else {
+        return Err(MockError::NotificationsNotJson(
+            "expected an array at the top level".to_owned(),
+        ));
+    };
+    let page = serde_json::json!({
+        "count": items.len(),
+        "next": null,
+        "previous": null,
+        "results": items,
+    });
+    Document::NotificationPage
+        .validator()
+        .validate(&page)
+        .map_err(MockError::NotificationsInvalid)?;
+    // Decoded from the raw items, so a repeated key is caught as in the profile.
+    let mut bytes = br#"{"count": 0, "next": null, "previous": null, "results": "#.to_vec();
+    bytes.extend_from_slice(raw);
+    bytes.push(b'}');
+    Document::NotificationPage
+        .decodes(&bytes)
+        .map_err(MockError::NotificationsUndecodable)?;
+    match page {
+        Value::Object(mut page) => match page.remove("results") {
+            Some(Value::Array(items)) => Ok(items),
+            _ => Ok(Vec::new()),
+        },
+        _ => Ok(Vec::new()),
     }
 }
 
@@ -209,8 +358,7 @@ async fn serve(listener: TcpListener, http: http1::Builder, app: Router, state: 
         state.connections.fetch_add(1, Ordering::SeqCst);
         // Small answers go out at once rather than waiting for Nagle's delay.
         let _ = stream.set_nodelay(true);
-        let connection =
-            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let connection = http.serve_connection(TokioIo::new(stream), closing_service(app.clone()));
         let mut stopped = stopped.clone();
         tokio::spawn(async move {
             let mut connection = std::pin::pin!(connection);
@@ -227,6 +375,49 @@ async fn serve(listener: TcpListener, http: http1::Builder, app: Router, state: 
             }
         });
     }
+}
+
+/// The error that makes hyper close a connection without answering (see [`Fault::Close`]).
+#[derive(Debug)]
+struct CloseWithoutAnswer;
+
+impl std::fmt::Display for CloseWithoutAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the mock closes the connection without answering (Fault::Close)")
+    }
+}
+
+impl std::error::Error for CloseWithoutAnswer {}
+
+/// The router as a hyper service that fails, so hyper drops the connection unanswered, when a
+/// response carries the [`crate::routes::CloseConnection`] marker.
+fn closing_service(
+    app: Router,
+) -> impl hyper::service::Service<
+    hyper::Request<hyper::body::Incoming>,
+    Response = axum::response::Response,
+    Error = CloseWithoutAnswer,
+    Future = impl Future<Output = Result<axum::response::Response, CloseWithoutAnswer>> + Send,
+> + Clone {
+    let inner = TowerToHyperService::new(app);
+    hyper::service::service_fn(move |request| {
+        let answer = hyper::service::Service::call(&inner, request);
+        async move {
+            let response = match answer.await {
+                Ok(response) => response,
+                Err(never) => match never {},
+            };
+            if response
+                .extensions()
+                .get::<crate::routes::CloseConnection>()
+                .is_some()
+            {
+                Err(CloseWithoutAnswer)
+            } else {
+                Ok(response)
+            }
+        }
+    })
 }
 
 /// Whether an accept error concerns only the connection being accepted.
@@ -295,7 +486,9 @@ impl MockServer {
         &self.state.api_key
     }
 
-    /// Queues `fault` for each of the next `times` requests.
+    /// Queues `fault` for each of the next `times` requests, whatever their path.
+    ///
+    /// These come before faults queued with [`MockServer::push_fault_on`].
     pub fn push_fault(&self, fault: Fault, times: usize) {
         let mut faults = self
             .state
@@ -303,6 +496,20 @@ impl MockServer {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         faults.extend(std::iter::repeat_n(fault, times));
+    }
+
+    /// Queues `fault` for each of the next `times` requests to `operation` (one of
+    /// [`hamravesh_types::operations::ALL`]); requests to other operations are answered normally.
+    pub fn push_fault_on(&self, operation: &Operation, fault: Fault, times: usize) {
+        let mut faults = self
+            .state
+            .operation_faults
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        faults
+            .entry(operation.id.to_owned())
+            .or_default()
+            .extend(std::iter::repeat_n(fault, times));
     }
 
     /// Delays every normal response by `delay` (zero to stop).
@@ -319,12 +526,34 @@ impl MockServer {
         self.state.requests.load(Ordering::SeqCst)
     }
 
+    /// Requests received so far for `operation` (its method on its path), whatever the answer.
+    pub fn request_count_on(&self, operation: &Operation) -> usize {
+        self.state
+            .operation_requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(operation.id)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Namespaces that exist now (created and not deleted), in every organization.
+    pub fn namespace_count(&self) -> usize {
+        self.state.namespaces().len()
+    }
+
+    /// The namespaces that exist now in the organization named `organization`, in the order of
+    /// their ids, as the create answers carried them.
+    pub fn namespaces(&self, organization: &str) -> Vec<Value> {
+        self.state.namespaces().of(organization)
+    }
+
     /// TCP connections accepted so far.
     pub fn connection_count(&self) -> usize {
         self.state.connections.load(Ordering::SeqCst)
     }
 
-    /// A header of the latest request to the profile endpoint (`None` if absent or not text).
+    /// A header of the latest request to any operation (`None` if absent or not text).
     pub fn last_request_header(&self, name: &str) -> Option<String> {
         let headers = self
             .state

@@ -1,0 +1,341 @@
+//! Django REST Framework's `LimitOffsetPagination`, as the service pages its lists: how `limit` and
+//! `offset` are read from the query, which slice is served, and how the absolute `next` and
+//! `previous` links are built from the request's `Host`.
+
+use serde_json::Value;
+
+/// The page size when the request gives no usable `limit`.
+pub(crate) const DEFAULT_LIMIT: u64 = 10;
+/// The largest page size; a larger `limit` is cut to this.
+pub(crate) const MAX_LIMIT: u64 = 100;
+
+/// The name of the page-size query parameter.
+const LIMIT: &str = "limit";
+/// The name of the skip query parameter.
+const OFFSET: &str = "offset";
+
+/// A query string split into decoded `(name, value)` pairs, in order, as Python's
+/// `parse_qsl(query, keep_blank_values=True)` does: `&` separates pairs, `+` is a space, a piece
+/// without `=` has an empty value, bytes that are not UTF-8 become U+FFFD.
+pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|piece| !piece.is_empty())
+        .map(|piece| {
+            let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
+            (form_decode(name), form_decode(value))
+        })
+        .collect()
+}
+
+/// `application/x-www-form-urlencoded` decoding of one name or value.
+fn form_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(byte) => {
+                        out.push(byte);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Python's `urllib.parse.quote_plus`: letters, digits and `_.-~` stay, a space is `+`, every
+/// other UTF-8 byte is `%XX`.
+fn quote_plus(text: &str, out: &mut String) {
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'~' => {
+                out.push(char::from(byte));
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+}
+
+/// The value of an integer as Python's `int(text)` reads it (surrounding whitespace, a sign,
+/// `_` between digits, ASCII and Arabic-Indic or Persian digits), with its magnitude saturated
+/// at `u64::MAX`; `None` where `int()` raises.
+fn python_int(text: &str) -> Option<i128> {
+    let text = text.trim();
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let mut value: u64 = 0;
+    let mut previous_was_digit = false;
+    let mut chars = digits.chars().peekable();
+    // An empty string is no integer.
+    chars.peek()?;
+    while let Some(c) = chars.next() {
+        if c == '_' {
+            // Only between two digits.
+            let next_is_digit = chars.peek().copied().and_then(digit_value).is_some();
+            if !previous_was_digit || !next_is_digit {
+                return None;
+            }
+            previous_was_digit = false;
+            continue;
+        }
+        let digit = digit_value(c)?;
+        value = value.saturating_mul(10).saturating_add(u64::from(digit));
+        previous_was_digit = true;
+    }
+    let value = i128::from(value);
+    Some(if negative { -value } else { value })
+}
+
+/// The value of a decimal digit in the scripts Python's `int()` reads that a Persian user types.
+fn digit_value(c: char) -> Option<u32> {
+    match c {
+        '0'..='9' => c.to_digit(10),
+        // Arabic-Indic digits.
+        '\u{0660}'..='\u{0669}' => Some(u32::from(c) - 0x0660),
+        // Extended Arabic-Indic (Persian) digits.
+        '\u{06F0}'..='\u{06F9}' => Some(u32::from(c) - 0x06F0),
+        _ => None,
+    }
+}
+
+/// DRF's `_positive_int`: the integer, refused when negative (or zero if `strict`), cut to
+/// `cutoff`.
+fn positive_int(text: &str, strict: bool, cutoff: Option<u64>) -> Option<u64> {
+    let value = python_int(text)?;
+    if value < 0 || (value == 0 && strict) {
+        return None;
+    }
+    let value = u64::try_from(value).unwrap_or(u64::MAX);
+    Some(cutoff.map_or(value, |cutoff| value.min(cutoff)))
+}
+
+/// The last value given for `name`, as Django's `QueryDict[name]` returns it.
+fn last<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+}
+
+/// The page asked for: DRF's `get_limit` (a missing, non-integer or non-positive `limit` gets the
+/// default; a larger one is cut to the maximum) and `get_offset` (a missing, non-integer or
+/// negative `offset` is 0).
+pub(crate) fn limit_offset(pairs: &[(String, String)]) -> (u64, u64) {
+    let limit = last(pairs, LIMIT)
+        .and_then(|text| positive_int(text, true, Some(MAX_LIMIT)))
+        .unwrap_or(DEFAULT_LIMIT);
+    let offset = last(pairs, OFFSET)
+        .and_then(|text| positive_int(text, false, None))
+        .unwrap_or(0);
+    (limit, offset)
+}
+
+/// `base` (`http://HOST/PATH`) with the request's query, `limit` set, and `offset` set or removed,
+/// as DRF's `replace_query_param`/`remove_query_param` build it: every other parameter kept,
+/// parameters sorted by name.
+fn link(base: &str, pairs: &[(String, String)], limit: u64, offset: Option<u64>) -> String {
+    let mut names: Vec<&str> = pairs.iter().map(|(name, _)| name.as_str()).collect();
+    names.extend([LIMIT, OFFSET]);
+    names.sort_unstable();
+    names.dedup();
+    let mut query = String::new();
+    for name in names {
+        let values: Vec<String> = match name {
+            LIMIT => vec![limit.to_string()],
+            OFFSET => offset.map(|o| o.to_string()).into_iter().collect(),
+            _ => pairs
+                .iter()
+                .filter(|(key, _)| key == name)
+                .map(|(_, value)| value.clone())
+                .collect(),
+        };
+        for value in values {
+            if !query.is_empty() {
+                query.push('&');
+            }
+            quote_plus(name, &mut query);
+            query.push('=');
+            quote_plus(&value, &mut query);
+        }
+    }
+    format!("{base}?{query}")
+}
+
+/// One page of `items` for a request with these query `pairs`, as DRF serves it; `base` is the
+/// absolute URL of the list without its query.
+pub(crate) fn page(items: &[Value], pairs: &[(String, String)], base: &str) -> Value {
+    let (limit, offset) = limit_offset(pairs);
+    let count = u64::try_from(items.len()).unwrap_or(u64::MAX);
+    let results: &[Value] = if count == 0 || offset > count {
+        &[]
+    } else {
+        let start = usize::try_from(offset).unwrap_or(items.len());
+        let end = usize::try_from(offset.saturating_add(limit))
+            .unwrap_or(items.len())
+            .min(items.len());
+        &items[start..end]
+    };
+    let next = (offset.saturating_add(limit) < count)
+        .then(|| link(base, pairs, limit, Some(offset.saturating_add(limit))));
+    let previous = (offset > 0).then(|| {
+        if offset <= limit {
+            link(base, pairs, limit, None)
+        } else {
+            link(base, pairs, limit, Some(offset - limit))
+        }
+    });
+    serde_json::json!({
+        "count": count,
+        "next": next,
+        "previous": previous,
+        "results": results,
+    })
+}
+
+/// Whether a `Host` header value is one Django accepts (`split_domain_port`'s pattern): a domain
+/// or IPv4 address, or a bracketed IPv6 address, then an optional `:PORT`.
+pub(crate) fn is_valid_host(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    let (name_ok, rest) = if let Some(inner) = host.strip_prefix('[') {
+        let Some((ip, rest)) = inner.split_once(']') else {
+            return false;
+        };
+        let ok = ip
+            .split_once(':')
+            .is_some_and(|(_, after)| !after.is_empty())
+            && ip
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+        (ok, rest)
+    } else {
+        let (name, rest) = host.split_at(host.find(':').unwrap_or(host.len()));
+        let ok = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+        (ok, rest)
+    };
+    let port_ok = rest.is_empty()
+        || rest
+            .strip_prefix(':')
+            .is_some_and(|port| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()));
+    name_ok && port_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(query: &str) -> Vec<(String, String)> {
+        parse_query(query)
+    }
+
+    #[test]
+    fn limit_and_offset_follow_drf() {
+        // (query, limit, offset)
+        let cases = [
+            ("", 10, 0),
+            ("limit=5&offset=0", 5, 0),
+            ("limit=0", 10, 0),
+            ("limit=-3", 10, 0),
+            ("limit=abc", 10, 0),
+            ("limit=", 10, 0),
+            ("limit=1000", 100, 0),
+            ("limit=99999999999999999999999", 100, 0),
+            ("limit=%207%20", 7, 0),
+            ("limit=+7", 7, 0),
+            ("limit=1_0", 10, 0),
+            ("limit=1__0", 10, 0),
+            ("limit=_10", 10, 0),
+            ("limit=۵", 5, 0),
+            ("limit=3.0", 10, 0),
+            ("limit=2&limit=4", 4, 0),
+            ("offset=-1", 10, 0),
+            ("offset=-0", 10, 0),
+            ("offset=x", 10, 0),
+            ("offset=20", 10, 20),
+            ("offset=18446744073709551616", 10, u64::MAX),
+        ];
+        for (query, limit, offset) in cases {
+            assert_eq!(limit_offset(&pairs(query)), (limit, offset), "{query}");
+        }
+    }
+
+    #[test]
+    fn links_keep_other_parameters_sorted_and_drop_offset_at_zero() {
+        let base = "http://h/api/v1/notifications/all_list/";
+        let items: Vec<Value> = (0..25).map(|i| serde_json::json!(i)).collect();
+        // (query, next, previous)
+        let cases = [
+            ("limit=10", Some("limit=10&offset=10"), None),
+            (
+                "offset=5&limit=10&zeta=a+b&alpha=%C3%A9&alpha=2",
+                Some("alpha=%C3%A9&alpha=2&limit=10&offset=15&zeta=a+b"),
+                Some("alpha=%C3%A9&alpha=2&limit=10&zeta=a+b"),
+            ),
+            ("limit=10&offset=20", None, Some("limit=10&offset=10")),
+            (
+                "limit=10&offset=10",
+                Some("limit=10&offset=20"),
+                Some("limit=10"),
+            ),
+            ("limit=10&offset=100", None, Some("limit=10&offset=90")),
+            ("flag", Some("flag=&limit=10&offset=10"), None),
+        ];
+        for (query, next, previous) in cases {
+            let page = page(&items, &pairs(query), base);
+            let url = |q: Option<&str>| q.map(|q| format!("{base}?{q}"));
+            assert_eq!(
+                page["next"].as_str().map(str::to_owned),
+                url(next),
+                "{query}"
+            );
+            assert_eq!(
+                page["previous"].as_str().map(str::to_owned),
+                url(previous),
+                "{query}"
+            );
+        }
+    }
+
+    #[test]
+    fn hosts_are_checked_like_django() {
+        for (host, ok) in [
+            ("127.0.0.1:8080", true),
+            ("api.hamravesh.com", true),
+            ("Mock.Example:80", true),
+            ("[::1]:8080", true),
+            ("[::1]", true),
+            ("", false),
+            (":80", false),
+            ("host:", false),
+            ("host:8a", false),
+            ("evil.com/x", false),
+            ("a b", false),
+            ("[::1", false),
+            ("[zz::1]", false),
+            ("[::1]x", false),
+            ("host\u{1b}[31m", false),
+        ] {
+            assert_eq!(is_valid_host(host), ok, "{host:?}");
+        }
+    }
+}
