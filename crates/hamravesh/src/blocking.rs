@@ -8,7 +8,13 @@
 //! there, `tokio::runtime::Handle::current().block_on(client.profile())` with the async client
 //! does the same job. Dropping it is safe anywhere.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+
+use futures_util::stream::{Stream, StreamExt};
+use hamravesh_types::namespaces::{CreateNamespace, Namespace};
+use hamravesh_types::notifications::{Notification, NotificationPage};
 
 use crate::{ClientBuilder, ConfigError, Error, Profile};
 
@@ -85,9 +91,14 @@ impl Client {
         &self,
         call: impl AsyncFnOnce(&crate::Client) -> Result<T, Error>,
     ) -> Result<T, Error> {
+        self.run(call(&self.shared.client))?
+    }
+
+    /// Runs a future to completion on the private runtime.
+    fn run<F: Future>(&self, future: F) -> Result<F::Output, Error> {
         outside_runtime()?;
         match &self.shared.runtime {
-            Some(runtime) => runtime.block_on(call(&self.shared.client)),
+            Some(runtime) => Ok(runtime.block_on(future)),
             // Only `Drop` takes the runtime, and nothing can call a client being dropped.
             None => Err(ConfigError::InsideAsyncRuntime.into()),
         }
@@ -101,5 +112,137 @@ impl Client {
     /// The raw JSON body of `GET /api/v1/users/profile`.
     pub fn profile_json(&self) -> Result<Vec<u8>, Error> {
         self.block_on(async |client| client.profile_json().await)
+    }
+
+    /// One page of the notification feed; see [`crate::Client::notifications`].
+    pub fn notifications(
+        &self,
+        organization: &str,
+        limit: u32,
+        offset: u64,
+    ) -> Result<NotificationPage, Error> {
+        self.block_on(async |client| client.notifications(organization, limit, offset).await)
+    }
+
+    /// Every notification of the feed, page after page, as an iterator; see
+    /// [`crate::NotificationWalk`] for the settings and how a walk ends.
+    ///
+    /// ```no_run
+    /// # fn run(client: hamravesh::blocking::Client) -> Result<(), hamravesh::Error> {
+    /// for notification in client.walk_notifications("my-team").page_size(50) {
+    ///     let notification = notification?;
+    ///     println!("{} {}", notification.timestamp, notification.title);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn walk_notifications(&self, organization: &str) -> NotificationWalk {
+        NotificationWalk {
+            client: self.clone(),
+            walk: self.shared.client.walk_notifications(organization),
+        }
+    }
+
+    /// Every notification of the feed, newest first; see [`crate::Client::all_notifications`].
+    pub fn all_notifications(&self, organization: &str) -> Result<Vec<Notification>, Error> {
+        self.block_on(async |client| client.all_notifications(organization).await)
+    }
+
+    /// Creates a namespace; see [`crate::Client::create_namespace`] (sent again only when it
+    /// certainly did not reach the service).
+    pub fn create_namespace(
+        &self,
+        organization: &str,
+        namespace: &CreateNamespace,
+    ) -> Result<Namespace, Error> {
+        self.block_on(async |client| client.create_namespace(organization, namespace).await)
+    }
+
+    /// Deletes a namespace and its apps; see [`crate::Client::delete_namespace`].
+    pub fn delete_namespace(&self, organization: &str, id: i64) -> Result<(), Error> {
+        self.block_on(async |client| client.delete_namespace(organization, id).await)
+    }
+}
+
+/// A walk over the notification feed for the blocking client: the settings of
+/// [`crate::NotificationWalk`], read as an iterator or collected.
+#[derive(Debug, Clone)]
+#[must_use = "a walk does nothing until it is read"]
+pub struct NotificationWalk {
+    client: Client,
+    walk: crate::NotificationWalk,
+}
+
+impl NotificationWalk {
+    /// How many notifications to ask for per page (default 100).
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.walk = self.walk.page_size(size);
+        self
+    }
+
+    /// The most pages to read (default 10,000); reaching it before the end is an error.
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.walk = self.walk.max_pages(pages);
+        self
+    }
+
+    /// The most notifications to hand out (default 100,000); more is an error.
+    pub fn max_items(mut self, items: u64) -> Self {
+        self.walk = self.walk.max_items(items);
+        self
+    }
+
+    /// Every notification, newest first, or the first error.
+    pub fn collect(self) -> Result<Vec<Notification>, Error> {
+        self.client.run(self.walk.collect())?
+    }
+}
+
+impl IntoIterator for NotificationWalk {
+    type Item = Result<Notification, Error>;
+    type IntoIter = Notifications;
+
+    /// The notifications, a page fetched whenever the last one is used up. After an error the
+    /// iterator ends.
+    fn into_iter(self) -> Notifications {
+        Notifications {
+            client: self.client,
+            stream: Some(Box::pin(self.walk.into_stream())),
+        }
+    }
+}
+
+/// The async walk's stream, boxed so the iterator can name it.
+type NotificationStream = Pin<Box<dyn Stream<Item = Result<Notification, Error>> + Send>>;
+
+/// The iterator of a blocking [`NotificationWalk`].
+pub struct Notifications {
+    client: Client,
+    /// `None` once it has ended.
+    stream: Option<NotificationStream>,
+}
+
+impl std::fmt::Debug for Notifications {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Notifications")
+            .field("client", &self.client)
+            .field("ended", &self.stream.is_none())
+            .finish()
+    }
+}
+
+impl Iterator for Notifications {
+    type Item = Result<Notification, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let stream = self.stream.as_mut()?;
+        let item = match self.client.run(stream.next()) {
+            Ok(item) => item,
+            Err(error) => Some(Err(error)),
+        };
+        if matches!(item, None | Some(Err(_))) {
+            self.stream = None;
+        }
+        item
     }
 }

@@ -5,23 +5,38 @@ use std::ffi::OsString;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use hamravesh_types::namespaces::{CreateNamespace, Namespace};
+use hamravesh_types::notifications::{Notification, NotificationPage};
+use hamravesh_types::operations::{
+    CREATE_NAMESPACE, DELETE_NAMESPACE, GET_PROFILE, LIST_NOTIFICATIONS,
+};
+use hamravesh_types::{ORGANIZATION_HEADER, Operation};
 use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION, USER_AGENT,
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION, USER_AGENT,
 };
 use reqwest::{Method, StatusCode, Url};
 use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use crate::body::{ReadError, parse_error_body, read_capped};
-use crate::config::{authorization, endpoint, is_loopback, parse_base_url, shown_url};
+use crate::body::{ReadError, parse_error_body_for, read_capped};
+use crate::config::{
+    authorization, endpoint, is_loopback, organization, parse_base_url, shown_url,
+};
 use crate::error::{
     ApiErrorBody, BaseUrlError, ConfigError, Deadline, Error, Kind, RedirectReason,
 };
-use crate::retry::{RetryPolicy, is_retryable_status, should_retry};
-use crate::{
-    API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, PROFILE_PATH, Profile,
-};
+use crate::pagination::NotificationWalk;
+use crate::retry::{RetryPolicy, is_retryable_status, may_have_acted, should_retry};
+use crate::{API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, Profile};
+
+/// The organization header, from the operation list (checked when this compiles).
+const ORGANIZATION: HeaderName = HeaderName::from_static(ORGANIZATION_HEADER);
+/// The notification feed's query parameters, from the operation list (a unit test checks them).
+const LIMIT: &str = LIST_NOTIFICATIONS.query_parameters[0].name;
+const OFFSET: &str = LIST_NOTIFICATIONS.query_parameters[1].name;
+/// The namespace id in the delete path's template.
+const NAMESPACE_ID: &str = DELETE_NAMESPACE.path_parameters[0].name;
 
 /// Default limit for establishing a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -275,19 +290,50 @@ fn same_origin_redirects() -> reqwest::redirect::Policy {
 pub(crate) struct Request {
     method: Method,
     path: Cow<'static, str>,
+    query: Vec<(&'static str, String)>,
     headers: HeaderMap,
     json: Option<Vec<u8>>,
+    /// A delete: a 404 after an attempt whose outcome is unknown means that attempt did it.
+    gone_means_done: bool,
 }
 
 impl Request {
     /// A `GET` of `path`.
+    #[cfg(test)]
     pub(crate) fn get(path: impl Into<Cow<'static, str>>) -> Self {
         Self {
             method: Method::GET,
             path: path.into(),
+            query: Vec::new(),
             headers: HeaderMap::new(),
             json: None,
+            gone_means_done: false,
         }
+    }
+
+    /// A request for `operation` at `path` (its template filled in), carrying the organization
+    /// header when the operation is organization-scoped: the name is checked here, before
+    /// anything is sent.
+    pub(crate) fn new(
+        operation: &Operation,
+        path: impl Into<Cow<'static, str>>,
+        organization_name: Option<&str>,
+    ) -> Result<Self, Error> {
+        let method = Method::from_bytes(operation.method.as_bytes())
+            .map_err(|_| ConfigError::InvalidOperation(operation.id))?;
+        let mut headers = HeaderMap::new();
+        if operation.is_organization_scoped() {
+            let name = organization_name.unwrap_or_default();
+            headers.insert(ORGANIZATION, organization(name)?);
+        }
+        Ok(Self {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers,
+            json: None,
+            gone_means_done: false,
+        })
     }
 
     /// Whether sending the request twice has the effect of sending it once, so that any
@@ -343,26 +389,150 @@ impl Client {
         self.inner.fmt_settings(name, f)
     }
 
+    /// The base URL, parsed: a `next` link is compared with its origin.
+    pub(crate) fn base(&self) -> &Url {
+        &self.inner.base_url
+    }
+
     /// `GET /api/v1/users/profile`: the signed-in user's profile and organizations.
     pub async fn profile(&self) -> Result<Profile, Error> {
-        self.call(Request::get(PROFILE_PATH)).await
+        self.call(Request::new(&GET_PROFILE, GET_PROFILE.path, None)?)
+            .await
     }
 
     /// The raw JSON body of `GET /api/v1/users/profile`, for recording or validating responses.
     pub async fn profile_json(&self) -> Result<Vec<u8>, Error> {
-        Ok(self.execute(&Request::get(PROFILE_PATH)).await?.body)
+        let request = Request::new(&GET_PROFILE, GET_PROFILE.path, None)?;
+        Ok(self.execute(&request).await?.body)
+    }
+
+    /// `GET /api/v1/notifications/all_list/?limit=&offset=`: one page of the notification feed,
+    /// newest first, for the organization named `organization` (its `name`, the slug the
+    /// profile lists). `limit` is the page size the service is asked for (it may send fewer);
+    /// `offset` how many notifications to skip. To read every page, use
+    /// [`Client::walk_notifications`] or [`Client::all_notifications`].
+    ///
+    /// A `limit` of 0 or an organization name that cannot be sent in a header is a
+    /// [`ConfigError`], and nothing is sent.
+    pub async fn notifications(
+        &self,
+        organization: &str,
+        limit: u32,
+        offset: u64,
+    ) -> Result<NotificationPage, Error> {
+        Ok(self.notification_page(organization, limit, offset).await?.0)
+    }
+
+    /// One page and the number of requests it took.
+    pub(crate) async fn notification_page(
+        &self,
+        organization: &str,
+        limit: u32,
+        offset: u64,
+    ) -> Result<(NotificationPage, u32), Error> {
+        if limit == 0 {
+            return Err(ConfigError::InvalidPageSize.into());
+        }
+        let mut request = Request::new(
+            &LIST_NOTIFICATIONS,
+            LIST_NOTIFICATIONS.path,
+            Some(organization),
+        )?;
+        request.query = vec![(LIMIT, limit.to_string()), (OFFSET, offset.to_string())];
+        self.call_counted(request).await
+    }
+
+    /// Every notification of the feed, page after page, as a stream (see [`NotificationWalk`]
+    /// for the settings and for how a walk ends).
+    ///
+    /// ```no_run
+    /// # async fn run(client: hamravesh::Client) -> Result<(), hamravesh::Error> {
+    /// use futures_util::StreamExt;
+    /// let mut notifications = std::pin::pin!(client.walk_notifications("my-team").into_stream());
+    /// while let Some(notification) = notifications.next().await {
+    ///     let notification = notification?;
+    ///     println!("{} {}", notification.timestamp, notification.title);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn walk_notifications(&self, organization: &str) -> NotificationWalk {
+        NotificationWalk::new(self.clone(), organization)
+    }
+
+    /// Every notification of the feed, newest first: [`Client::walk_notifications`] with its
+    /// default settings, collected.
+    pub async fn all_notifications(&self, organization: &str) -> Result<Vec<Notification>, Error> {
+        self.walk_notifications(organization).collect().await
+    }
+
+    /// `POST /api/v1/darkube/namespaces/`: creates a namespace for the organization named
+    /// `organization`, and returns it with its id.
+    ///
+    /// Creating is not idempotent, so the request is sent again only when it certainly did not
+    /// reach the service: the connection could not be made, or the service answered `429`.
+    /// After a timeout, a connection broken after sending, or a `5xx`, the namespace may or may
+    /// not exist: the error says so ([`Error::is_timeout`], [`Error::status`]); look before
+    /// creating it again. A refused body is an [`crate::ErrorKind::Validation`] error listing
+    /// each field ([`Error::field_errors`]).
+    ///
+    /// ```no_run
+    /// # async fn run(client: hamravesh::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use hamravesh::types::namespaces::CreateNamespace;
+    /// let request: CreateNamespace = CreateNamespace::builder()
+    ///     .name("my-team-staging")
+    ///     .cluster_id(53)
+    ///     .try_into()?;
+    /// let namespace = client.create_namespace("my-team", &request).await?;
+    /// println!("created namespace {} ({})", namespace.name, namespace.id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create_namespace(
+        &self,
+        organization: &str,
+        namespace: &CreateNamespace,
+    ) -> Result<Namespace, Error> {
+        let mut request =
+            Request::new(&CREATE_NAMESPACE, CREATE_NAMESPACE.path, Some(organization))?;
+        request.json =
+            Some(serde_json::to_vec(namespace).map_err(ConfigError::InvalidRequestBody)?);
+        self.call(request).await
+    }
+
+    /// `DELETE /api/v1/darkube/namespaces/{namespace_id}/`: deletes the namespace with this id,
+    /// and every app in it (the service does not ask).
+    ///
+    /// Deleting is idempotent, so it is retried like a read. When an earlier attempt's outcome
+    /// is unknown (it timed out, the connection broke after sending, or a gateway answered `502`
+    /// or `504`) and a retry answers `404`, that earlier attempt deleted it: the call succeeds,
+    /// and says so in an `info` log event. A `404` on the first attempt is an error.
+    pub async fn delete_namespace(&self, organization: &str, id: i64) -> Result<(), Error> {
+        let path = DELETE_NAMESPACE
+            .path_with(&[(NAMESPACE_ID, &id.to_string())])
+            .ok_or(ConfigError::InvalidOperation(DELETE_NAMESPACE.id))?;
+        let mut request = Request::new(&DELETE_NAMESPACE, path, Some(organization))?;
+        request.gone_means_done = true;
+        self.execute(&request).await?;
+        Ok(())
     }
 
     /// Sends the request and decodes the body as `T`, naming the failing field on error.
     async fn call<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
+        Ok(self.call_counted(request).await?.0)
+    }
+
+    /// [`Client::call`], also returning how many requests it took.
+    async fn call_counted<T: DeserializeOwned>(&self, request: Request) -> Result<(T, u32), Error> {
         let success = self.execute(&request).await?;
-        hamravesh_types::decode_as(&success.body).map_err(|error| {
+        let value = hamravesh_types::decode_as(&success.body).map_err(|error| {
             Error::from_decode(error, &success.body).with_request(
                 &request.method,
                 &request.path,
                 success.attempts,
             )
-        })
+        })?;
+        Ok((value, success.attempts))
     }
 
     /// The request loop: one attempt, classify, maybe wait, retry; all within the total deadline.
@@ -377,13 +547,18 @@ impl Client {
 
     async fn execute_in_span(&self, request: &Request) -> Result<Success, Error> {
         let inner = &self.inner;
-        let url = endpoint(&inner.base_url, &request.path);
+        let mut url = endpoint(&inner.base_url, &request.path);
+        if !request.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&request.query);
+        }
         let total = inner.total_timeout;
         let deadline = Instant::now() + total;
         let context = |error: Error, attempts: u32| {
             error.with_request(&request.method, &request.path, attempts)
         };
         let mut attempt: u32 = 0;
+        // Whether an earlier attempt may have been acted on though no answer said so.
+        let mut outcome_unknown = false;
         loop {
             attempt += 1;
             let started = Instant::now();
@@ -407,6 +582,17 @@ impl Client {
             let error = failure.error;
             let status = error.status().map(|s| s.as_u16());
             tracing::debug!(attempt, status, elapsed_ms = elapsed_ms(started), error = %error, "attempt failed");
+            if request.gone_means_done && outcome_unknown && status == Some(404) {
+                tracing::info!(
+                    attempt,
+                    "404 after an attempt whose outcome was unknown: that attempt deleted it; reporting success"
+                );
+                return Ok(Success {
+                    body: Vec::new(),
+                    attempts: attempt,
+                });
+            }
+            outcome_unknown |= may_have_acted(&error);
             if cut_by_deadline && error.is_timeout() {
                 return Err(context(error, attempt).with_deadline(Deadline::DuringAttempt(total)));
             }
@@ -492,7 +678,7 @@ impl Client {
         }
         let error = Error::new(Kind::Status {
             status,
-            body: parse_error_body(&body),
+            body: parse_error_body_for(status, &body),
             raw: body,
         });
         Err(AttemptFailure { error, headers })
@@ -639,6 +825,27 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(client.base_url(), "https://flag.example/");
+    }
+
+    #[test]
+    fn names_taken_from_the_operation_list_are_the_documented_ones() {
+        assert_eq!((LIMIT, OFFSET), ("limit", "offset"));
+        assert_eq!(NAMESPACE_ID, "namespace_id");
+        assert_eq!(ORGANIZATION.as_str(), "x-organization");
+        // Every operation's method parses, and the scoped ones need a valid organization.
+        for operation in hamravesh_types::operations::ALL {
+            let request = Request::new(operation, operation.path, Some("my-team")).unwrap();
+            assert_eq!(request.method.as_str(), operation.method);
+            assert_eq!(
+                request.headers.get(&ORGANIZATION).is_some(),
+                operation.is_organization_scoped()
+            );
+            assert_eq!(request.is_idempotent(), operation.is_idempotent());
+            if operation.is_organization_scoped() {
+                let error = Request::new(operation, operation.path, None).err().unwrap();
+                assert!(error.is_config(), "{error:?}");
+            }
+        }
     }
 
     #[test]

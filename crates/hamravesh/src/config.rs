@@ -83,6 +83,32 @@ pub(crate) fn endpoint(base: &Url, path: &str) -> Url {
     url
 }
 
+/// The longest organization name sent. Real names are short slugs; a longer one is a mistake
+/// (a pasted document, say) that no server would take in a header.
+pub(crate) const MAX_ORGANIZATION_LEN: usize = 256;
+
+/// The `x-organization` header value for an organization's name (its slug), checked: not empty,
+/// at most [`MAX_ORGANIZATION_LEN`] bytes, visible ASCII only (no space, control character or
+/// non-ASCII letter, none of which a slug holds and some of which a header cannot carry).
+pub(crate) fn organization(name: &str) -> Result<HeaderValue, ConfigError> {
+    let invalid = |reason| ConfigError::InvalidOrganization {
+        name: one_line(name, 60),
+        reason,
+    };
+    if name.is_empty() {
+        return Err(invalid("it is empty"));
+    }
+    if name.len() > MAX_ORGANIZATION_LEN {
+        return Err(invalid("it is longer than any organization name"));
+    }
+    if !name.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(invalid(
+            "an organization name holds only visible ASCII characters (no spaces, line breaks or other letters)",
+        ));
+    }
+    HeaderValue::from_str(name).map_err(|_| invalid("it cannot be sent in an HTTP header"))
+}
+
 /// The `Authorization` header, marked sensitive so hyper and reqwest never print it.
 pub(crate) fn authorization(key: &SecretString) -> Result<HeaderValue, ConfigError> {
     let key = key.expose_secret().trim();
@@ -221,6 +247,36 @@ mod tests {
         let error = authorization(&SecretString::from("abc\ndef")).unwrap_err();
         assert!(matches!(error, ConfigError::InvalidApiKey));
         assert!(!error.to_string().contains("abc"));
+    }
+
+    #[test]
+    fn organization_names_are_checked_before_sending() {
+        for ok in ["my-team", "team_2", "a", &"x".repeat(MAX_ORGANIZATION_LEN)] {
+            assert_eq!(organization(ok).unwrap().as_bytes(), ok.as_bytes());
+        }
+        let long = "x".repeat(MAX_ORGANIZATION_LEN + 1);
+        for (bad, reason) in [
+            ("", "empty"),
+            (" my-team", "visible ASCII"),
+            ("my team", "visible ASCII"),
+            ("my-team\r\nx-evil: 1", "visible ASCII"),
+            ("tab\tbed", "visible ASCII"),
+            ("nul\0", "visible ASCII"),
+            ("\u{7f}", "visible ASCII"),
+            ("تیم", "visible ASCII"),
+            ("\u{1b}]0;owned\u{7}", "visible ASCII"),
+            (long.as_str(), "longer"),
+        ] {
+            let error = organization(bad).unwrap_err();
+            let text = error.to_string();
+            assert!(
+                matches!(error, ConfigError::InvalidOrganization { .. }),
+                "{bad:?}"
+            );
+            assert!(text.contains(reason), "{text}");
+            assert!(!text.chars().any(char::is_control), "{text:?}");
+            assert!(text.chars().count() < 300, "{text}");
+        }
     }
 
     #[test]

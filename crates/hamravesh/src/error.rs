@@ -65,6 +65,26 @@ pub enum ConfigError {
     /// reqwest refused to build a request from this configuration.
     #[error("cannot build the request from this configuration")]
     InvalidRequest(#[source] reqwest::Error),
+    /// An organization name that cannot be sent in the `x-organization` header (empty, too
+    /// long, or holding spaces, control characters or non-ASCII characters).
+    #[error(
+        "invalid organization name {name:?}: {reason}; pass the organization's `name` (its slug) as the profile lists it"
+    )]
+    InvalidOrganization {
+        /// The name as given, cut to 60 characters and with control characters escaped.
+        name: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A page size of zero: the service would ignore it and use its own.
+    #[error("the page size must be at least 1")]
+    InvalidPageSize,
+    /// An operation of the list names a method the client cannot send (a bug in the list).
+    #[error("the operation {0} cannot be sent: its method or path is malformed")]
+    InvalidOperation(&'static str),
+    /// A request body could not be encoded as JSON.
+    #[error("cannot encode the request body as JSON")]
+    InvalidRequestBody(#[source] serde_json::Error),
     /// The blocking client could not start its private runtime.
     #[error("cannot start the blocking client's I/O runtime")]
     Runtime(#[source] std::io::Error),
@@ -123,6 +143,9 @@ pub enum ApiErrorBody {
         /// Always `false` when present.
         success: Option<bool>,
     },
+    /// Django REST framework's validation errors (a `400` whose body maps each field to its
+    /// messages, `non_field_errors` included), flattened: see [`FieldErrors`].
+    Fields(FieldErrors),
     /// JSON that is not the envelope.
     Json(serde_json::Value),
     /// Not JSON (an HTML page from a proxy, say), decoded as UTF-8 with invalid bytes replaced.
@@ -141,6 +164,14 @@ impl ApiErrorBody {
     pub fn detail(&self) -> Option<&str> {
         match self {
             Self::Envelope { detail, .. } => Some(detail),
+            _ => None,
+        }
+    }
+
+    /// The validation errors, if the body was Django REST framework's field envelope.
+    pub fn field_errors(&self) -> Option<&FieldErrors> {
+        match self {
+            Self::Fields(fields) => Some(fields),
             _ => None,
         }
     }
@@ -178,12 +209,121 @@ impl fmt::Display for ApiErrorBody {
                     MAX_QUOTED_CHARS,
                 ))
             }
+            Self::Fields(fields) => fmt::Display::fmt(fields, f),
             Self::Text(text) => f.write_str(&one_line(text, MAX_QUOTED_CHARS)),
             Self::Empty => f.write_str("empty body"),
             Self::TooLarge { limit } => {
                 write!(f, "a body larger than the {limit}-byte limit (not read)")
             }
         }
+    }
+}
+
+/// Validation errors as Django REST framework sends them with a `400`: each field that was
+/// refused and its messages, in the order of the body, `non_field_errors` (errors about the
+/// request as a whole) first. Nested fields are named by their path: `cluster.id`,
+/// `items[0].name`. The messages are exact (often Persian, possibly holding control
+/// characters): pass them through [`crate::text::terminal_safe`] before printing them. `Display`
+/// lists them on one line of at most [`MAX_QUOTED_CHARS`] characters, made safe.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FieldErrors {
+    fields: Vec<FieldError>,
+}
+
+/// One field of [`FieldErrors`] and its messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    field: String,
+    messages: Vec<String>,
+}
+
+/// The key under which Django REST framework lists errors that concern no single field.
+pub const NON_FIELD_ERRORS: &str = "non_field_errors";
+
+impl FieldError {
+    pub(crate) fn new(field: String, messages: Vec<String>) -> Self {
+        Self { field, messages }
+    }
+
+    /// The field's name or path (`name`, `cluster.id`, `non_field_errors`).
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+
+    /// What the service said about it, exact.
+    pub fn messages(&self) -> &[String] {
+        &self.messages
+    }
+}
+
+impl FieldErrors {
+    /// `fields` with `non_field_errors` moved first, the rest in the order given.
+    pub(crate) fn new(mut fields: Vec<FieldError>) -> Self {
+        fields.sort_by_key(|f| f.field != NON_FIELD_ERRORS);
+        Self { fields }
+    }
+
+    /// Every refused field with its messages.
+    pub fn iter(&self) -> std::slice::Iter<'_, FieldError> {
+        self.fields.iter()
+    }
+
+    /// The messages about `field` (a name or a path such as `cluster.id`), if it was refused.
+    pub fn get(&self, field: &str) -> Option<&[String]> {
+        self.fields
+            .iter()
+            .find(|f| f.field == field)
+            .map(|f| f.messages.as_slice())
+    }
+
+    /// The messages about the request as a whole (`non_field_errors`); empty if none.
+    pub fn non_field_errors(&self) -> &[String] {
+        self.get(NON_FIELD_ERRORS).unwrap_or_default()
+    }
+
+    /// How many fields were refused.
+    pub fn len(&self) -> usize {
+        self.fields.len()
+    }
+
+    /// Whether no field was refused.
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+}
+
+impl<'a> IntoIterator for &'a FieldErrors {
+    type Item = &'a FieldError;
+    type IntoIter = std::slice::Iter<'a, FieldError>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl fmt::Display for FieldErrors {
+    /// `field: message message; other: message`, one line, at most [`MAX_QUOTED_CHARS`]
+    /// characters, control characters escaped; built from no more text than it can show.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let budget = MAX_QUOTED_CHARS * 4;
+        let mut text = String::new();
+        'fields: for (i, field) in self.fields.iter().enumerate() {
+            if text.len() > budget {
+                break;
+            }
+            if i > 0 {
+                text.push_str("; ");
+            }
+            text.extend(field.field.chars().take(budget));
+            text.push(':');
+            for message in &field.messages {
+                text.push(' ');
+                text.extend(message.chars().take(budget));
+                if text.len() > budget {
+                    break 'fields;
+                }
+            }
+        }
+        f.write_str(&one_line(&text, MAX_QUOTED_CHARS))
     }
 }
 
@@ -225,6 +365,9 @@ pub enum ErrorKind {
     Config,
     /// The service rejected the API key (401 or 403).
     Unauthorized,
+    /// The service refused the request's content (a `400` listing each field and its
+    /// messages). See [`Error::field_errors`].
+    Validation,
     /// The service answered with another error status.
     Api,
     /// A redirect the client does not follow (to another origin, a loop, no `Location`, a 304).
@@ -237,6 +380,10 @@ pub enum ErrorKind {
     BodyTooLarge,
     /// The body does not match the documented shape. See [`Error::decode_error`].
     Decode,
+    /// Walking a paginated list was stopped: a page contradicted the earlier ones (the total
+    /// changed, a page repeated items already seen), a `next` link pointed at another origin,
+    /// or a safety cap on pages or items was reached.
+    Pagination,
 }
 
 /// Why a call failed: a kind, and the facts shared by every kind (the request, the number of
@@ -300,6 +447,30 @@ pub(crate) enum Kind {
         source: hamravesh_types::DecodeError,
         hint: Option<BodyHint>,
     },
+    Pagination {
+        problem: PageProblem,
+        /// The offset of the page that was refused (or that would have been asked for).
+        offset: u64,
+    },
+}
+
+/// Why walking a paginated list stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PageProblem {
+    /// `next` points at another origin than the base URL's (shown without credentials, cut).
+    OtherOrigin { next: String },
+    /// `next` is not a URL.
+    InvalidNext { next: String },
+    /// The total changed between pages: offsets moved, so items may be skipped or repeated.
+    CountChanged { first: i64, now: i64 },
+    /// More items arrived than the total said there were.
+    MoreThanCount { count: i64 },
+    /// A non-empty page held only items already seen.
+    NoProgress,
+    /// The cap on pages was reached before the end.
+    TooManyPages { max: u32 },
+    /// The cap on items was reached before the end.
+    TooManyItems { max: u64 },
 }
 
 /// Why a redirect was not followed.
@@ -407,12 +578,17 @@ impl Error {
         match &self.inner.kind {
             Kind::Config(_) => ErrorKind::Config,
             Kind::Status { status, .. } if is_unauthorized(*status) => ErrorKind::Unauthorized,
+            Kind::Status {
+                body: ApiErrorBody::Fields(_),
+                ..
+            } => ErrorKind::Validation,
             Kind::Status { .. } => ErrorKind::Api,
             Kind::Redirect { .. } => ErrorKind::Redirect,
             Kind::Timeout { .. } => ErrorKind::Timeout,
             Kind::Transport(_) => ErrorKind::Transport,
             Kind::BodyTooLarge { .. } => ErrorKind::BodyTooLarge,
             Kind::Decode { .. } => ErrorKind::Decode,
+            Kind::Pagination { .. } => ErrorKind::Pagination,
         }
     }
 
@@ -506,6 +682,21 @@ impl Error {
         }
     }
 
+    /// The refused fields and their messages, for [`ErrorKind::Validation`].
+    ///
+    /// ```
+    /// # fn show(error: hamravesh::Error) {
+    /// if let Some(fields) = error.field_errors() {
+    ///     for field in fields {
+    ///         eprintln!("{}: {}", field.field(), field.messages().join(" "));
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn field_errors(&self) -> Option<&FieldErrors> {
+        self.body().and_then(ApiErrorBody::field_errors)
+    }
+
     /// The `Location` header of a redirect that was not followed, as sent.
     pub fn location(&self) -> Option<&str> {
         match &self.inner.kind {
@@ -561,6 +752,14 @@ impl fmt::Display for Error {
             Kind::Status { status, body, .. } if is_unauthorized(*status) => write!(
                 f,
                 "the API key was rejected ({status}){note}: {body}; check HAMRAVESH_API_KEY"
+            ),
+            Kind::Status {
+                status,
+                body: body @ ApiErrorBody::Fields(_),
+                ..
+            } => write!(
+                f,
+                "the API refused the request as invalid ({status}){note}: {body}"
             ),
             Kind::Status { status, body, .. } => {
                 write!(f, "the API answered {status}{note}: {body}")
@@ -627,6 +826,37 @@ impl fmt::Display for Error {
                 }
                 f.write_str(&note)
             }
+            Kind::Pagination { problem, offset } => {
+                write!(f, "paging stopped at offset {offset}{note}: ")?;
+                match problem {
+                    PageProblem::OtherOrigin { next } => write!(
+                        f,
+                        "the page's next link {next:?} points at another origin than the base URL's; not followed, so the API key stays with the configured host"
+                    ),
+                    PageProblem::InvalidNext { next } => {
+                        write!(f, "the page's next link {next:?} is not a valid URL")
+                    }
+                    PageProblem::CountChanged { first, now } => write!(
+                        f,
+                        "the list changed while it was read (its total went from {first} to {now}), so items could be skipped or repeated; read it again"
+                    ),
+                    PageProblem::MoreThanCount { count } => write!(
+                        f,
+                        "the API sent more items than the total of {count} it announced"
+                    ),
+                    PageProblem::NoProgress => f.write_str(
+                        "the page held only items already received (the API repeated a page); stopped so the walk cannot loop",
+                    ),
+                    PageProblem::TooManyPages { max } => write!(
+                        f,
+                        "read the cap of {max} pages without reaching the end; raise it with max_pages"
+                    ),
+                    PageProblem::TooManyItems { max } => write!(
+                        f,
+                        "read the cap of {max} items without reaching the end; raise it with max_items"
+                    ),
+                }
+            }
         }
     }
 }
@@ -661,6 +891,9 @@ impl fmt::Debug for Error {
             Kind::Transport(source) => debug.field("source", source),
             Kind::BodyTooLarge { limit } => debug.field("limit", limit),
             Kind::Decode { source, hint } => debug.field("source", source).field("hint", hint),
+            Kind::Pagination { problem, offset } => {
+                debug.field("problem", problem).field("offset", offset)
+            }
         };
         if let Some(method) = &inner.method {
             debug.field("method", method);

@@ -9,6 +9,7 @@ mod body;
 mod client;
 mod config;
 mod error;
+mod pagination;
 mod retry;
 pub mod text;
 
@@ -16,12 +17,16 @@ pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT,
     DEFAULT_TOTAL_TIMEOUT,
 };
-pub use error::{ApiErrorBody, BaseUrlError, ConfigError, Error, ErrorKind, MAX_QUOTED_CHARS};
+pub use error::{
+    ApiErrorBody, BaseUrlError, ConfigError, Error, ErrorKind, FieldError, FieldErrors,
+    MAX_QUOTED_CHARS, NON_FIELD_ERRORS,
+};
 pub use hamravesh_types as types;
 pub use hamravesh_types::{
     DecodeError, Organization, OrganizationFeatureFlags, PROFILE_PATH, Profile, Timestamp,
     UserSummary,
 };
+pub use pagination::{DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, NotificationWalk};
 /// HTTP status codes, as [`Error::status`] returns them.
 pub use reqwest::StatusCode;
 

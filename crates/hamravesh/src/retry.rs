@@ -58,6 +58,20 @@ pub(crate) fn should_retry(error: &crate::Error, idempotent: bool) -> bool {
     }
 }
 
+/// Whether the service may have acted on a request whose attempt failed this way, though no
+/// answer said so: a timeout or a broken connection after the connection was made, or a gateway
+/// that gave up on the backend (`502`, `504`). A connection that was never made, and every other
+/// answer, leave no doubt.
+pub(crate) fn may_have_acted(error: &crate::Error) -> bool {
+    match error.kind_ref() {
+        crate::error::Kind::Timeout { source, .. } | crate::error::Kind::Transport(source) => {
+            !source.is_connect()
+        }
+        crate::error::Kind::Status { status, .. } => matches!(status.as_u16(), 502 | 504),
+        _ => false,
+    }
+}
+
 /// Whether a transport failure may pass on another attempt. The first decisive cause in the
 /// chain wins: a malformed response or a TLS failure is final, a reset or an early close is not.
 pub(crate) fn transport_is_retryable(error: &reqwest::Error) -> bool {
