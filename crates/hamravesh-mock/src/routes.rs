@@ -13,6 +13,7 @@ use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter};
 use bytes::Bytes;
+use futures_util::StreamExt;
 use hamravesh_types::operations::{
     ALL, CREATE_NAMESPACE, DELETE_NAMESPACE, GET_PROFILE, LIST_NOTIFICATIONS,
 };
@@ -41,6 +42,9 @@ pub(crate) const HYPER_MAX_HEADERS: usize = 256;
 
 /// The largest request body the mock reads (413 beyond).
 pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// How long a truncated body waits after its first half before the connection ends.
+const TRUNCATION_PAUSE: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// The marker on a response that tells the connection to close without sending it.
 #[derive(Debug, Clone, Copy)]
@@ -154,10 +158,21 @@ async fn serve_operation(
 ) -> Response {
     state.record_headers(request.headers());
     let fault = state.begin_operation(operation);
-    let normal = answer(&state, operation, request);
-    match fault {
-        None => normal.await,
-        Some(fault) => apply(fault, normal).await,
+    // On its own task, so that what the request does is done even if the client hangs up
+    // (a client that times out on a delayed create has still created it), as the service does.
+    let task = tokio::spawn(async move {
+        let normal = answer(&state, operation, request);
+        match fault {
+            None => normal.await,
+            Some(fault) => apply(fault, normal).await,
+        }
+    });
+    match task.await {
+        Ok(response) => response,
+        Err(error) => {
+            tracing::error!(%error, operation = operation.id, "the mock's handler failed");
+            envelope(StatusCode::INTERNAL_SERVER_ERROR)
+        }
     }
 }
 
@@ -440,14 +455,18 @@ async fn apply(fault: Fault, normal: impl Future<Output = Response>) -> Response
         Fault::Truncated => {
             let (status, full) = normal_body(normal).await;
             let half = full.slice(..full.len() / 2);
-            let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
-                Ok(half),
+            // The half is sent and flushed before the error ends the connection: a body that
+            // fails at once may take the head down with it.
+            let failure = async {
+                tokio::time::sleep(TRUNCATION_PAUSE).await;
                 Err(std::io::Error::new(
                     std::io::ErrorKind::ConnectionReset,
                     "mock truncates the body",
-                )),
-            ];
-            let mut response = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
+                ))
+            };
+            let chunks =
+                futures_util::stream::iter([Ok(half)]).chain(futures_util::stream::once(failure));
+            let mut response = Response::new(Body::from_stream(chunks));
             *response.status_mut() = status;
             let headers = response.headers_mut();
             headers.insert(
