@@ -336,6 +336,13 @@ impl Request {
         })
     }
 
+    /// The organization the request acts for, if it is organization-scoped.
+    fn organization(&self) -> Option<&str> {
+        self.headers
+            .get(&ORGANIZATION)
+            .and_then(|value| value.to_str().ok())
+    }
+
     /// Whether sending the request twice has the effect of sending it once, so that any
     /// retryable failure may be retried (RFC 9110, 9.2.2).
     fn is_idempotent(&self) -> bool {
@@ -526,11 +533,9 @@ impl Client {
     async fn call_counted<T: DeserializeOwned>(&self, request: Request) -> Result<(T, u32), Error> {
         let success = self.execute(&request).await?;
         let value = hamravesh_types::decode_as(&success.body).map_err(|error| {
-            Error::from_decode(error, &success.body).with_request(
-                &request.method,
-                &request.path,
-                success.attempts,
-            )
+            Error::from_decode(error, &success.body)
+                .with_request(&request.method, &request.path, success.attempts)
+                .with_organization(request.organization())
         })?;
         Ok((value, success.attempts))
     }
@@ -554,7 +559,9 @@ impl Client {
         let total = inner.total_timeout;
         let deadline = Instant::now() + total;
         let context = |error: Error, attempts: u32| {
-            error.with_request(&request.method, &request.path, attempts)
+            error
+                .with_request(&request.method, &request.path, attempts)
+                .with_organization(request.organization())
         };
         let mut attempt: u32 = 0;
         // Whether an earlier attempt may have been acted on though no answer said so.

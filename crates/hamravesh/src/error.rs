@@ -410,6 +410,8 @@ struct Inner {
     /// `GET /api/v1/users/profile`, when a request was involved.
     method: Option<reqwest::Method>,
     path: Option<String>,
+    /// The organization an organization-scoped request acted for (cut, made safe).
+    organization: Option<String>,
     /// The total deadline, when it is what ended the call.
     deadline: Option<Deadline>,
 }
@@ -536,6 +538,7 @@ impl Error {
                 attempts: 0,
                 method: None,
                 path: None,
+                organization: None,
                 deadline: None,
             }),
         }
@@ -550,6 +553,13 @@ impl Error {
         self.inner.method = Some(method.clone());
         self.inner.path = Some(path.to_owned());
         self.inner.attempts = attempts;
+        self
+    }
+
+    /// Notes the organization an organization-scoped request acted for, so that a refusal can
+    /// name it.
+    pub(crate) fn with_organization(mut self, organization: Option<&str>) -> Self {
+        self.inner.organization = organization.map(|name| one_line(name, 60));
         self
     }
 
@@ -652,6 +662,12 @@ impl Error {
         self.inner.method.as_ref()
     }
 
+    /// The organization an organization-scoped call acted for (its name as sent, cut to 60
+    /// characters), if the call was organization-scoped.
+    pub fn organization(&self) -> Option<&str> {
+        self.inner.organization.as_deref()
+    }
+
     /// The API path of the failed call (`/api/v1/users/profile`), if a request was involved.
     pub fn path(&self) -> Option<&str> {
         self.inner.path.as_deref()
@@ -749,6 +765,15 @@ impl fmt::Display for Error {
         };
         match &inner.kind {
             Kind::Config(config) => fmt::Display::fmt(config, f),
+            Kind::Status { status, body, .. }
+                if *status == StatusCode::FORBIDDEN && inner.organization.is_some() =>
+            {
+                write!(
+                    f,
+                    "the API refused the request ({status}){note}: {body}; check HAMRAVESH_API_KEY, and that {:?} is the `name` of an organization of the key's account (the profile lists them); some operations may also be refused to API keys",
+                    inner.organization.as_deref().unwrap_or_default()
+                )
+            }
             Kind::Status { status, body, .. } if is_unauthorized(*status) => write!(
                 f,
                 "the API key was rejected ({status}){note}: {body}; check HAMRAVESH_API_KEY"
@@ -900,6 +925,9 @@ impl fmt::Debug for Error {
         }
         if let Some(path) = &inner.path {
             debug.field("path", path);
+        }
+        if let Some(organization) = &inner.organization {
+            debug.field("organization", organization);
         }
         debug.field("attempts", &inner.attempts);
         if let Some(deadline) = &inner.deadline {

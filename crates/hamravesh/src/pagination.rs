@@ -158,13 +158,9 @@ impl State {
                 tracing::debug!(offset, received, ?problem, "page refused");
                 let method =
                     Method::from_bytes(LIST_NOTIFICATIONS.method.as_bytes()).unwrap_or(Method::GET);
-                Err(
-                    Error::new(Kind::Pagination { problem, offset }).with_request(
-                        &method,
-                        LIST_NOTIFICATIONS.path,
-                        attempts,
-                    ),
-                )
+                Err(Error::new(Kind::Pagination { problem, offset })
+                    .with_request(&method, LIST_NOTIFICATIONS.path, attempts)
+                    .with_organization(Some(&self.organization)))
             }
         }
     }

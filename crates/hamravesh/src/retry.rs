@@ -75,12 +75,14 @@ pub(crate) fn may_have_acted(error: &crate::Error) -> bool {
 /// Whether a transport failure may pass on another attempt. The first decisive cause in the
 /// chain wins: a malformed response or a TLS failure is final, a reset or an early close is not.
 pub(crate) fn transport_is_retryable(error: &reqwest::Error) -> bool {
-    if error.is_builder() || error.is_redirect() || error.is_decode() {
+    if error.is_builder() || error.is_redirect() {
         return false;
     }
+    // reqwest files every failure while reading a body under "decode", a connection reset
+    // halfway through included: the cause decides, and only a cause that says "retry" does.
     match chain_verdict(error) {
         Some(verdict) => verdict,
-        None => error.is_timeout() || error.is_connect(),
+        None => !error.is_decode() && (error.is_timeout() || error.is_connect()),
     }
 }
 
