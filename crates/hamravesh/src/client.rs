@@ -346,15 +346,7 @@ impl Request {
     /// Whether sending the request twice has the effect of sending it once, so that any
     /// retryable failure may be retried (RFC 9110, 9.2.2).
     fn is_idempotent(&self) -> bool {
-        matches!(
-            self.method,
-            Method::GET
-                | Method::HEAD
-                | Method::OPTIONS
-                | Method::TRACE
-                | Method::PUT
-                | Method::DELETE
-        )
+        crate::error::is_idempotent(&self.method)
     }
 }
 
@@ -479,8 +471,8 @@ impl Client {
     /// Creating is not idempotent, so the request is sent again only when it certainly did not
     /// reach the service: the connection could not be made, or the service answered `429`.
     /// After a timeout, a connection broken after sending, or a `5xx`, the namespace may or may
-    /// not exist: the error says so ([`Error::is_timeout`], [`Error::status`]); look before
-    /// creating it again. A refused body is an [`crate::ErrorKind::Validation`] error listing
+    /// not exist: the error says so ([`Error::is_outcome_unknown`], and its message); look
+    /// before creating it again. A refused body is an [`crate::ErrorKind::Validation`] error listing
     /// each field ([`Error::field_errors`]).
     ///
     /// ```no_run

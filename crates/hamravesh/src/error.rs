@@ -626,14 +626,20 @@ impl Error {
 
     /// Whether trying the same request again later may succeed (the client already retried
     /// these as far as its limits allowed): rate limiting, gateway errors, timeouts, and
-    /// connections that failed or broke. Not TLS failures or malformed responses.
+    /// connections that failed or broke. Not TLS failures or malformed responses. For a
+    /// request that is not idempotent (creating a namespace), only when it certainly did not
+    /// reach the service (no connection, or `429`): otherwise sending it again could do it twice
+    /// (see [`Error::is_outcome_unknown`]).
     pub fn is_retryable(&self) -> bool {
-        match &self.inner.kind {
-            Kind::Status { status, .. } => crate::retry::is_retryable_status(*status),
-            Kind::Timeout { .. } => true,
-            Kind::Transport(source) => crate::retry::transport_is_retryable(source),
-            _ => false,
-        }
+        let idempotent = self.inner.method.as_ref().is_none_or(is_idempotent);
+        crate::retry::should_retry(self, idempotent)
+    }
+
+    /// Whether the service may have carried out the request although the call failed: it timed
+    /// out or the connection broke after the request was sent, or the answer was `500`, `502` or
+    /// `504`. After creating a namespace fails this way, look before creating it again.
+    pub fn is_outcome_unknown(&self) -> bool {
+        crate::retry::may_have_acted(self)
     }
 
     /// Whether the key was rejected (401 or 403).
@@ -742,6 +748,20 @@ impl Error {
     }
 }
 
+/// Whether sending the request twice has the effect of sending it once (RFC 9110, 9.2.2).
+pub(crate) fn is_idempotent(method: &reqwest::Method) -> bool {
+    use reqwest::Method;
+    [
+        Method::GET,
+        Method::HEAD,
+        Method::OPTIONS,
+        Method::TRACE,
+        Method::PUT,
+        Method::DELETE,
+    ]
+    .contains(method)
+}
+
 fn is_unauthorized(status: StatusCode) -> bool {
     matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
 }
@@ -762,6 +782,13 @@ impl fmt::Display for Error {
             ),
             (n, _) if n > 1 => format!(" after {n} attempts"),
             _ => String::new(),
+        };
+        // A write that may have happened says so before anything else is quoted.
+        let note = match &inner.method {
+            Some(method) if !is_idempotent(method) && self.is_outcome_unknown() => format!(
+                "{note} (the {method} may have been carried out: check before sending it again)"
+            ),
+            _ => note,
         };
         match &inner.kind {
             Kind::Config(config) => fmt::Display::fmt(config, f),

@@ -47,7 +47,12 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
 /// a connection that was never made, and 429.
 pub(crate) fn should_retry(error: &crate::Error, idempotent: bool) -> bool {
     if idempotent {
-        return error.is_retryable();
+        return match error.kind_ref() {
+            crate::error::Kind::Status { status, .. } => is_retryable_status(*status),
+            crate::error::Kind::Timeout { .. } => true,
+            crate::error::Kind::Transport(source) => transport_is_retryable(source),
+            _ => false,
+        };
     }
     match error.kind_ref() {
         crate::error::Kind::Status { status, .. } => *status == StatusCode::TOO_MANY_REQUESTS,
@@ -59,15 +64,15 @@ pub(crate) fn should_retry(error: &crate::Error, idempotent: bool) -> bool {
 }
 
 /// Whether the service may have acted on a request whose attempt failed this way, though no
-/// answer said so: a timeout or a broken connection after the connection was made, or a gateway
-/// that gave up on the backend (`502`, `504`). A connection that was never made, and every other
-/// answer, leave no doubt.
+/// answer said so: a timeout or a broken connection after the connection was made, a server that
+/// failed partway (`500`), or a gateway that gave up on the backend (`502`, `504`). A connection
+/// that was never made, and every other answer (`503` included), leave no doubt.
 pub(crate) fn may_have_acted(error: &crate::Error) -> bool {
     match error.kind_ref() {
         crate::error::Kind::Timeout { source, .. } | crate::error::Kind::Transport(source) => {
             !source.is_connect()
         }
-        crate::error::Kind::Status { status, .. } => matches!(status.as_u16(), 502 | 504),
+        crate::error::Kind::Status { status, .. } => matches!(status.as_u16(), 500 | 502 | 504),
         _ => false,
     }
 }

@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use hamravesh::types::namespaces::CreateNamespace;
 use hamravesh::{ApiErrorBody, Client, ClientBuilder, ConfigError, Error, ErrorKind};
 use hamravesh_mock::{Fault, FaultBody, MockServer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -20,6 +21,8 @@ use tracing::instrument::WithSubscriber;
 
 /// A key distinctive enough that finding it anywhere is certainly a leak.
 const KEY: &str = "hk_live_Q7fSECRETzX9";
+/// The organization of the mock's default profile.
+const ORG: &str = "my-team";
 
 // ---------------------------------------------------------------------------------------------
 // The matrix.
@@ -281,6 +284,101 @@ matrix! {
             assert!(!e.is_retryable());
             assert!(e.report().contains("UnknownIssuer"), "{}", e.report());
         });
+
+    // Namespaces: a POST is sent again only when it certainly did not reach the service; a
+    // DELETE is retried like a read.
+    create_namespace_answered_429_is_retried:
+        mock([(Fault::status(429), 1)]).on(Call::Create).succeeds().requests(2);
+    create_namespace_whose_response_times_out_is_sent_once:
+        mock([(Fault::Delay(Duration::from_secs(30)), 5)]).on(Call::Create)
+        .client(|b| b.timeout(Duration::from_millis(200)))
+        .fails(ErrorKind::Timeout).requests(1).check(|o| {
+            let e = o.error();
+            assert!(e.is_outcome_unknown() && !e.is_retryable());
+            assert!(e.to_string().contains("(the POST may have been carried out: check before sending it again)"), "{e}");
+        });
+    create_namespace_closed_after_sending_is_sent_once:
+        mock([(Fault::Close, 5)]).on(Call::Create).fails(ErrorKind::Transport).requests(1).check(|o| {
+            assert!(o.error().is_outcome_unknown() && !o.error().is_retryable());
+        });
+    create_namespace_reset_after_sending_is_sent_once:
+        raw(Vec::new(), Then::Reset).on(Call::Create).fails(ErrorKind::Transport).requests(1);
+    create_namespace_answered_503_is_sent_once:
+        mock([(Fault::status(503), 5)]).on(Call::Create).fails(ErrorKind::Api).requests(1).check(|o| {
+            assert!(!o.error().is_outcome_unknown() && !o.error().is_retryable());
+        });
+    create_namespace_answered_502_is_sent_once_and_may_have_happened:
+        mock([(Fault::status(502), 5)]).on(Call::Create).fails(ErrorKind::Api).requests(1).check(|o| {
+            assert!(o.error().is_outcome_unknown());
+            assert!(o.error().to_string().starts_with("the API answered 502 Bad Gateway (the POST may have been carried out"), "{}", o.error());
+        });
+    create_namespace_refused_at_connect_is_retried:
+        Case::new(Server::Refused).on(Call::Create).client(|b| b.max_retries(2))
+        .fails(ErrorKind::Transport).requests(0).check(|o| {
+            assert_eq!(o.error().attempts(), 3);
+            assert!(!o.error().is_outcome_unknown() && o.error().is_retryable());
+        });
+    create_namespace_refused_field_by_field_is_a_validation_error:
+        raw_status(400, "application/json", serde_json::json!({
+            "name": ["\u{1b}[2Jنام لازم است.", "x".repeat(100_000)],
+            "cluster_id": ["این مقدار لازم است."],
+        }).to_string().into_bytes())
+        .on(Call::Create).fails(ErrorKind::Validation).requests(1).check(|o| {
+            let e = o.error();
+            assert_short_single_line(e);
+            assert_eq!(e.field_errors().unwrap().get("cluster_id").unwrap(), ["این مقدار لازم است."]);
+            assert_eq!(e.field_errors().unwrap().get("name").unwrap()[0], "\u{1b}[2Jنام لازم است.");
+            assert!(e.to_string().starts_with("the API refused the request as invalid (400 Bad Request): cluster_id: این مقدار لازم است.; name: \\u{1b}[2J"), "{e}");
+        });
+    delete_namespace_answered_503_is_retried:
+        mock([(Fault::status(503), 1)]).on(Call::Delete).succeeds().requests(2);
+    delete_namespace_closed_then_404_counts_as_deleted:
+        mock([(Fault::Close, 1), (not_found(), 1)]).on(Call::Delete).succeeds().requests(2).check(|o| {
+            assert!(o.logs.contains("that attempt deleted it"), "{}", o.logs);
+        });
+    delete_namespace_answered_404_at_once_is_an_error:
+        mock([(not_found(), 1)]).on(Call::Delete).fails(ErrorKind::Api).requests(1).check(|o| {
+            assert_eq!(o.error().status().unwrap().as_u16(), 404);
+            assert!(!o.logs.contains("that attempt deleted it"));
+        });
+
+    // The notification feed.
+    notification_page_that_is_not_a_page_names_the_field:
+        raw_status(200, "application/json", br#"{"count": "many", "next": null, "previous": null, "results": []}"#.to_vec())
+        .on(Call::Notifications).fails(ErrorKind::Decode).requests(1).check(|o| {
+            assert_eq!(o.error().decode_error().unwrap().path(), "count");
+        });
+    notification_walk_with_next_to_another_origin_stops:
+        raw_status(200, "application/json", page_json(20, Some("https://evil.example/api/v1/notifications/all_list/?offset=10")))
+        .on(Call::Walk).fails(ErrorKind::Pagination).requests(1).check(|o| {
+            let e = o.error().to_string();
+            assert!(e.contains("\"https://evil.example/api/v1/notifications/all_list/?offset=10\" points at another origin"), "{e}");
+        });
+    notification_walk_of_a_page_that_repeats_stops:
+        // The raw server answers every request with the same page.
+        raw_status(200, "application/json", page_json(30, Some("?limit=10&offset=10")))
+        .on(Call::Walk).fails(ErrorKind::Pagination).requests(2).check(|o| {
+            assert!(o.error().to_string().contains("only items already received"), "{}", o.error());
+        });
+    notification_walk_whose_count_changes_stops:
+        mock([(raw_page(20, 0..10, Some("?offset=10")), 1), (raw_page(21, 10..20, None), 1)])
+        .on(Call::Walk).fails(ErrorKind::Pagination).requests(2).check(|o| {
+            assert!(o.error().to_string().contains("its total went from 20 to 21"), "{}", o.error());
+        });
+    notification_walk_retries_a_page_after_503:
+        mock([(Fault::status(503), 1)]).on(Call::Walk).succeeds().requests(5);
+
+    // Organizations.
+    organization_name_with_a_line_break_is_refused_before_sending:
+        mock([]).on(Call::BadOrganization).fails(ErrorKind::Config).requests(0).check(|o| {
+            assert!(matches!(o.error().config(), Some(ConfigError::InvalidOrganization { .. })));
+            assert!(!o.error().to_string().contains('\n'), "{}", o.error());
+        });
+    unknown_organization_is_refused_naming_it:
+        mock([]).on(Call::UnknownOrganization).fails(ErrorKind::Unauthorized).requests(1).check(|o| {
+            assert_eq!(o.error().status().unwrap().as_u16(), 403);
+            assert!(o.error().to_string().contains("\"not-mine\" is the `name` of an organization"), "{}", o.error());
+        });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -473,6 +571,7 @@ use matrix;
 /// One scenario: where the client points, how it is configured, and what must happen.
 struct Case {
     server: Server,
+    call: Call,
     client: fn(ClientBuilder) -> ClientBuilder,
     expect: Option<ErrorKind>,
     requests: usize,
@@ -499,10 +598,31 @@ enum Then {
     Reset,
 }
 
+/// Which operation a case calls.
+#[derive(Clone, Copy, Debug)]
+enum Call {
+    /// `GET /api/v1/users/profile`.
+    Profile,
+    /// One page of the notification feed.
+    Notifications,
+    /// Every page of the feed, ten at a time.
+    Walk,
+    /// Creating a namespace on the mock's cluster.
+    Create,
+    /// Deleting a namespace (on the mock, one created first, without faults).
+    Delete,
+    /// One page for an organization name that cannot be a header value.
+    BadOrganization,
+    /// One page for an organization the profile does not list.
+    UnknownOrganization,
+}
+
 /// What a case produced.
 struct Outcome {
     error: Option<Error>,
     elapsed: Duration,
+    /// Every log line of the case, at trace level.
+    logs: String,
 }
 
 impl Outcome {
@@ -538,11 +658,16 @@ impl Case {
     fn new(server: Server) -> Self {
         Self {
             server,
+            call: Call::Profile,
             client: |b| b,
             expect: None,
             requests: 1,
             check: |_| {},
         }
+    }
+    fn on(mut self, call: Call) -> Self {
+        self.call = call;
+        self
     }
     fn client(mut self, configure: fn(ClientBuilder) -> ClientBuilder) -> Self {
         self.client = configure;
@@ -569,8 +694,9 @@ impl Case {
 /// Runs a case with every tracing event captured, then checks outcome, count, secrecy.
 async fn run(case: Case) {
     let logs = Logs::default();
-    let (outcome, requests) = run_case(&case).with_subscriber(logs.subscriber()).await;
+    let (mut outcome, requests) = run_case(&case).with_subscriber(logs.subscriber()).await;
     let logs = logs.text();
+    outcome.logs.clone_from(&logs);
     match (&outcome.error, case.expect) {
         (None, None) => {}
         (Some(error), Some(kind)) => {
@@ -596,44 +722,137 @@ async fn run_case(case: &Case) -> (Outcome, usize) {
     let (result, requests) = match &case.server {
         Server::Mock(faults) => {
             let server = MockServer::builder().api_key(KEY).start().await.unwrap();
+            // A delete needs a namespace: made first, and not counted.
+            let id = match case.call {
+                Call::Delete => {
+                    let client = client_for(&server.url()).build().unwrap();
+                    client
+                        .create_namespace(ORG, &create_request())
+                        .await
+                        .unwrap()
+                        .id
+                }
+                _ => 42,
+            };
+            let before = server.request_count();
             for (fault, times) in faults {
                 server.push_fault(fault.clone(), *times);
             }
             let client = (case.client)(client_for(&server.url())).build().unwrap();
             let started = Instant::now();
-            let result = client.profile().await;
+            let result = perform(&client, case.call, id).await;
             let elapsed = started.elapsed();
             return (
                 Outcome {
                     error: result.err(),
                     elapsed,
+                    logs: String::new(),
                 },
-                server.request_count(),
+                server.request_count() - before,
             );
         }
         Server::Raw(answer, then) => {
             let (url, count) = raw_server(answer.clone(), *then).await;
             let client = (case.client)(client_for(&url)).build().unwrap();
-            (client.profile().await, count)
+            (perform(&client, case.call, 42).await, count)
         }
         Server::Tls => {
             let (url, count) = tls_server().await;
             let client = (case.client)(client_for(&url)).build().unwrap();
-            (client.profile().await, count)
+            (perform(&client, case.call, 42).await, count)
         }
         Server::Refused => {
             let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             let url = format!("http://{}", listener.local_addr().unwrap());
             drop(listener);
             let client = (case.client)(client_for(&url)).build().unwrap();
-            (client.profile().await, Arc::new(AtomicUsize::new(0)))
+            (
+                perform(&client, case.call, 42).await,
+                Arc::new(AtomicUsize::new(0)),
+            )
         }
     };
     let outcome = Outcome {
         error: result.err(),
         elapsed: started.elapsed(),
+        logs: String::new(),
     };
     (outcome, requests.load(Ordering::SeqCst))
+}
+
+/// Makes the case's call; what it returns on success is checked elsewhere.
+async fn perform(client: &Client, call: Call, namespace_id: i64) -> Result<(), Error> {
+    match call {
+        Call::Profile => client.profile().await.map(drop),
+        Call::Notifications => client.notifications(ORG, 10, 0).await.map(drop),
+        Call::Walk => client
+            .walk_notifications(ORG)
+            .page_size(10)
+            .collect()
+            .await
+            .map(drop),
+        Call::Create => client
+            .create_namespace(ORG, &create_request())
+            .await
+            .map(drop),
+        Call::Delete => client.delete_namespace(ORG, namespace_id).await,
+        Call::BadOrganization => client
+            .notifications("my-team\r\nx-evil: 1", 10, 0)
+            .await
+            .map(drop),
+        Call::UnknownOrganization => client.notifications("not-mine", 10, 0).await.map(drop),
+    }
+}
+
+fn create_request() -> CreateNamespace {
+    CreateNamespace::builder()
+        .name("my-team-staging")
+        .cluster_id(53)
+        .try_into()
+        .unwrap()
+}
+
+/// `404 Not Found` with the service's envelope, as a crafted answer.
+fn not_found() -> Fault {
+    Fault::Raw {
+        status: 404,
+        content_type: "application/json".into(),
+        body: serde_json::json!({"detail": "یافت نشد.", "code": "not_found", "success": false})
+            .to_string()
+            .into_bytes(),
+    }
+}
+
+/// A notification with this slug.
+fn notification(slug: i64) -> serde_json::Value {
+    serde_json::json!({
+        "slug": slug, "title": "اعلان", "description": "<p>متن</p>", "unread": true,
+        "public": false, "target_type": "general", "timestamp": "2022-07-26T12:56:34.883091Z",
+    })
+}
+
+/// A page of ten notifications (slugs 0 to 9) with this total and `next`.
+fn page_json(count: i64, next: Option<&str>) -> Vec<u8> {
+    page_of(count, 0..10, next)
+}
+
+fn page_of(count: i64, slugs: std::ops::Range<i64>, next: Option<&str>) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({
+        "count": count,
+        "next": next,
+        "previous": null,
+        "results": slugs.map(notification).collect::<Vec<_>>(),
+    }))
+    .unwrap()
+}
+
+/// A crafted page served by the mock.
+fn raw_page(count: i64, slugs: std::ops::Range<i64>, next: Option<&str>) -> Fault {
+    Fault::Raw {
+        status: 200,
+        content_type: "application/json".into(),
+        body: page_of(count, slugs, next),
+    }
 }
 
 /// The client every case starts from: the test key, this server, fast backoff.
