@@ -120,3 +120,84 @@ async fn dropping_inside_a_multi_thread_runtime_does_not_panic() {
     .unwrap();
     drop(built);
 }
+
+/// The organization of the mock's default profile, and the cluster it may use.
+const ORG: &str = "my-team";
+
+#[test]
+fn blocking_client_reads_the_feed_page_by_page_and_whole() {
+    let (_runtime, server, builder) = mock();
+    let client = blocking::Client::from_builder(builder).unwrap();
+    let page = client.notifications(ORG, 10, 0).unwrap();
+    assert_eq!((page.count, page.results.len()), (37, 10));
+    let all = client.all_notifications(ORG).unwrap();
+    assert_eq!(all.len(), 37);
+    assert_eq!(all[..10], page.results[..]);
+    // The iterator fetches a page only when the last one is used up.
+    let before = server.request_count();
+    let first: Vec<_> = client
+        .walk_notifications(ORG)
+        .page_size(10)
+        .into_iter()
+        .take(12)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(first, all[..12]);
+    assert_eq!(server.request_count() - before, 2);
+    let walked = client
+        .walk_notifications(ORG)
+        .page_size(7)
+        .collect()
+        .unwrap();
+    assert_eq!(walked, all);
+}
+
+#[test]
+fn blocking_iterator_ends_after_its_error() {
+    let (_runtime, server, builder) = mock();
+    let client = blocking::Client::from_builder(builder.max_retries(0)).unwrap();
+    server.push_fault(Fault::status(500), 1);
+    let results: Vec<_> = client.walk_notifications(ORG).into_iter().collect();
+    assert_eq!(results.len(), 1);
+    assert_eq!(
+        results[0].as_ref().unwrap_err().status().unwrap().as_u16(),
+        500
+    );
+    // An invalid organization is refused before sending, as the first and only item.
+    let results: Vec<_> = client.walk_notifications("a b").into_iter().collect();
+    assert_eq!(results.len(), 1);
+    assert!(results[0].as_ref().unwrap_err().is_config());
+    assert_eq!(server.request_count(), 1);
+}
+
+#[test]
+fn blocking_client_creates_and_deletes_a_namespace() {
+    let (_runtime, server, builder) = mock();
+    let client = blocking::Client::from_builder(builder).unwrap();
+    let request = hamravesh::types::namespaces::CreateNamespace::builder()
+        .name("my-team-blocking")
+        .cluster_id(53)
+        .try_into()
+        .unwrap();
+    let namespace = client.create_namespace(ORG, &request).unwrap();
+    assert_eq!(server.namespace_count(), 1);
+    client.delete_namespace(ORG, namespace.id).unwrap();
+    assert_eq!(server.namespace_count(), 0);
+    let error = client.delete_namespace(ORG, namespace.id).unwrap_err();
+    assert_eq!(error.status().unwrap().as_u16(), 404);
+}
+
+#[test]
+fn blocking_walk_inside_a_runtime_is_an_error_not_a_panic() {
+    let (runtime, server, builder) = mock();
+    let client = blocking::Client::from_builder(builder).unwrap();
+    let walk = client.walk_notifications(ORG);
+    let mut iterator = walk.clone().into_iter();
+    runtime.block_on(async {
+        assert_inside_runtime_error(iterator.next().unwrap().unwrap_err());
+        assert!(iterator.next().is_none());
+        assert_inside_runtime_error(walk.collect().unwrap_err());
+        assert_inside_runtime_error(client.all_notifications(ORG).unwrap_err());
+    });
+    assert_eq!(server.request_count(), 0);
+}
