@@ -17,6 +17,8 @@ pub const GENERATED_MODELS: &str = "crates/hamravesh-types/src/generated.rs";
 /// Where the types crate embeds its copies of the schemas and the operation list (a published
 /// crate cannot reach outside its folder).
 pub const EMBEDDED_DIR: &str = "crates/hamravesh-types/schema";
+/// The OpenAPI document, where a user looks for it.
+pub const OPENAPI: &str = "openapi/hamravesh.openapi.json";
 /// The command the generated file's header names.
 const COMMAND: &str = "cargo xtask gen";
 
@@ -68,17 +70,44 @@ fn expected_outputs(root: &Path) -> Result<Vec<(String, String)>, String> {
     let models = hamravesh_codegen::generate_modules(&modules, COMMAND)
         .map_err(|error| format!("{GENERATED_MODELS}: {error}"))?;
     outputs.insert(0, (GENERATED_MODELS.to_owned(), models));
+    let files: Vec<(String, &serde_json::Value)> = parsed
+        .iter()
+        .zip(SCHEMAS)
+        .map(|((_, schema, _), (_, path))| (file_name(path), schema))
+        .collect();
+    let files: Vec<(&str, &serde_json::Value)> = files
+        .iter()
+        .map(|(name, schema)| (name.as_str(), *schema))
+        .collect();
+    let document = hamravesh_codegen::openapi(&hamravesh_codegen::OpenApiInput {
+        schemas: &files,
+        operations: &operations,
+        version: env!("CARGO_PKG_VERSION"),
+    })
+    .map_err(|error| format!("{OPENAPI}: {error}"))?;
+    let document = serde_json::to_string_pretty(&document)
+        .map_err(|error| format!("{OPENAPI}: {error}"))?
+        + "\n";
     outputs.push((embedded_copy(OPERATIONS), operations_text));
+    outputs.push((embedded_copy(OPENAPI), document.clone()));
+    outputs.push((OPENAPI.to_owned(), document));
     Ok(outputs)
 }
 
-/// The types crate's copy of `schema/NAME.json`.
+/// The types crate's copy of a file: `schema/NAME.json` → `EMBEDDED_DIR/NAME.json`; the OpenAPI
+/// document becomes `EMBEDDED_DIR/openapi.json`.
 fn embedded_copy(path: &str) -> String {
-    let name = Path::new(path)
+    if path == OPENAPI {
+        return format!("{EMBEDDED_DIR}/openapi.json");
+    }
+    format!("{EMBEDDED_DIR}/{}", file_name(path))
+}
+
+fn file_name(path: &str) -> String {
+    Path::new(path)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    format!("{EMBEDDED_DIR}/{name}")
+        .unwrap_or_default()
 }
 
 /// Writes every output that changed; returns one line per file saying what happened.

@@ -24,10 +24,12 @@
 mod document;
 mod error;
 mod format;
+mod openapi;
 mod operations;
 mod refs;
 
 pub use error::Error;
+pub use openapi::{OpenApiInput, openapi};
 
 use serde_json::Value;
 use typify::{TypeSpace, TypeSpaceSettings};

@@ -136,3 +136,48 @@ fn a_malformed_operation_list_names_its_module_and_the_fault() {
         assert!(message.contains(fault), "{message}");
     }
 }
+
+#[test]
+fn an_openapi_input_that_does_not_fit_is_an_error_naming_it() {
+    use hamravesh_codegen::{OpenApiInput, openapi};
+    let thing = |description: &str| {
+        serde_json::json!({
+            "title": "Thing", "type": "object",
+            "definitions": {"Shared": {"type": "string", "description": description}}
+        })
+    };
+    let list = |schema: &str| {
+        serde_json::json!({"base_url": "https://api.example.com", "operations": [{
+            "id": "get_thing", "summary": "Get it.", "page": "thing.md", "method": "GET",
+            "path": "/api/v1/thing", "required_headers": ["Authorization"],
+            "path_parameters": [], "query_parameters": [], "request": null,
+            "response": {"status": 200, "schema": schema}, "paginated": false
+        }]})
+    };
+    let (a, b) = (thing("one"), thing("another"));
+    for (schemas, operations, fault) in [
+        (
+            vec![("a.json", &a)],
+            list("missing.json"),
+            "no schema file missing.json",
+        ),
+        (
+            vec![("a.json", &a)],
+            list("a.json#/definitions/Nope"),
+            "no such definition",
+        ),
+        (
+            vec![("a.json", &a), ("b.json", &b)],
+            list("a.json"),
+            "defined differently",
+        ),
+    ] {
+        let error = openapi(&OpenApiInput {
+            schemas: &schemas,
+            operations: &operations,
+            version: "0.1.0",
+        })
+        .unwrap_err();
+        assert!(error.to_string().contains(fault), "{error}");
+    }
+}

@@ -15,6 +15,9 @@ pub mod schemas {
     pub const NAMESPACES: &str = include_str!("../schema/namespaces.json");
     /// `schema/operations.json`: every documented operation.
     pub const OPERATIONS: &str = include_str!("../schema/operations.json");
+    /// The OpenAPI 3.1 document generated from the schemas and the operation list
+    /// (`openapi/hamravesh.openapi.json` in the repository).
+    pub const OPENAPI: &str = include_str!("../schema/openapi.json");
 }
 
 /// A kind of payload: a response or request body of a documented operation.
