@@ -60,7 +60,8 @@
 //! an object, and the envelope with `detail` `JSON parse error - ...` (code `parse_error`) for a
 //! body that is not JSON. The answer is `201` with `{name, cluster: {id, name, location_country,
 //! is_on_premise}, id}`. A delete answers `204` with no body; an id that does not exist in that
-//! organization, or that is not an integer, gets `404`.
+//! organization, or that is not an integer, gets `404`. At most 1000 namespaces are kept at once;
+//! beyond that a create gets `400` with `non_field_errors`.
 //!
 //! # Limits
 //!

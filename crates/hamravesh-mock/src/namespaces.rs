@@ -5,6 +5,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
+/// The most namespaces the mock keeps at once, in every organization: it keeps them in memory,
+/// and may be left running where anyone can call it.
+pub(crate) const MAX_NAMESPACES: usize = 1000;
+
 /// The first id the mock gives a namespace.
 pub(crate) const FIRST_NAMESPACE_ID: i64 = 1001;
 
@@ -158,8 +162,17 @@ impl Default for Store {
 }
 
 impl Store {
-    /// Creates a namespace for `organization` and returns the response body.
-    pub(crate) fn create(&mut self, organization: &str, request: Create) -> Value {
+    /// Creates a namespace for `organization` and returns the response body, or refuses when
+    /// the mock holds [`MAX_NAMESPACES`] already.
+    pub(crate) fn create(&mut self, organization: &str, request: Create) -> Result<Value, Refusal> {
+        if self.namespaces.len() >= MAX_NAMESPACES {
+            let message = format!(
+                "سرور آزمایشی بیش از {MAX_NAMESPACES} فضای نام نگه نمی‌دارد؛ چندتایی را حذف کنید."
+            );
+            let mut fields = Map::new();
+            fields.insert("non_field_errors".to_owned(), json!([message]));
+            return Err(Refusal::Fields(fields));
+        }
         let id = self.next_id;
         self.next_id = self.next_id.saturating_add(1);
         let namespace = json!({
@@ -169,7 +182,7 @@ impl Store {
         });
         self.namespaces
             .insert(id, (organization.to_owned(), namespace.clone()));
-        namespace
+        Ok(namespace)
     }
 
     /// Deletes `organization`'s namespace `id`; `false` if it has none by that id.
@@ -274,8 +287,8 @@ mod tests {
             name: name.to_owned(),
             cluster: clusters().remove(0),
         };
-        let first = store.create("a", create("a-1"));
-        let second = store.create("b", create("b-1"));
+        let first = store.create("a", create("a-1")).unwrap();
+        let second = store.create("b", create("b-1")).unwrap();
         assert_eq!(
             (first["id"].as_i64(), second["id"].as_i64()),
             (Some(1001), Some(1002))
@@ -285,5 +298,24 @@ mod tests {
         assert!(store.delete("a", 1001));
         assert!(!store.delete("a", 1001));
         assert_eq!(store.len(), 1);
+    }
+
+    #[test]
+    fn the_store_is_bounded() {
+        let mut store = Store::default();
+        let create = || Create {
+            name: "x".to_owned(),
+            cluster: clusters().remove(0),
+        };
+        for _ in 0..MAX_NAMESPACES {
+            assert!(store.create("a", create()).is_ok());
+        }
+        let refused = store.create("a", create()).unwrap_err();
+        assert!(refused.body()["non_field_errors"][0].is_string());
+        assert!(store.delete("a", FIRST_NAMESPACE_ID));
+        assert!(
+            store.create("a", create()).is_ok(),
+            "room again after a delete"
+        );
     }
 }

@@ -51,7 +51,9 @@ const TRUNCATION_PAUSE: std::time::Duration = std::time::Duration::from_millis(5
 pub(crate) struct CloseConnection;
 
 /// The `detail` of the 403 for an organization-scoped request without `x-organization`.
-const ORGANIZATION_MISSING: &str = "سرآیند x-organization فرستاده نشده است.";
+fn organization_missing() -> String {
+    format!("سرآیند {ORGANIZATION_HEADER} فرستاده نشده است.")
+}
 /// The `detail` of the 403 for an `x-organization` that names no organization of the user.
 const ORGANIZATION_UNKNOWN: &str = "سازمانی با این نام یافت نشد یا شما عضو آن نیستید.";
 
@@ -198,7 +200,7 @@ async fn answer(state: &State, operation: &'static Operation, request: Request) 
         let Some(name) = parts.headers.get(ORGANIZATION_HEADER) else {
             return envelope_with(
                 StatusCode::FORBIDDEN,
-                ORGANIZATION_MISSING,
+                &organization_missing(),
                 "permission_denied",
             );
         };
@@ -301,11 +303,10 @@ async fn create_namespace(
         Some(value) if is_json(value) => (!bytes.is_empty()).then_some(&bytes[..]),
         Some(_) => return envelope(StatusCode::UNSUPPORTED_MEDIA_TYPE),
     };
-    match check_create(body, &organization.clusters) {
-        Ok(request) => {
-            let namespace = state.namespaces().create(&organization.name, request);
-            json(success, Bytes::from(namespace.to_string()))
-        }
+    let created = check_create(body, &organization.clusters)
+        .and_then(|request| state.namespaces().create(&organization.name, request));
+    match created {
+        Ok(namespace) => json(success, Bytes::from(namespace.to_string())),
         Err(Refusal::Parse(message)) => envelope_with(
             StatusCode::BAD_REQUEST,
             &format!("JSON parse error - {message}"),

@@ -13,9 +13,10 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use serde_json::Value;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
+use hamravesh_types::namespaces::Namespace;
 use hamravesh_types::{Document, Operation};
 
 use crate::namespaces::{Cluster, Store};
@@ -266,11 +267,13 @@ impl MockBuilder {
             .max_buf_size(crate::routes::HYPER_MAX_HEAD_BYTES)
             .max_headers(crate::routes::HYPER_MAX_HEADERS);
         let app = crate::routes::router(Arc::clone(&state));
-        let task = tokio::spawn(serve(listener, http, app, Arc::clone(&state)));
+        let (refuse, refusals) = mpsc::unbounded_channel();
+        let task = tokio::spawn(serve(listener, http, app, Arc::clone(&state), refusals));
         Ok(MockServer {
             addr,
             state,
             task: Some(task),
+            refuse,
         })
     }
 }
@@ -339,12 +342,28 @@ fn check_notifications(raw: &[u8]) -> Result<Vec<Value>, MockError> {
 /// Written out instead of `axum::serve` because that gives no access to hyper's header-read
 /// timeout, without which half-sent requests hold their connections (and file descriptors) for
 /// ever.
-async fn serve(listener: TcpListener, http: http1::Builder, app: Router, state: Arc<State>) {
+/// A request to stop listening for a while: how long, and who to tell once the socket is closed.
+type Refusal = (Duration, oneshot::Sender<()>);
+
+async fn serve(
+    mut listener: TcpListener,
+    http: http1::Builder,
+    app: Router,
+    state: Arc<State>,
+    mut refusals: mpsc::UnboundedReceiver<Refusal>,
+) {
     // Dropped with this future (when the server is aborted): every connection then finishes its
     // current response and closes.
     let (_stop, stopped) = watch::channel(());
     loop {
-        let stream = match listener.accept().await {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            Some((pause, closed)) = refusals.recv() => {
+                listener = refuse_for(listener, pause, closed).await;
+                continue;
+            }
+        };
+        let stream = match accepted {
             Ok((stream, _peer)) => stream,
             Err(error) if is_connection_error(&error) => continue,
             Err(error) => {
@@ -374,6 +393,36 @@ async fn serve(listener: TcpListener, http: http1::Builder, app: Router, state: 
                 tracing::debug!(%error, "mock connection ended");
             }
         });
+    }
+}
+
+/// Closes the listening socket, so connections are refused, and listens again on the same address
+/// after `pause`.
+async fn refuse_for(
+    listener: TcpListener,
+    pause: Duration,
+    closed: oneshot::Sender<()>,
+) -> TcpListener {
+    let addr = match listener.local_addr() {
+        Ok(addr) => addr,
+        Err(error) => {
+            tracing::error!(%error, "mock server cannot stop listening: its address is unknown");
+            let _ = closed.send(());
+            return listener;
+        }
+    };
+    drop(listener);
+    let _ = closed.send(());
+    tokio::time::sleep(pause).await;
+    loop {
+        match TcpListener::bind(addr).await {
+            Ok(listener) => return listener,
+            Err(error) => {
+                // Taken by another process meanwhile: keep trying rather than stop serving.
+                tracing::error!(%error, %addr, "mock server cannot listen again");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
     }
 }
 
@@ -449,6 +498,8 @@ pub struct MockServer {
     state: Arc<State>,
     /// The server task; taken by [`MockServer::wait`], aborted on drop otherwise.
     task: Option<JoinHandle<()>>,
+    /// Tells the server task to stop listening for a while.
+    refuse: mpsc::UnboundedSender<Refusal>,
 }
 
 impl std::fmt::Debug for MockServer {
@@ -512,6 +563,20 @@ impl MockServer {
             .extend(std::iter::repeat_n(fault, times));
     }
 
+    /// Stops listening for `pause`, so that new connections are refused (the client's connect
+    /// fails: the request certainly never reached the server), then listens again on the same
+    /// address. Returns once the socket is closed. Connections already open are kept.
+    ///
+    /// For testing that a client retries what could not have been sent, even a POST: start a
+    /// call after this returns, with a retry backoff that outlasts `pause`.
+    pub async fn refuse_connections_for(&self, pause: Duration) {
+        let (closed, is_closed) = oneshot::channel();
+        if self.refuse.send((pause, closed)).is_ok() {
+            // An error means the server task has ended: nothing is listening anyway.
+            let _ = is_closed.await;
+        }
+    }
+
     /// Delays every normal response by `delay` (zero to stop).
     pub fn set_delay(&self, delay: Duration) {
         *self
@@ -544,8 +609,14 @@ impl MockServer {
 
     /// The namespaces that exist now in the organization named `organization`, in the order of
     /// their ids, as the create answers carried them.
-    pub fn namespaces(&self, organization: &str) -> Vec<Value> {
-        self.state.namespaces().of(organization)
+    pub fn namespaces(&self, organization: &str) -> Vec<Namespace> {
+        self.state
+            .namespaces()
+            .of(organization)
+            .into_iter()
+            // Built by the mock from the schema's fields: each one decodes.
+            .filter_map(|namespace| serde_json::from_value(namespace).ok())
+            .collect()
     }
 
     /// TCP connections accepted so far.

@@ -796,3 +796,50 @@ async fn mangled_answers_still_act_and_close_does_not() {
     // The connection closed by Fault::Close did not stop the mock.
     assert_eq!(feed.send(&server).await.status, 200);
 }
+
+#[tokio::test]
+async fn refused_connections_never_reach_the_mock_then_it_listens_again() {
+    let server = MockServer::start().await.unwrap();
+    let create = Req::to(&CREATE_NAMESPACE, CREATE_NAMESPACE.path.into())
+        .authorized(&server)
+        .json_body(&create_body());
+    // A connection kept alive from before the pause.
+    let kept = reqwest::Client::builder().no_proxy().build().unwrap();
+    let profile = Req::to(&GET_PROFILE, GET_PROFILE.path.into()).authorized(&server);
+    assert_eq!(profile.send_with(&kept, &server).await.status, 200);
+    server
+        .refuse_connections_for(Duration::from_millis(500))
+        .await;
+    let fresh = reqwest::Client::builder().no_proxy().build().unwrap();
+    let error = create.request(&fresh, &server).send().await.unwrap_err();
+    assert!(error.is_connect(), "{error:?}");
+    assert_eq!(server.request_count_on(&CREATE_NAMESPACE), 0);
+    // Connections already open still work.
+    assert_eq!(profile.send_with(&kept, &server).await.status, 200);
+    // After the pause, the same address answers again.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        match create.request(&fresh, &server).send().await {
+            Ok(response) => {
+                assert_eq!(response.status(), 201);
+                break;
+            }
+            Err(error) => {
+                assert!(error.is_connect(), "{error:?}");
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "never listened again"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+    assert_eq!(
+        (
+            server.request_count_on(&CREATE_NAMESPACE),
+            server.namespace_count()
+        ),
+        (1, 1)
+    );
+    assert_eq!(server.namespaces(ORG)[0].name, "my-team-staging");
+}
