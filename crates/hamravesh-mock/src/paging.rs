@@ -2,6 +2,8 @@
 //! `offset` are read from the query, which slice is served, and how the absolute `next` and
 //! `previous` links are built from the request's `Host`.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 /// The page size when the request gives no usable `limit`.
@@ -152,28 +154,27 @@ pub(crate) fn limit_offset(pairs: &[(String, String)]) -> (u64, u64) {
 /// as DRF's `replace_query_param`/`remove_query_param` build it: every other parameter kept,
 /// parameters sorted by name.
 fn link(base: &str, pairs: &[(String, String)], limit: u64, offset: Option<u64>) -> String {
-    let mut names: Vec<&str> = pairs.iter().map(|(name, _)| name.as_str()).collect();
-    names.extend([LIMIT, OFFSET]);
-    names.sort_unstable();
-    names.dedup();
+    // Grouped by name in one pass (a hostile query may hold thousands of pairs), values in order.
+    let mut by_name: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (name, value) in pairs {
+        by_name.entry(name).or_default().push(value);
+    }
+    let limit = limit.to_string();
+    let offset = offset.map(|o| o.to_string());
+    by_name.insert(LIMIT, vec![&limit]);
+    match &offset {
+        Some(offset) => by_name.insert(OFFSET, vec![offset]),
+        None => by_name.remove(OFFSET),
+    };
     let mut query = String::new();
-    for name in names {
-        let values: Vec<String> = match name {
-            LIMIT => vec![limit.to_string()],
-            OFFSET => offset.map(|o| o.to_string()).into_iter().collect(),
-            _ => pairs
-                .iter()
-                .filter(|(key, _)| key == name)
-                .map(|(_, value)| value.clone())
-                .collect(),
-        };
+    for (name, values) in by_name {
         for value in values {
             if !query.is_empty() {
                 query.push('&');
             }
             quote_plus(name, &mut query);
             query.push('=');
-            quote_plus(&value, &mut query);
+            quote_plus(value, &mut query);
         }
     }
     format!("{base}?{query}")

@@ -391,6 +391,20 @@ async fn following_next_walks_the_default_feed_once() {
     }
     assert_eq!(pages, 4);
     assert_eq!(seen, feed);
+    // Every page of the default feed, at every offset and several sizes, is a valid page.
+    for limit in [1, 7, 10, 37, 100] {
+        for offset in 0..=40 {
+            let query = format!("?limit={limit}&offset={offset}");
+            let answer = page(&server, &query, None).await;
+            assert_documented(&LIST_NOTIFICATIONS, &answer, &query);
+            let results = answer.json()["results"].as_array().unwrap().len();
+            assert_eq!(
+                results,
+                feed.len().saturating_sub(offset).min(limit),
+                "{query}"
+            );
+        }
+    }
 }
 
 #[tokio::test]
@@ -438,6 +452,21 @@ async fn links_use_the_request_host_and_refuse_a_bad_one() {
         named["next"].as_str(),
         Some(link("api.example.test", 5, Some(5)).as_str())
     );
+    // A hostile query (hundreds of parameters, escape and NUL bytes) is answered at once, and
+    // every byte of it stays percent-encoded in the links.
+    let hostile: String = (0..700).map(|i| format!("p{}=%1B%00&", i % 7)).collect();
+    let started = std::time::Instant::now();
+    let answer = page(&server, &format!("?{hostile}limit=5"), None).await;
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_documented(&LIST_NOTIFICATIONS, &answer, "hostile query");
+    let next = answer.json()["next"].as_str().unwrap().to_owned();
+    assert!(next.bytes().all(|b| b.is_ascii_graphic()), "{next}");
+    assert!(
+        next.contains("p0=%1B%00&p0=%1B%00"),
+        "values kept, in order"
+    );
+    // Sorted by name: `limit` and `offset` before `p0`.
+    assert!(next.contains("?limit=5&offset=5&p0=%1B%00"), "{next}");
     for bad in ["evil.example/x?", "a b", "host:port"] {
         let answer = page(&server, "", Some(bad)).await;
         assert_envelope(&answer, 400, "invalid_host", bad);
