@@ -568,38 +568,29 @@ async fn each_method_is_retried_by_its_own_rule() {
 
 #[tokio::test]
 async fn a_post_refused_at_connect_is_retried_until_the_service_listens() {
-    // A port where nothing listens yet; the mock starts on it a little later.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(format!("http://{addr}"))
+    // The mock stops listening for a while: the first attempts cannot connect, so the request
+    // certainly never reached it, and even a POST is sent again.
+    let server = mock().await;
+    let client = builder(&server)
         .backoff(Duration::from_millis(50), Duration::from_millis(100))
         .max_retries(40)
         .build()
         .unwrap();
-    let server = Arc::new(Mutex::new(None));
-    let starter = {
-        let server = server.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(150)).await;
-            let mock = MockServer::builder()
-                .api_key(KEY)
-                .addr(addr)
-                .start()
-                .await
-                .unwrap();
-            *server.lock().unwrap() = Some(mock);
-        })
-    };
+    server
+        .refuse_connections_for(Duration::from_millis(300))
+        .await;
+    let logs = Logs::default();
     let namespace = client
         .create_namespace(ORG, &request("my-team-late", CLUSTER))
+        .with_subscriber(logs.subscriber())
         .await
         .unwrap();
-    starter.await.unwrap();
-    let server = server.lock().unwrap().take().unwrap();
     assert_eq!(namespace.name, "my-team-late");
+    assert!(
+        logs.text().contains("retrying"),
+        "no attempt was refused: {}",
+        logs.text()
+    );
     assert_eq!(server.request_count_on(&CREATE_NAMESPACE), 1);
     assert_eq!(server.namespace_count(), 1);
 }
