@@ -67,8 +67,8 @@
 //!
 //! A connection has [`MockBuilder::header_read_timeout`] to send each request head, so half-sent
 //! requests and idle kept-alive connections are closed. A request target over 8 KiB gets `414`,
-//! header lines over 16 KiB (or more than 100) get `431`, a body over 64 KiB `413`, all with the
-//! envelope. hyper answers heads beyond its own buffer (64 KiB) and requests that are not HTTP by
+//! header lines over 16 KiB (or more than 100) get `431`, a body over 64 KiB `413`, a body slower
+//! than the header timeout `408`, all with the envelope. hyper answers heads beyond its own buffer (64 KiB) and requests that are not HTTP by
 //! itself, with a bare `431` or `400` and no body: it offers no hook to give them one.
 //!
 //! The library prints nothing; it logs through `tracing`.

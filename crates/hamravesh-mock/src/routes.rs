@@ -130,8 +130,13 @@ async fn head_limits(
         return next.run(request).await;
     };
     state.count_request();
-    let mut response = envelope(status);
     // A client that sends such heads is not one to keep a connection open for.
+    closing(envelope(status))
+}
+
+/// `response` with `Connection: close`: the connection ends after it (the rest of what the
+/// client sends is not read).
+fn closing(mut response: Response) -> Response {
     response
         .headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
@@ -294,8 +299,12 @@ async fn create_namespace(
     body: Body,
     success: StatusCode,
 ) -> Response {
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
-        return envelope(StatusCode::PAYLOAD_TOO_LARGE);
+    let read = axum::body::to_bytes(body, MAX_BODY_BYTES);
+    let bytes = match tokio::time::timeout(state.body_read_timeout, read).await {
+        Ok(Ok(bytes)) => bytes,
+        // Over the limit (or the client went away, and will not read this).
+        Ok(Err(_)) => return closing(envelope(StatusCode::PAYLOAD_TOO_LARGE)),
+        Err(_) => return closing(envelope(StatusCode::REQUEST_TIMEOUT)),
     };
     let body = match parts.headers.get(header::CONTENT_TYPE) {
         // DRF parses no body without a content type: every field is missing.
@@ -368,6 +377,7 @@ fn envelope(status: StatusCode) -> Response {
         ),
         403 => ("شما اجازهٔ انجام این دستور را ندارید.", "permission_denied"),
         404 => ("یافت نشد.", "not_found"),
+        408 => ("بدنهٔ درخواست به‌موقع نرسید.", "request_timeout"),
         413 => ("بدنهٔ درخواست بیش از حد بزرگ است.", "request_too_large"),
         414 => ("نشانی درخواست بیش از حد طولانی است.", "uri_too_long"),
         415 => (

@@ -74,6 +74,8 @@ pub(crate) struct State {
     pub(crate) namespaces: Mutex<Store>,
     /// The address as a `Host` value, for requests that send none.
     pub(crate) host: String,
+    /// How long a request body may take to arrive.
+    pub(crate) body_read_timeout: Duration,
     faults: Mutex<VecDeque<Fault>>,
     /// Faults for one operation, by operation id.
     operation_faults: Mutex<HashMap<String, VecDeque<Fault>>>,
@@ -208,6 +210,9 @@ impl MockBuilder {
     /// and when the previous response is sent on a kept-alive connection. So this is also the
     /// idle keep-alive timeout, and a client that connects and sends part of a request (or
     /// nothing) holds its connection for at most this long.
+    ///
+    /// A request body (a namespace to create) has as long again to arrive, counted from the end
+    /// of its head; a slower one gets `408` and the connection is closed.
     pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
         self.header_read_timeout = timeout;
         self
@@ -253,6 +258,7 @@ impl MockBuilder {
             notifications,
             namespaces: Mutex::default(),
             host,
+            body_read_timeout: self.header_read_timeout,
             faults: Mutex::default(),
             operation_faults: Mutex::default(),
             delay: Mutex::default(),

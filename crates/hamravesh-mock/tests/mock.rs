@@ -392,3 +392,41 @@ async fn heads_hyper_refuses_get_a_bare_status_and_a_close() {
     }
     assert_eq!(server.request_count(), 0);
 }
+
+/// A create body that trickles in, or would be huge, is not waited for: `408` or `413` with the
+/// envelope, then the connection is closed.
+#[tokio::test]
+async fn slow_and_huge_bodies_are_cut_off() {
+    use hamravesh_types::ORGANIZATION_HEADER;
+    use hamravesh_types::operations::CREATE_NAMESPACE;
+    let server = MockServer::builder()
+        .header_read_timeout(Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap();
+    let head = |length: usize| {
+        format!(
+            "{} {} HTTP/1.1\r\nHost: mock\r\nAuthorization: Api-key {}\r\n{ORGANIZATION_HEADER}: my-team\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n",
+            CREATE_NAMESPACE.method,
+            CREATE_NAMESPACE.path,
+            server.api_key()
+        )
+    };
+    // (case, declared length, bytes sent, status, code)
+    let cases = [
+        ("slow", 100, 10, 408, "request_timeout"),
+        ("huge", 10_000_000, 70_000, 413, "request_too_large"),
+    ];
+    for (case, length, sent, status, code) in cases {
+        let mut stream = TcpStream::connect(server.addr()).await.unwrap();
+        stream.write_all(head(length).as_bytes()).await.unwrap();
+        // The mock may answer and close before all of it is written.
+        let _ = stream.write_all(&vec![b' '; sent]).await;
+        let answer = read_answer(&mut stream).await;
+        assert_eq!(answer.status, status, "{case}: {}", answer.head);
+        let body: Value = serde_json::from_slice(&answer.body).unwrap();
+        assert_eq!(body["code"], code, "{case}");
+        assert_closed_within(&mut stream, PATIENCE).await;
+    }
+    assert_eq!(server.namespace_count(), 0);
+}
