@@ -5,11 +5,33 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-const EXIT_CODES: &str = "\
+/// The exit codes, as `--help` shows them (a macro so that `concat!` can join it to other text).
+macro_rules! exit_codes {
+    () => {
+        "\
 Exit codes:
   0  success
-  1  the API or the network failed (the message says which, with status and detail)
-  2  usage or configuration error (missing key, refused URL, unreadable file)";
+  1  the API or the network failed (the message says which, with status and detail), or the
+     API refused the request (an invalid namespace, an unknown id)
+  2  usage or configuration error (missing key, refused URL, unreadable file, no organization
+     chosen, a deletion not confirmed)"
+    };
+}
+
+const EXIT_CODES: &str = exit_codes!();
+
+/// Where an organization-scoped command's organization comes from, then the exit codes.
+const ORGANIZATION_HELP: &str = concat!(
+    "\
+The organization:
+  --org NAME if given, else $HAMRAVESH_ORGANIZATION if set and not blank, else the account's
+  only organization (read from the profile: one more request). With several and none chosen,
+  the command lists their names and exits 2. NAME is the organization's `name` (its slug), as
+  `hamravesh profile` lists it. With --mock: --org if given, else the mock's one organization.
+
+",
+    exit_codes!()
+);
 
 /// Command-line client for the Hamravesh PaaS API.
 #[derive(Debug, Parser)]
@@ -28,6 +50,16 @@ pub enum Command {
     /// The API key is read from HAMRAVESH_API_KEY (never from a flag: it would land in shell history).
     #[command(after_help = EXIT_CODES)]
     Profile(ProfileArgs),
+    /// List the notification feed, newest first: one page, or every page with --all.
+    ///
+    /// Prints a table of time (UTC), an unread mark (`*`), the type and the title (HTML removed,
+    /// control characters escaped), then which notifications were shown out of how many. --json
+    /// prints a JSON array of the notifications instead.
+    #[command(after_help = ORGANIZATION_HELP)]
+    Notifications(NotificationsArgs),
+    /// Create or delete namespaces of an organization.
+    #[command(subcommand)]
+    Namespaces(NamespacesCommand),
     /// Run a local mock of the API (prints `listening on http://ADDR` first).
     #[command(after_help = "Stop it with Ctrl-C.")]
     Mock(MockArgs),
@@ -40,8 +72,12 @@ pub enum Command {
     /// a summary `N valid, M invalid` goes to stderr.
     #[command(after_help = VALIDATE_EXIT_CODES)]
     Validate(ValidateArgs),
-    /// Print the embedded JSON Schema of the profile response.
-    Schema,
+    /// Print an embedded JSON Schema (the profile's by default) or the OpenAPI document.
+    ///
+    /// NAME is the kind of payload: `profile` (the profile response), `notifications` (a page of
+    /// the feed), `namespace` (a created namespace) or `create-namespace` (the body that creates
+    /// one). A schema defined inside a larger file is printed with that file's definitions.
+    Schema(SchemaArgs),
 }
 
 const VALIDATE_EXIT_CODES: &str = "\
@@ -110,6 +146,15 @@ pub struct ProfileArgs {
     /// Print the profile as JSON instead of a summary.
     #[arg(long)]
     pub json: bool,
+    /// Where the API is and how long to wait for it.
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+/// The flags of every command that calls the API: where it is, how long to wait, how often to
+/// retry, or the embedded mock instead. Resolved into a client in one place, `client_cmd`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ClientArgs {
     /// Base URL of the API [default: $HAMRAVESH_BASE_URL if set and not blank, else
     /// https://api.hamravesh.com].
     // No clap `env` here: the client's `ClientBuilder::from_env` is the one reader of the
@@ -124,14 +169,133 @@ pub struct ProfileArgs {
     /// (including a server's Retry-After) [default: 120].
     #[arg(long, value_name = "SECS")]
     pub total_timeout: Option<f64>,
-    /// Retries after a failed attempt (connection failures and resets, timeouts, 429, 502-504)
-    /// [default: 3].
+    /// Retries after a failed attempt (connection failures and resets, timeouts, 429, 502-504;
+    /// creating a namespace only when the request certainly did not arrive) [default: 3].
     #[arg(long, value_name = "N")]
     pub retries: Option<u32>,
-    /// Run against an embedded mock of the API on a loopback port: no account or key needed
-    /// (HAMRAVESH_API_KEY and HAMRAVESH_BASE_URL are ignored).
+    /// Run against an embedded mock of the API on a loopback port, started afresh for this
+    /// command: no account or key needed (HAMRAVESH_API_KEY, HAMRAVESH_BASE_URL and
+    /// HAMRAVESH_ORGANIZATION are ignored).
     #[arg(long, conflicts_with = "base_url")]
     pub mock: bool,
+}
+
+/// The `--org` flag of the commands that act for an organization.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OrganizationArgs {
+    /// The organization to act for: its `name` (slug), as `hamravesh profile` lists it
+    /// [default: $HAMRAVESH_ORGANIZATION, else the account's only organization].
+    #[arg(long, value_name = "NAME")]
+    pub org: Option<String>,
+}
+
+/// Flags of `hamravesh notifications`.
+#[derive(Debug, clap::Args)]
+pub struct NotificationsArgs {
+    /// Notifications to ask for per page; the service may send fewer [default: 20; with --all,
+    /// 100].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
+    /// Notifications to skip before the page [default: 0].
+    #[arg(long, value_name = "N", conflicts_with = "all")]
+    pub offset: Option<u64>,
+    /// Read every page, to the end of the feed (at most 100,000 notifications; a feed that
+    /// changes while it is read is an error: run it again).
+    #[arg(long)]
+    pub all: bool,
+    /// Show only unread notifications (of the page read, or of the whole feed with --all).
+    #[arg(long)]
+    pub unread: bool,
+    /// Print a JSON array of the notifications instead of a table (strings exact, timestamps
+    /// in UTC; fields the SDK does not know are left out).
+    #[arg(long)]
+    pub json: bool,
+    /// The organization.
+    #[command(flatten)]
+    pub organization: OrganizationArgs,
+    /// Where the API is and how long to wait for it.
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+/// The subcommands of `hamravesh namespaces`.
+#[derive(Debug, Subcommand)]
+pub enum NamespacesCommand {
+    /// Create a namespace on a cluster and print it.
+    ///
+    /// Creating is not retried once the request may have reached the service: after a timeout
+    /// or a broken connection the error says the namespace may exist; look before creating it
+    /// again. A refused request (400) lists each field and the service's messages.
+    #[command(after_help = ORGANIZATION_HELP)]
+    Create(CreateNamespaceArgs),
+    /// Delete a namespace and every app in it.
+    ///
+    /// Asks for confirmation (y/N) when stdin is a terminal; otherwise refuses (exit 2) unless
+    /// --yes is given.
+    #[command(after_help = ORGANIZATION_HELP)]
+    Delete(DeleteNamespaceArgs),
+}
+
+/// Flags of `hamravesh namespaces create`.
+#[derive(Debug, clap::Args)]
+pub struct CreateNamespaceArgs {
+    /// The namespace's name (the docs advise starting it with the organization's name, e.g.
+    /// my-team-staging).
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// The id of the cluster to create it on (one of the organization's `available_clusters`
+    /// in the profile).
+    #[arg(long, value_name = "ID")]
+    pub cluster: i64,
+    /// Print the created namespace as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The organization.
+    #[command(flatten)]
+    pub organization: OrganizationArgs,
+    /// Where the API is and how long to wait for it.
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+/// Flags of `hamravesh namespaces delete`.
+#[derive(Debug, clap::Args)]
+pub struct DeleteNamespaceArgs {
+    /// The namespace's id (as `namespaces create` printed it).
+    #[arg(value_name = "ID")]
+    pub id: i64,
+    /// Delete without asking (needed when stdin is not a terminal).
+    #[arg(long, short)]
+    pub yes: bool,
+    /// The organization.
+    #[command(flatten)]
+    pub organization: OrganizationArgs,
+    /// Where the API is and how long to wait for it.
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+/// Flags of `hamravesh schema`.
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    /// Which schema [default: profile].
+    #[arg(value_name = "NAME", value_parser = document_name)]
+    pub name: Option<hamravesh_types::Document>,
+    /// Print the OpenAPI 3.1 document of every operation instead.
+    #[arg(long, conflicts_with = "name")]
+    pub openapi: bool,
+}
+
+/// A schema's name as `hamravesh_types::Document` spells it; an unknown name is a usage error
+/// that lists the names (each is short and plain: the list comes from `Document::ALL`).
+fn document_name(name: &str) -> Result<hamravesh_types::Document, String> {
+    hamravesh_types::Document::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = hamravesh_types::Document::ALL
+            .iter()
+            .map(|kind| kind.name())
+            .collect();
+        format!("unknown schema; the schemas are: {}", names.join(", "))
+    })
 }
 
 /// Flags of `hamravesh mock`.

@@ -1,17 +1,29 @@
-//! `hamravesh`: the command-line face of the Hamravesh Rust SDK.
+//! `hamravesh`: the command-line face of the Hamravesh Rust SDK, one command per documented
+//! operation plus tools around them.
 //!
 //! - `hamravesh profile [--json] [--mock]` fetches the signed-in user's profile;
+//! - `hamravesh notifications [--org NAME] [--limit N] [--offset N] [--all] [--unread] [--json]`
+//!   lists the notification feed, one page or every page;
+//! - `hamravesh namespaces create NAME --cluster ID [--org NAME] [--json]` and
+//!   `hamravesh namespaces delete ID [--org NAME] [--yes]` create and delete namespaces;
 //! - `hamravesh mock` runs a local fake of the API;
-//! - `hamravesh validate PATH...` checks JSON payloads against the schema;
-//! - `hamravesh schema` prints the embedded JSON Schema.
+//! - `hamravesh validate PATH...` checks JSON payloads against a schema;
+//! - `hamravesh schema [NAME] [--openapi]` prints an embedded JSON Schema or the OpenAPI document.
 //!
-//! Flags are parsed in `args`; each command resolves them into a configuration and runs.
+//! Flags are parsed in `args`; each command resolves them into a configuration and runs. The
+//! flags every API command shares (`--base-url`, `--timeout`, `--total-timeout`, `--retries`,
+//! `--mock`) become a client in `client_cmd`, and `organization` picks the organization of the
+//! organization-scoped ones (`--org`, else `HAMRAVESH_ORGANIZATION`, else the profile's only one).
 //! Every write to stdout and stderr goes through `output`: a reader that has gone away (a closed
 //! pipe) never makes the binary panic, and error lines are one bounded line, safe for a terminal.
 //! Exit codes: 0 success, 1 the API or network failed, 2 usage or configuration error.
 
 mod args;
+mod client_cmd;
 mod mock_cmd;
+mod namespaces_cmd;
+mod notifications_cmd;
+mod organization;
 mod output;
 mod profile_cmd;
 mod render;
@@ -30,6 +42,9 @@ pub enum Failure {
     Remote(String),
     /// Usage or configuration error: exit 2.
     Usage(String),
+    /// The API refused the request: exit 1, with a headline and one line per detail (each
+    /// refused field with its messages).
+    RemoteWithDetails(String, Vec<String>),
 }
 
 fn main() -> ExitCode {
@@ -37,15 +52,39 @@ fn main() -> ExitCode {
     init_logging();
     let result = match cli.command {
         Command::Profile(args) => with_runtime(|runtime| runtime.block_on(profile_cmd::run(args))),
+        Command::Notifications(args) => {
+            with_runtime(|runtime| runtime.block_on(notifications_cmd::run(args)))
+        }
+        Command::Namespaces(command) => {
+            with_runtime(|runtime| runtime.block_on(namespaces_cmd::run(command)))
+        }
         Command::Mock(args) => with_runtime(|runtime| runtime.block_on(mock_cmd::run(args))),
         // Validation is CPU-bound work on threads of its own; it needs no async runtime.
         Command::Validate(args) => validate_cmd::run(args),
-        Command::Schema => {
-            print_stdout(hamravesh_types::SCHEMA);
+        Command::Schema(args) => {
+            print_stdout(&schema_text(&args));
             Ok(ExitCode::SUCCESS)
         }
     };
     result.unwrap_or_else(fail)
+}
+
+/// What `hamravesh schema` prints: the OpenAPI document, or one kind's schema. A kind that is a
+/// whole file is that file's text, as embedded; one defined inside a file is a schema whose root
+/// refers to it, beside the file's definitions.
+fn schema_text(args: &args::SchemaArgs) -> String {
+    use hamravesh_types::{Document, schemas};
+    if args.openapi {
+        return schemas::OPENAPI.to_owned();
+    }
+    let kind = args.name.unwrap_or(Document::Profile);
+    if kind.schema_ref().contains('#') {
+        let mut text = serde_json::to_string_pretty(&kind.schema()).unwrap_or_default();
+        text.push('\n');
+        text
+    } else {
+        kind.schema_file_text().to_owned()
+    }
 }
 
 /// Runs a network command on a multi-threaded runtime; success is exit 0.
@@ -60,11 +99,15 @@ fn with_runtime(
 /// Prints the failure as one safe, bounded line (it may quote the server or a file name) and
 /// returns its exit code; a closed stderr changes nothing but the printing.
 fn fail(failure: Failure) -> ExitCode {
-    let (message, code) = match &failure {
-        Failure::Remote(message) => (message, 1),
-        Failure::Usage(message) => (message, 2),
+    let (message, details, code) = match &failure {
+        Failure::Remote(message) => (message, &[][..], 1),
+        Failure::Usage(message) => (message, &[][..], 2),
+        Failure::RemoteWithDetails(message, details) => (message, &details[..], 1),
     };
     output::print_error(message);
+    for line in details {
+        output::print_detail(line);
+    }
     ExitCode::from(code)
 }
 

@@ -23,7 +23,7 @@ pub async fn run(args: MockArgs) -> Result<(), Failure> {
         "try: curl -H 'Authorization: Api-key {}' {}{}\n",
         server.api_key(),
         server.url(),
-        hamravesh::PROFILE_PATH,
+        hamravesh::types::operations::GET_PROFILE.path,
     ));
     tokio::select! {
         () = server.wait() => Ok(()),

@@ -6,7 +6,8 @@
 //! would have had.
 //!
 //! Error lines are also made safe for a terminal: they quote server text, file names and URLs,
-//! so each is one line, bounded, with control characters shown as visible escapes.
+//! so each is one line, bounded, with control characters shown as visible escapes. An error
+//! may be followed by detail lines (the fields a `400` refused), each made safe the same way.
 
 use std::io::Write;
 
@@ -40,6 +41,12 @@ pub fn print_error(message: &str) {
         "error: {}\n",
         safe_line(&message, MAX_ERROR_CHARS)
     ));
+}
+
+/// Prints `  DETAIL` on stderr, under an error: one safe line of at most [`MAX_ERROR_CHARS`]
+/// characters.
+pub fn print_detail(detail: &str) {
+    print_stderr(&format!("  {}\n", safe_line(detail, MAX_ERROR_CHARS)));
 }
 
 /// The non-blank lines of a message on one line: `; ` between them, or a space after a line that

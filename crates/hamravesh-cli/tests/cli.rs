@@ -46,7 +46,7 @@ fn profile_mock_json_is_the_profile() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let profile = hamravesh_types::decode(&output.stdout).unwrap();
+    let profile: hamravesh_types::Profile = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(profile.organizations[0].name, "my-team");
 }
 
@@ -219,7 +219,7 @@ fn mock_refuses_a_fixture_that_breaks_the_schema() {
 fn schema_prints_the_embedded_schema() {
     let output = hamravesh().arg("schema").output().unwrap();
     assert_eq!(output.status.code(), Some(0));
-    assert_eq!(stdout(&output), hamravesh_types::SCHEMA);
+    assert_eq!(stdout(&output), hamravesh_types::schemas::PROFILE);
 }
 
 // ---- Closed pipes (issue 8, item 4) ----

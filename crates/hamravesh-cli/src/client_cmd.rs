@@ -1,0 +1,108 @@
+//! The one place the client flags (`ClientArgs`) become a client, for every command that calls
+//! the API, and the one mapping of client errors to exit codes.
+//!
+//! Where the base URL comes from: `--mock` uses an embedded mock and nothing else; otherwise
+//! `--base-url` if given, else what `ClientBuilder::from_env` reads from HAMRAVESH_BASE_URL (the
+//! one place that reads it: blank means unset), else the real service. The key likewise comes
+//! from HAMRAVESH_API_KEY through `from_env`, never from a flag.
+
+use std::time::Duration;
+
+use hamravesh::{Client, ClientBuilder, Error};
+use hamravesh_mock::MockServer;
+
+use crate::Failure;
+use crate::args::ClientArgs;
+use crate::output::describe;
+
+/// A client ready to call, and the embedded mock it talks to when `--mock` was given (kept
+/// alive as long as the client is used).
+pub struct Session {
+    /// The client.
+    pub client: Client,
+    /// The embedded mock, with `--mock`.
+    mock: Option<MockServer>,
+}
+
+impl Session {
+    /// Whether the session talks to the embedded mock (`--mock`).
+    pub fn is_mock(&self) -> bool {
+        self.mock.is_some()
+    }
+}
+
+/// Builds the client the flags and the environment describe (starting the embedded mock for
+/// `--mock`). Bad flags and a missing key are usage errors; nothing is sent yet.
+pub async fn connect(args: &ClientArgs) -> Result<Session, Failure> {
+    let mut mock = None;
+    let mut builder = if args.mock {
+        let server = MockServer::start().await.map_err(|e| {
+            Failure::Usage(format!("cannot start the embedded mock: {}", describe(&e)))
+        })?;
+        let builder = Client::builder()
+            .api_key(server.api_key())
+            .base_url(server.url());
+        mock = Some(server);
+        builder
+    } else {
+        let builder = ClientBuilder::from_env();
+        match &args.base_url {
+            Some(url) => builder.base_url(url),
+            None => builder,
+        }
+    };
+    if let Some(seconds) = args.timeout {
+        builder = builder.timeout(positive_seconds("--timeout", seconds)?);
+    }
+    if let Some(seconds) = args.total_timeout {
+        builder = builder.total_timeout(positive_seconds("--total-timeout", seconds)?);
+    }
+    if let Some(retries) = args.retries {
+        builder = builder.max_retries(retries);
+    }
+    let client = builder.build().map_err(classify)?;
+    Ok(Session { client, mock })
+}
+
+/// A flag's seconds as a duration: positive and finite, or a usage error naming the flag.
+fn positive_seconds(flag: &str, seconds: f64) -> Result<Duration, Failure> {
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|t| !t.is_zero())
+        .ok_or_else(|| {
+            Failure::Usage(format!(
+                "{flag} must be a positive number of seconds, not {seconds}"
+            ))
+        })
+}
+
+/// Configuration errors are the user's to fix (exit 2); everything else is the API or network
+/// (exit 1). The message is the client's report: its own part and every cause, each bounded.
+pub fn classify(error: Error) -> Failure {
+    if error.is_config() {
+        Failure::Usage(error.report())
+    } else {
+        Failure::Remote(error.report())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_must_be_positive_and_finite() {
+        assert_eq!(
+            positive_seconds("--timeout", 1.5).ok(),
+            Some(Duration::from_millis(1500))
+        );
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, 1e300] {
+            match positive_seconds("--timeout", bad) {
+                Err(Failure::Usage(message)) => {
+                    assert!(message.starts_with("--timeout must be"), "{message}")
+                }
+                _ => panic!("{bad} accepted"),
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! `hamravesh notifications`: one page of the feed (or every page with `--all`), as a table or
+//! as a JSON array.
+
+use hamravesh::types::notifications::Notification;
+
+use crate::Failure;
+use crate::args::NotificationsArgs;
+use crate::client_cmd::{self, classify};
+
+/// The page size of one page when `--limit` is not given.
+pub const DEFAULT_LIMIT: u32 = 20;
+
+/// Runs the command.
+pub async fn run(args: NotificationsArgs) -> Result<(), Failure> {
+    let session = client_cmd::connect(&args.client).await?;
+    let organization =
+        crate::organization::resolve(&session, args.organization.org.as_deref()).await?;
+    let (mut items, summary) = if args.all {
+        let mut walk = session.client.walk_notifications(&organization);
+        if let Some(limit) = args.limit {
+            walk = walk.page_size(limit);
+        }
+        let items = walk.collect().await.map_err(classify)?;
+        let summary = Summary::All { total: items.len() };
+        (items, summary)
+    } else {
+        let offset = args.offset.unwrap_or(0);
+        let page = session
+            .client
+            .notifications(&organization, args.limit.unwrap_or(DEFAULT_LIMIT), offset)
+            .await
+            .map_err(classify)?;
+        let summary = Summary::Page {
+            offset,
+            len: page.results.len(),
+            count: page.count,
+            more: page.next.is_some(),
+        };
+        (page.results, summary)
+    };
+    if args.unread {
+        items.retain(|item| item.unread);
+    }
+    if args.json {
+        print_json(&items)
+    } else {
+        crate::print_stdout(&human(&items, &summary, args.unread));
+        Ok(())
+    }
+}
+
+/// What was read, for the line under the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Summary {
+    /// One page: where it starts, how many it held, the feed's total, whether more follow.
+    Page {
+        offset: u64,
+        len: usize,
+        count: i64,
+        more: bool,
+    },
+    /// The whole feed.
+    All { total: usize },
+}
+
+/// The table and a line saying what it shows (and, for a page, how to read the next one).
+fn human(items: &[Notification], summary: &Summary, unread_only: bool) -> String {
+    let mut out = String::new();
+    let what = if unread_only {
+        "unread notifications"
+    } else {
+        "notifications"
+    };
+    if items.is_empty() {
+        out.push_str(&format!("No {what}.\n"));
+    } else {
+        out.push_str(&crate::render::notifications(items));
+    }
+    match *summary {
+        Summary::Page {
+            offset,
+            len: 0,
+            count,
+            ..
+        } => out.push_str(&format!(
+            "Nothing at offset {offset}: the feed holds {count} notifications.\n"
+        )),
+        Summary::Page {
+            offset,
+            len,
+            count,
+            more,
+        } => {
+            let first = offset.saturating_add(1);
+            let last = offset.saturating_add(len as u64);
+            if unread_only {
+                out.push_str(&format!("{} unread among notifications ", items.len()));
+            } else {
+                out.push_str("Notifications ");
+            }
+            out.push_str(&format!("{first}-{last} of {count}"));
+            if more {
+                out.push_str(&format!("; next page: --offset {last}, or --all"));
+            }
+            out.push_str(".\n");
+        }
+        Summary::All { total } if unread_only => out.push_str(&format!(
+            "{} unread of {total} notifications.\n",
+            items.len()
+        )),
+        Summary::All { total } => out.push_str(&format!("{total} notifications.\n")),
+    }
+    out
+}
+
+/// The notifications as one pretty JSON array (JSON escapes control characters itself, so the
+/// text stays exact).
+fn print_json(items: &[Notification]) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(items).map_err(|e| {
+        Failure::Remote(format!(
+            "cannot write the notifications as JSON: {}",
+            crate::output::describe(&e)
+        ))
+    })?;
+    crate::print_stdout(&format!("{text}\n"));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feed() -> Vec<Notification> {
+        serde_json::from_str(hamravesh_mock::DEFAULT_NOTIFICATIONS).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_line_under_the_table_says_what_was_shown() {
+        let items = feed();
+        assert!(items.len() > 3);
+        let cases = [
+            (
+                Summary::Page {
+                    offset: 0,
+                    len: 3,
+                    count: 37,
+                    more: true,
+                },
+                false,
+                "Notifications 1-3 of 37; next page: --offset 3, or --all.\n",
+            ),
+            (
+                Summary::Page {
+                    offset: 34,
+                    len: 3,
+                    count: 37,
+                    more: false,
+                },
+                false,
+                "Notifications 35-37 of 37.\n",
+            ),
+            (
+                Summary::Page {
+                    offset: 90,
+                    len: 0,
+                    count: 37,
+                    more: false,
+                },
+                false,
+                "Nothing at offset 90: the feed holds 37 notifications.\n",
+            ),
+            (Summary::All { total: 3 }, false, "3 notifications.\n"),
+            (
+                Summary::All { total: 5 },
+                true,
+                "3 unread of 5 notifications.\n",
+            ),
+        ];
+        for (summary, unread, last_line) in cases {
+            let len = match summary {
+                Summary::Page { len, .. } => len,
+                Summary::All { .. } => 3,
+            };
+            let text = human(&items[..len], &summary, unread);
+            assert!(text.ends_with(last_line), "{summary:?}: {text}");
+            if len == 0 {
+                assert!(text.starts_with("No notifications.\n"), "{text}");
+            } else {
+                assert!(text.starts_with("TIME (UTC)"), "{text}");
+            }
+        }
+    }
+}

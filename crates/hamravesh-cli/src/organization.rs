@@ -1,0 +1,151 @@
+//! Which organization an organization-scoped command acts for.
+//!
+//! `--org NAME` if given; else `HAMRAVESH_ORGANIZATION` if set and not blank (ignored with
+//! `--mock`, like the other variables); else the profile is read (one request) and its only
+//! organization is used. With none, or several and none chosen, it is a usage error (exit 2);
+//! several are listed by name, each made safe for a terminal and the list bounded.
+
+use std::ffi::OsString;
+
+use hamravesh::text::one_line;
+
+use crate::Failure;
+use crate::client_cmd::{Session, classify};
+
+/// The environment variable naming the organization.
+pub const ORGANIZATION_ENV: &str = "HAMRAVESH_ORGANIZATION";
+
+/// The most organization names an error lists.
+const MAX_LISTED: usize = 20;
+
+/// The longest organization name quoted in an error, in characters.
+const MAX_NAME_CHARS: usize = 60;
+
+/// The organization to act for (see the module's documentation).
+pub async fn resolve(session: &Session, flag: Option<&str>) -> Result<String, Failure> {
+    let variable = if session.is_mock() {
+        None
+    } else {
+        std::env::var_os(ORGANIZATION_ENV)
+    };
+    if let Some(name) = chosen(flag, variable)? {
+        return Ok(name);
+    }
+    let profile = session.client.profile().await.map_err(classify)?;
+    only_one(
+        profile
+            .organizations
+            .into_iter()
+            .map(|organization| organization.name)
+            .collect(),
+    )
+}
+
+/// The organization named by the flag or, failing that, by the variable's value; `None` if
+/// neither names one. A blank flag or a variable that is not UTF-8 is a usage error.
+fn chosen(flag: Option<&str>, variable: Option<OsString>) -> Result<Option<String>, Failure> {
+    if let Some(name) = flag {
+        if name.trim().is_empty() {
+            return Err(Failure::Usage(
+                "--org must name an organization, not be blank".to_owned(),
+            ));
+        }
+        return Ok(Some(name.to_owned()));
+    }
+    match variable {
+        None => Ok(None),
+        Some(value) => match value.into_string() {
+            Ok(name) if name.trim().is_empty() => Ok(None),
+            Ok(name) => Ok(Some(name)),
+            Err(_) => Err(Failure::Usage(format!(
+                "{ORGANIZATION_ENV} is not valid UTF-8"
+            ))),
+        },
+    }
+}
+
+/// The one name of `names`, or a usage error saying there is none or listing them.
+fn only_one(mut names: Vec<String>) -> Result<String, Failure> {
+    match names.len() {
+        1 => Ok(names.remove(0)),
+        0 => Err(Failure::Usage(
+            "the account has no organization, so there is nothing to act for (the profile lists none)"
+                .to_owned(),
+        )),
+        n => {
+            let mut listed: Vec<String> = names
+                .iter()
+                .take(MAX_LISTED)
+                .map(|name| format!("\"{}\"", one_line(name, MAX_NAME_CHARS)))
+                .collect();
+            if n > MAX_LISTED {
+                listed.push(format!("and {} more", n - MAX_LISTED));
+            }
+            Err(Failure::Usage(format!(
+                "the account has {n} organizations ({}); choose one with --org NAME or {ORGANIZATION_ENV}",
+                listed.join(", ")
+            )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usage(result: Result<impl std::fmt::Debug, Failure>) -> String {
+        match result {
+            Err(Failure::Usage(message)) => message,
+            Err(_) => panic!("not a usage error"),
+            Ok(value) => panic!("accepted: {value:?}"),
+        }
+    }
+
+    #[test]
+    fn the_flag_wins_then_the_variable_then_nothing() {
+        let cases: [(Option<&str>, Option<&str>, Option<&str>); 6] = [
+            (Some("flag-org"), Some("env-org"), Some("flag-org")),
+            (Some("flag-org"), None, Some("flag-org")),
+            (None, Some("env-org"), Some("env-org")),
+            (None, Some("  "), None),
+            (None, Some(""), None),
+            (None, None, None),
+        ];
+        for (flag, variable, expected) in cases {
+            let got = chosen(flag, variable.map(OsString::from)).ok().flatten();
+            assert_eq!(got.as_deref(), expected, "{flag:?} {variable:?}");
+        }
+        assert!(usage(chosen(Some(" "), None)).contains("--org"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_variable_that_is_not_utf8_is_a_usage_error() {
+        use std::os::unix::ffi::OsStringExt;
+        let value = OsString::from_vec(vec![0xff, b'x']);
+        assert!(usage(chosen(None, Some(value))).contains(ORGANIZATION_ENV));
+    }
+
+    #[test]
+    fn only_one_organization_is_taken_several_are_listed_safely() {
+        assert_eq!(
+            only_one(vec!["my-team".to_owned()]).ok().as_deref(),
+            Some("my-team")
+        );
+        assert!(usage(only_one(Vec::new())).contains("no organization"));
+        let message = usage(only_one(vec![
+            "a-team".to_owned(),
+            "evil\u{1b}[2J".to_owned(),
+            "x".repeat(10_000),
+        ]));
+        assert!(message.contains("3 organizations"), "{message}");
+        assert!(message.contains(r#""a-team""#), "{message}");
+        assert!(message.contains(r#""evil\u{1b}[2J""#), "{message}");
+        assert!(!message.contains('\u{1b}'), "{message}");
+        assert!(message.len() < 500, "{message}");
+        let many: Vec<String> = (0..1000).map(|i| format!("org-{i}")).collect();
+        let message = usage(only_one(many));
+        assert!(message.contains("and 980 more"), "{message}");
+        assert!(!message.contains("org-20\""), "{message}");
+    }
+}
