@@ -62,6 +62,7 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
                 tally.add(outcome);
                 reporter.outcome(outcome);
             }
+            reporter.flush();
         }
     }
     // The reader ends when its inputs do; a panic there is a bug, reported as an I/O failure.

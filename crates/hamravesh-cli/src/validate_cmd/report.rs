@@ -147,7 +147,9 @@ impl Reporter {
         }
     }
 
-    fn flush(&mut self) {
+    /// Hands what stdout holds to the terminal or pipe (after each chunk, so results show as
+    /// they are produced rather than when a 64 KiB buffer fills).
+    pub fn flush(&mut self) {
         if self.out_open && self.out.flush().is_err() {
             self.out_open = false;
         }
