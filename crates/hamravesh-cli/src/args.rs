@@ -310,4 +310,9 @@ pub struct MockArgs {
     /// A profile JSON file to serve instead of the docs page's example (must match the schema).
     #[arg(long, value_name = "FILE")]
     pub fixture: Option<PathBuf>,
+    /// A JSON file holding the notification feed to serve, newest first: an array of
+    /// notifications, each matching the schema of a page's items [default: 37 sample
+    /// notifications].
+    #[arg(long, value_name = "FILE")]
+    pub notifications: Option<PathBuf>,
 }

@@ -13,6 +13,11 @@ pub async fn run(args: MockArgs) -> Result<(), Failure> {
             .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
         builder = builder.profile_json(bytes);
     }
+    if let Some(path) = &args.notifications {
+        let bytes = std::fs::read(path)
+            .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
+        builder = builder.notifications_json(bytes);
+    }
     let server = builder
         .start()
         .await

@@ -710,6 +710,24 @@ fn shared_client_flags_apply_to_every_api_command() {
             "{args:?}: --mock and --base-url together"
         );
     }
+    // No key and no --mock: a usage error naming the variable, for every command alike.
+    for args in [
+        &["notifications", "--org", "my-team"][..],
+        &[
+            "namespaces",
+            "create",
+            "x",
+            "--cluster",
+            "1",
+            "--org",
+            "my-team",
+        ],
+        &["namespaces", "delete", "1", "--yes", "--org", "my-team"],
+    ] {
+        let out = run(hamravesh().args(args));
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains("HAMRAVESH_API_KEY"), "{}", out.stderr);
+    }
     // --offset makes no sense with --all; --limit 0 is refused by the parser.
     let out = run(hamravesh().args(["notifications", "--all", "--offset", "3", "--mock"]));
     assert_eq!(out.code, Some(2), "{}", out.stderr);
@@ -783,4 +801,49 @@ fn a_closed_stdout_does_not_panic() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
+}
+
+/// Kills the child when dropped, so a failing assertion never leaves a mock running.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn mock_command_serves_a_notification_feed_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed: Vec<serde_json::Value> =
+        serde_json::from_str(hamravesh_mock::DEFAULT_NOTIFICATIONS).unwrap();
+    let file = dir.path().join("feed.json");
+    std::fs::write(&file, serde_json::to_vec(&feed[..3]).unwrap()).unwrap();
+    let mut child = hamravesh()
+        .args(["mock", "--api-key", "demo", "--notifications"])
+        .arg(&file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let _child = KillOnDrop(child);
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_owned();
+    let out = run(hamravesh()
+        .args(["notifications", "--all", "--json", "--base-url", &url])
+        .env("HAMRAVESH_API_KEY", "demo"));
+    assert_eq!(parse_notifications(&out), default_feed()[..3]);
+
+    // A feed that breaks the schema is refused at start, naming the problem.
+    std::fs::write(&file, r#"[{"title": 5}]"#).unwrap();
+    let out = run(hamravesh().args(["mock", "--notifications"]).arg(&file));
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
 }
