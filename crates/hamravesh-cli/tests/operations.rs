@@ -847,3 +847,53 @@ fn mock_command_serves_a_notification_feed_file() {
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
 }
+
+#[test]
+fn a_create_that_times_out_is_sent_once_and_says_it_may_exist() {
+    let mock = Mock::start();
+    mock.server.push_fault_on(
+        &CREATE_NAMESPACE,
+        Fault::Delay(std::time::Duration::from_secs(3)),
+        1,
+    );
+    let out = mock.run(&[
+        "namespaces",
+        "create",
+        "my-team-slow",
+        "--cluster",
+        "53",
+        "--org",
+        "my-team",
+        "--timeout",
+        "0.5",
+    ]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("may have been carried out: check before sending it again"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(mock.server.request_count_on(&CREATE_NAMESPACE), 1);
+}
+
+#[test]
+fn a_delete_is_retried_after_a_503() {
+    let mock = Mock::start();
+    let created = mock.run(&[
+        "namespaces",
+        "create",
+        "my-team-x",
+        "--cluster",
+        "53",
+        "--json",
+    ]);
+    let namespace: Namespace = serde_json::from_str(&created.stdout).unwrap();
+    mock.server
+        .push_fault_on(&DELETE_NAMESPACE, Fault::status(503), 1);
+    let id = namespace.id.to_string();
+    let out = mock.run(&["namespaces", "delete", &id, "--yes", "--org", "my-team"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(mock.server.request_count_on(&DELETE_NAMESPACE), 2);
+    assert_eq!(mock.server.namespace_count(), 0);
+}
