@@ -119,12 +119,13 @@ pub struct Run {
 }
 
 /// A command for the binary at `path` (pass `env!("CARGO_BIN_EXE_hamravesh")`) with a clean
-/// environment: no API key, no base URL, no logging, unless the test sets them.
+/// environment: no API key, no base URL, no organization, no logging, unless the test sets them.
 pub fn command(path: &str) -> Command {
     let mut command = Command::new(path);
     command
         .env_remove("HAMRAVESH_API_KEY")
         .env_remove("HAMRAVESH_BASE_URL")
+        .env_remove("HAMRAVESH_ORGANIZATION")
         .env_remove("RUST_LOG");
     command
 }
