@@ -180,7 +180,8 @@ impl NotificationWalk {
         self
     }
 
-    /// The most pages to read (default 10,000); reaching it before the end is an error.
+    /// The most pages to read (default 10,000; the first page is always read); reaching it
+    /// before the end is an error.
     pub fn max_pages(mut self, pages: u32) -> Self {
         self.walk = self.walk.max_pages(pages);
         self
