@@ -78,6 +78,89 @@ pub enum Command {
     /// the feed), `namespace` (a created namespace) or `create-namespace` (the body that creates
     /// one). A schema defined inside a larger file is printed with that file's definitions.
     Schema(SchemaArgs),
+    /// Check each organization's balance and runway against thresholds (for cron or a
+    /// monitoring system).
+    ///
+    /// Prints one line per organization (all of them unless --org is given): name, balance,
+    /// budget, charged budget, virtual budget, residual debt, runway (`seconds_to_negative_balance`
+    /// as a duration; `—` when the API gives null) and whether it is restricted, then OK or
+    /// BREACH with the thresholds breached. Amounts are printed as the API gives them: the API
+    /// documents no currency. A null runway is never a breach.
+    #[command(after_help = BALANCE_EXIT_CODES)]
+    Balance(BalanceArgs),
+    /// Serve the organizations' balances as Prometheus metrics on /metrics.
+    ///
+    /// The API is polled in the background at most once per --min-interval; a scrape is answered
+    /// from the last poll and never waits for the API. When a poll fails, the last values stay,
+    /// `hamravesh_up` drops to 0 and polling backs off (up to 10 minutes between polls) but never
+    /// stops. /healthz answers while the process lives; / links to /metrics. Prints
+    /// `listening on http://ADDR` first; SIGINT or SIGTERM stops it.
+    #[command(after_help = EXPORTER_HELP)]
+    Exporter(ExporterArgs),
+}
+
+/// The exit codes of `hamravesh balance` (the monitoring-plugin convention).
+const BALANCE_EXIT_CODES: &str = "\
+Durations: a number and a unit, s, m, h, d or w (90s, 15m, 6h, 3d); a bare number is seconds.
+
+Exit codes (the monitoring-plugin convention, as Nagios, Icinga and Sensu read them):
+  0  every selected organization is within the thresholds
+  1  a threshold is breached (the organization's line says which)
+  2  usage or configuration error (bad flag, missing key, refused URL, unknown --org)
+  3  the check could not be made (network, API error, unparseable answer, a runway that is
+     neither a number nor null while --min-runway is given)";
+
+/// Metrics and exit codes of `hamravesh exporter`.
+const EXPORTER_HELP: &str = "\
+Metrics (labels `organization` = its name, `id`): hamravesh_organization_balance,
+hamravesh_organization_budget, hamravesh_organization_charged_budget,
+hamravesh_organization_virtual_budget, hamravesh_organization_residual_debt,
+hamravesh_organization_residual_debt_ratio, hamravesh_organization_runway_seconds (absent
+while the API gives null), hamravesh_organization_restricted; hamravesh_up,
+hamravesh_last_success_timestamp_seconds, hamravesh_poll_duration_seconds,
+hamravesh_polls_total{outcome}. Amounts are as the API gives them (no currency is documented).
+
+Exit codes:
+  0  stopped by SIGINT or SIGTERM
+  2  usage or configuration error (bad flag, missing key, address in use)";
+
+/// Flags of `hamravesh balance`.
+#[derive(Debug, clap::Args)]
+pub struct BalanceArgs {
+    /// Check only this organization (its `name`); repeat for several [default: all of them].
+    #[arg(long, value_name = "NAME")]
+    pub org: Vec<String>,
+    /// A balance below AMOUNT is a breach (in the API's unit; no currency is documented).
+    #[arg(long, value_name = "AMOUNT", allow_negative_numbers = true)]
+    pub min_balance: Option<f64>,
+    /// A runway (time until the balance turns negative) shorter than DURATION is a breach,
+    /// e.g. 3d. A null runway is not.
+    #[arg(long, value_name = "DURATION")]
+    pub min_runway: Option<String>,
+    /// Print the figures and the verdict of each organization as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Where the API is and how long to wait for it.
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+/// Flags of `hamravesh exporter`.
+#[derive(Debug, clap::Args)]
+pub struct ExporterArgs {
+    /// Address to serve /metrics on (9797 is not among Prometheus's allocated exporter ports
+    /// in common use; use 127.0.0.1:0 for any free port).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9797")]
+    pub listen: SocketAddr,
+    /// Poll the API at most once per DURATION, however often /metrics is scraped (at least 1s).
+    #[arg(long, value_name = "DURATION", default_value = "60s")]
+    pub min_interval: String,
+    /// Export only this organization (its `name`); repeat for several [default: all of them].
+    #[arg(long, value_name = "NAME")]
+    pub org: Vec<String>,
+    /// Where the API is and how long to wait for it.
+    #[command(flatten)]
+    pub client: ClientArgs,
 }
 
 const VALIDATE_EXIT_CODES: &str = "\

@@ -9,6 +9,9 @@
 //! - `hamravesh mock` runs a local fake of the API;
 //! - `hamravesh validate PATH...` checks JSON payloads against a schema;
 //! - `hamravesh schema [NAME] [--openapi]` prints an embedded JSON Schema or the OpenAPI document.
+//! - `hamravesh balance [--org NAME]... [--min-balance AMOUNT] [--min-runway DURATION]` checks
+//!   each organization's money (exit 0 ok, 1 breach, 2 usage, 3 could not check);
+//! - `hamravesh exporter [--listen ADDR] [--min-interval DURATION]` serves it as Prometheus metrics.
 //!
 //! Flags are parsed in `args`; each command resolves them into a configuration and runs. The
 //! flags every API command shares (`--base-url`, `--timeout`, `--total-timeout`, `--retries`,
@@ -19,7 +22,10 @@
 //! Exit codes: 0 success, 1 the API or network failed, 2 usage or configuration error.
 
 mod args;
+mod balance_cmd;
 mod client_cmd;
+mod duration;
+mod exporter;
 mod mock_cmd;
 mod namespaces_cmd;
 mod notifications_cmd;
@@ -65,6 +71,9 @@ fn main() -> ExitCode {
             print_stdout(&schema_text(&args));
             Ok(ExitCode::SUCCESS)
         }
+        // Its own exit codes (the monitoring-plugin convention, with 3 for "could not check").
+        Command::Balance(args) => balance_cmd::main(args),
+        Command::Exporter(args) => with_runtime(|runtime| runtime.block_on(exporter::run(args))),
     };
     result.unwrap_or_else(fail)
 }

@@ -1,0 +1,235 @@
+//! `hamravesh exporter`: the organizations' money as Prometheus metrics.
+//!
+//! Two tasks share one [`metrics::Metrics`]: the poller reads the profile at most once per
+//! `--min-interval` (backing off after failures, up to [`MAX_BACKOFF`], but never stopping) and
+//! replaces the values; the HTTP server answers `/metrics` by encoding what is there, so a
+//! scrape never waits for the API and however many scrapes come, the API sees one call per
+//! interval. `/healthz` answers while the process lives; `/` links to `/metrics`. SIGINT and
+//! SIGTERM stop the server gracefully.
+
+pub mod metrics;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::http::HeaderMap;
+use axum::http::header::{ACCEPT, CONTENT_TYPE};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use hamravesh::Client;
+
+use crate::Failure;
+use crate::args::ExporterArgs;
+use crate::balance_cmd::select;
+use crate::client_cmd::{self, classify};
+use crate::duration;
+use crate::output;
+
+use self::metrics::Metrics;
+
+/// The shortest `--min-interval` accepted.
+const MIN_INTERVAL: Duration = Duration::from_secs(1);
+
+/// The longest wait between polls after failures (or the interval, if that is longer).
+const MAX_BACKOFF: Duration = Duration::from_secs(600);
+
+/// The content type of the OpenMetrics text format `prometheus-client` writes.
+const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+/// The content type of the Prometheus text format 0.0.4.
+const TEXT_0_0_4: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// Runs the exporter until SIGINT or SIGTERM.
+pub async fn run(args: ExporterArgs) -> Result<(), Failure> {
+    let interval = duration::parse(&args.min_interval)
+        .map_err(|e| Failure::Usage(format!("--min-interval: {e}")))?;
+    if interval < MIN_INTERVAL {
+        return Err(Failure::Usage(format!(
+            "--min-interval must be at least 1s, not {}",
+            args.min_interval.trim()
+        )));
+    }
+    for name in &args.org {
+        if name.trim().is_empty() {
+            return Err(Failure::Usage(
+                "--org must name an organization, not be blank".to_owned(),
+            ));
+        }
+    }
+    let session = client_cmd::connect(&args.client).await?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| Failure::Usage(format!("cannot listen on {}: {e}", args.listen)))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| Failure::Usage(format!("cannot read the listening address: {e}")))?;
+    let metrics = Arc::new(Metrics::new());
+    let poller = tokio::spawn(poll_forever(
+        session.client.clone(),
+        Arc::clone(&metrics),
+        interval,
+        args.org.clone(),
+    ));
+    output::print_stdout(&format!("listening on http://{address}\n"));
+    let result = axum::serve(listener, router(metrics))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| Failure::Usage(format!("the HTTP server stopped: {e}")));
+    poller.abort();
+    // The session (and an embedded mock with --mock) lives until here.
+    drop(session);
+    result
+}
+
+/// The routes: `/metrics`, `/healthz`, `/`.
+pub fn router(metrics: Arc<Metrics>) -> Router {
+    Router::new()
+        .route(
+            "/metrics",
+            get(move |headers: HeaderMap| {
+                let metrics = Arc::clone(&metrics);
+                async move { scrape(&metrics, &headers) }
+            }),
+        )
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route(
+            "/",
+            get(|| async {
+                Html(
+                    "<!doctype html><html><head><title>Hamravesh exporter</title></head>\
+                     <body><h1>Hamravesh exporter</h1><p><a href=\"/metrics\">Metrics</a></p></body></html>\n",
+                )
+            }),
+        )
+}
+
+/// A scrape's answer: OpenMetrics when the reader accepts it (Prometheus asks for it), else the
+/// Prometheus text format 0.0.4.
+fn scrape(metrics: &Metrics, headers: &HeaderMap) -> Response {
+    let openmetrics = headers
+        .get_all(ACCEPT)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|value| value.contains("application/openmetrics-text"));
+    let text = metrics.encode();
+    if openmetrics {
+        ([(CONTENT_TYPE, OPENMETRICS)], text).into_response()
+    } else {
+        ([(CONTENT_TYPE, TEXT_0_0_4)], metrics::to_text_0_0_4(&text)).into_response()
+    }
+}
+
+/// Polls the profile forever: once per `interval` while it succeeds; after `n` failures in a
+/// row, `interval × 2^n` capped at [`MAX_BACKOFF`] (or the interval, if longer). Each wait counts
+/// from the start of the previous poll.
+async fn poll_forever(
+    client: Client,
+    metrics: Arc<Metrics>,
+    interval: Duration,
+    orgs: Vec<String>,
+) {
+    let mut failures: u32 = 0;
+    loop {
+        let started = Instant::now();
+        let result = client.profile().await;
+        let elapsed = started.elapsed().as_secs_f64();
+        let ok = match result {
+            Ok(profile) => match select(&profile.organizations, &orgs) {
+                Ok(selected) => {
+                    metrics.record_success(&selected, elapsed, unix_now());
+                    true
+                }
+                Err(failure) => {
+                    output::print_error(&message(failure));
+                    false
+                }
+            },
+            Err(error) => {
+                let message = message(classify(error));
+                output::print_error(&format!("polling the API failed: {message}"));
+                false
+            }
+        };
+        if ok {
+            failures = 0;
+        } else {
+            metrics.record_failure(elapsed);
+            failures = failures.saturating_add(1);
+        }
+        tokio::time::sleep_until((started + backoff(interval, failures)).into()).await;
+    }
+}
+
+/// A failure's one-line message.
+fn message(failure: Failure) -> String {
+    match failure {
+        Failure::Usage(message)
+        | Failure::Remote(message)
+        | Failure::RemoteWithDetails(message, _) => message,
+    }
+}
+
+/// The wait after `failures` failed polls in a row.
+fn backoff(interval: Duration, failures: u32) -> Duration {
+    let factor = 2u32.saturating_pow(failures.min(16));
+    interval
+        .saturating_mul(factor)
+        .min(MAX_BACKOFF.max(interval))
+}
+
+/// Seconds since the Unix epoch, as a float.
+fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// Resolves on SIGINT or SIGTERM (or on SIGINT only where there is no SIGTERM).
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    () = interrupt => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => interrupt.await,
+        }
+    }
+    #[cfg(not(unix))]
+    interrupt.await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_and_never_below_the_interval() {
+        let minute = Duration::from_secs(60);
+        let cases = [
+            (minute, 0, 60),
+            (minute, 1, 120),
+            (minute, 2, 240),
+            (minute, 3, 480),
+            (minute, 4, 600),
+            (minute, u32::MAX, 600),
+            (Duration::from_secs(3600), 5, 3600),
+            (Duration::from_secs(1), 3, 8),
+        ];
+        for (interval, failures, seconds) in cases {
+            assert_eq!(
+                backoff(interval, failures),
+                Duration::from_secs(seconds),
+                "{failures}"
+            );
+        }
+    }
+}
