@@ -10,7 +10,8 @@ use std::sync::OnceLock;
 fn base() -> &'static serde_json::Value {
     static BASE: OnceLock<serde_json::Value> = OnceLock::new();
     BASE.get_or_init(|| {
-        serde_json::from_str(include_str!("../../tests/payloads/valid/page-example.json")).unwrap_or_default()
+        serde_json::from_str(include_str!("../../tests/payloads/valid/page-example.json"))
+            .unwrap_or_default()
     })
 }
 
@@ -24,8 +25,10 @@ libfuzzer_sys::fuzz_target!(|input: (&str, u64, bool)| {
         // The base has `email` at the top level; this writes it a second time.
         bytes.splice(1..1, br#""email":"again@example.com","#.iter().copied());
     }
-    let decodes = hamravesh_types::decode(&bytes).is_ok();
-    let validates = hamravesh_types::check_bytes(&bytes, hamravesh_types::Validator::profile(), 0).is_valid();
+    let decodes = hamravesh_types::decode::<hamravesh_types::Profile>(&bytes).is_ok();
+    let validates =
+        hamravesh_types::check_bytes(&bytes, hamravesh_types::Document::Profile.validator(), 0)
+            .is_valid();
     assert_eq!(
         decodes, validates,
         "{text:?}, id {id}, repeated email {repeat_email}: decode {decodes}, validate {validates}"

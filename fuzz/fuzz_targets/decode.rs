@@ -2,7 +2,7 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    if let Err(error) = hamravesh_types::decode(data) {
+    if let Err(error) = hamravesh_types::decode::<hamravesh_types::Profile>(data) {
         // Formatting the error walks its path; it must not panic either.
         let _ = error.to_string();
     }

@@ -565,7 +565,7 @@ fn repeated_keys_are_invalid_as_decoding_says() {
         page_example(),
         "the edit must change the payload"
     );
-    assert!(hamravesh_types::decode(duplicated.as_bytes()).is_err());
+    assert!(hamravesh_types::decode::<hamravesh_types::Profile>(duplicated.as_bytes()).is_err());
     let r = run(hamravesh().arg("validate").write_stdin(duplicated));
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert_eq!(r.stdout, "-: /: duplicate key \"email\"\n");

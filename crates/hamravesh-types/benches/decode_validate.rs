@@ -9,7 +9,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use hamravesh_types::{Profile, Validator, check_bytes, decode, parse_payload};
+use hamravesh_types::{Document, Profile, check_bytes, decode, parse_payload};
 
 fn payload() -> Vec<u8> {
     std::fs::read(concat!(
@@ -22,7 +22,7 @@ fn payload() -> Vec<u8> {
 fn per_payload(c: &mut Criterion) {
     let bytes = payload();
     let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-    let validator = Validator::profile();
+    let validator = Document::Profile.validator();
     assert!(validator.is_valid(&value));
 
     let mut group = c.benchmark_group("profile_payload");
@@ -31,7 +31,7 @@ fn per_payload(c: &mut Criterion) {
         b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&bytes)).unwrap());
     });
     group.bench_function("decode_typed", |b| {
-        b.iter(|| decode(black_box(&bytes)).unwrap())
+        b.iter(|| decode::<Profile>(black_box(&bytes)).unwrap())
     });
     group.bench_function("decode_typed_serde_json_only", |b| {
         b.iter(|| serde_json::from_slice::<Profile>(black_box(&bytes)).unwrap());

@@ -39,8 +39,8 @@ impl Verdict {
 /// repeats it; a payload with repeated keys is not checked against the schema).
 ///
 /// ```
-/// use hamravesh_types::{Validator, Verdict, check_bytes};
-/// let verdict = check_bytes(br#"{"email": "a", "email": "b"}"#, Validator::profile(), 100);
+/// use hamravesh_types::{Document, Verdict, check_bytes};
+/// let verdict = check_bytes(br#"{"email": "a", "email": "b"}"#, Document::Profile.validator(), 100);
 /// let Verdict::Invalid(report) = verdict else { panic!("repeated keys are invalid") };
 /// assert_eq!(report.errors[0].to_string(), r#"/: duplicate key "email""#);
 /// ```
@@ -242,7 +242,11 @@ mod tests {
     use super::*;
 
     fn messages(bytes: &[u8]) -> Vec<String> {
-        match check_bytes(bytes, Validator::profile(), DEFAULT_MAX_ERRORS) {
+        match check_bytes(
+            bytes,
+            crate::Document::Profile.validator(),
+            DEFAULT_MAX_ERRORS,
+        ) {
             Verdict::Invalid(report) => report.errors.iter().map(|e| e.to_string()).collect(),
             Verdict::Valid => panic!("expected invalid: {}", String::from_utf8_lossy(bytes)),
         }
@@ -322,7 +326,7 @@ mod tests {
     #[test]
     fn no_errors_asked_means_none_kept_but_the_verdict_stands() {
         for bytes in [&b""[..], b"nope", br#"{"a":1,"a":1}"#, b"{}"] {
-            match check_bytes(bytes, Validator::profile(), 0) {
+            match check_bytes(bytes, crate::Document::Profile.validator(), 0) {
                 Verdict::Invalid(report) => assert!(report.errors.is_empty()),
                 Verdict::Valid => panic!("{bytes:?} is invalid"),
             }

@@ -2,8 +2,6 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::Profile;
-
 /// A payload that could not be decoded, with the path of the field that failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
@@ -54,20 +52,40 @@ impl std::fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-/// Decodes a `GET /api/v1/users/profile` response body into a [`Profile`].
-pub fn decode(bytes: &[u8]) -> Result<Profile, DecodeError> {
-    decode_as(bytes)
-}
-
-/// Decodes JSON into any model type of this crate (or any other `DeserializeOwned` type),
-/// naming the path of the failing field on error.
-pub fn decode_as<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+/// Decodes JSON into a model type of this crate (or any other `DeserializeOwned` type), naming
+/// the path of the failing field on error: `decode::<Profile>(body)`,
+/// `decode::<notifications::NotificationPage>(body)`.
+///
+/// A key repeated inside one object is an error wherever it is, as it is to validation (serde
+/// alone would keep the last of a repeated unknown field).
+///
+/// ```
+/// use hamravesh_types::{Profile, decode};
+/// let error = decode::<Profile>(br#"{"first_name": null, "email": 42}"#).unwrap_err();
+/// assert_eq!(error.path(), "email");
+/// let error = decode::<serde_json::Value>(br#"{"a": {"b": 1, "b": 2}}"#).unwrap_err();
+/// assert!(error.to_string().starts_with("a: duplicate field `b` at line 1"));
+/// ```
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     // Fast path: plain serde_json. Tracking the path costs time on every field, so it is paid only
     // when decoding fails, by decoding again to find where.
-    if let Ok(value) = serde_json::from_slice(bytes) {
-        return Ok(value);
+    let value = match serde_json::from_slice(bytes) {
+        Ok(value) => value,
+        Err(_) => return decode_with_path(bytes),
+    };
+    if let Some(duplicate) = crate::duplicates::first_duplicate(bytes) {
+        return Err(DecodeError {
+            message: format!(
+                "duplicate field `{}` at line {} column {}",
+                duplicate.key, duplicate.line, duplicate.column
+            ),
+            path: duplicate.path,
+            line: duplicate.line,
+            column: duplicate.column,
+            is_syntax: false,
+        });
     }
-    decode_with_path(bytes)
+    Ok(value)
 }
 
 fn decode_with_path<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
@@ -115,7 +133,7 @@ mod tests {
 
     #[test]
     fn not_json_is_a_syntax_error_at_the_root() {
-        let error = decode(b"{not json").unwrap_err();
+        let error = decode::<crate::Profile>(b"{not json").unwrap_err();
         assert!(error.is_syntax());
         assert_eq!(error.path(), ".");
         assert_eq!((error.line(), error.column()), (1, 2));
@@ -123,7 +141,7 @@ mod tests {
 
     #[test]
     fn trailing_garbage_is_rejected() {
-        let error = decode_as::<serde_json::Value>(b"{} x").unwrap_err();
+        let error = decode::<serde_json::Value>(b"{} x").unwrap_err();
         assert!(error.is_syntax());
         assert!(error.message().contains("trailing characters"), "{error}");
     }
@@ -131,7 +149,7 @@ mod tests {
     #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
         let deep = "[".repeat(100_000);
-        let error = decode_as::<serde_json::Value>(deep.as_bytes()).unwrap_err();
+        let error = decode::<serde_json::Value>(deep.as_bytes()).unwrap_err();
         assert!(error.message().contains("recursion limit"), "{error}");
     }
 }

@@ -103,17 +103,34 @@ impl Document {
     /// Decodes `bytes` into this kind's model and drops it: whether typed decoding accepts the
     /// payload, with the path of the first field that fails.
     pub fn decodes(self, bytes: &[u8]) -> Result<(), DecodeError> {
-        use crate::decode_as;
+        use crate::decode;
         match self {
-            Self::Profile => decode_as::<crate::Profile>(bytes).map(drop),
+            Self::Profile => decode::<crate::Profile>(bytes).map(drop),
             Self::NotificationPage => {
-                decode_as::<crate::notifications::NotificationPage>(bytes).map(drop)
+                decode::<crate::notifications::NotificationPage>(bytes).map(drop)
             }
-            Self::Namespace => decode_as::<crate::namespaces::Namespace>(bytes).map(drop),
-            Self::CreateNamespace => {
-                decode_as::<crate::namespaces::CreateNamespace>(bytes).map(drop)
-            }
+            Self::Namespace => decode::<crate::namespaces::Namespace>(bytes).map(drop),
+            Self::CreateNamespace => decode::<crate::namespaces::CreateNamespace>(bytes).map(drop),
         }
+    }
+
+    /// Validates `value` as this kind, reporting every error with its JSON Pointer.
+    ///
+    /// ```
+    /// use hamravesh_types::Document;
+    /// let payload = serde_json::json!({"email": 42});
+    /// let errors = Document::Profile.validate(&payload).unwrap_err();
+    /// assert!(errors.errors().iter().any(|e| e.instance_path == "/email"));
+    /// ```
+    #[cfg(feature = "validate")]
+    pub fn validate(self, value: &Value) -> Result<(), crate::ValidationErrors> {
+        self.validator().validate(value)
+    }
+
+    /// Whether `value` is valid as this kind (stops at the first error).
+    #[cfg(feature = "validate")]
+    pub fn is_valid(self, value: &Value) -> bool {
+        self.validator().is_valid(value)
     }
 
     /// The validator of this kind, compiled once per process.

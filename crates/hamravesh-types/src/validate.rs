@@ -6,8 +6,6 @@
 //! the docs do not promise one, and validators disagree on what a valid address is, so an address
 //! is checked only for being a string.
 
-use std::sync::OnceLock;
-
 use serde_json::Value;
 
 /// One way a payload breaks the schema.
@@ -102,16 +100,6 @@ impl Validator {
             .map_err(|error| SchemaError(error.to_string()))
     }
 
-    /// The validator for the embedded profile schema, compiled once per process.
-    pub fn profile() -> &'static Validator {
-        static PROFILE: OnceLock<Validator> = OnceLock::new();
-        PROFILE.get_or_init(|| match Validator::new(&crate::schema_value()) {
-            Ok(validator) => validator,
-            // The embedded schema is checked against its meta-schema by the test suite.
-            Err(error) => unreachable!("the embedded schema does not compile: {error}"),
-        })
-    }
-
     /// Checks `value`, reporting every error.
     pub fn validate(&self, value: &Value) -> Result<(), ValidationErrors> {
         let errors: Vec<ValidationError> = self
@@ -150,9 +138,9 @@ impl Validator {
     /// above it), but the first is always kept.
     ///
     /// ```
-    /// use hamravesh_types::Validator;
+    /// use hamravesh_types::Document;
     /// let payload = serde_json::json!({"organizations": [{}, {}, {}, {}, {}]});
-    /// let report = Validator::profile().validate_capped(&payload, 3).unwrap_err();
+    /// let report = Document::Profile.validator().validate_capped(&payload, 3).unwrap_err();
     /// assert_eq!(report.errors.len(), 3);
     /// assert!(report.omitted.exact && report.omitted.count > 100);
     /// ```
@@ -493,22 +481,6 @@ impl std::fmt::Write for Bounded<'_> {
     }
 }
 
-/// Validates `value` against the embedded profile schema, reporting every error.
-///
-/// ```
-/// let payload = serde_json::json!({"email": 42});
-/// let errors = hamravesh_types::validate(&payload).unwrap_err();
-/// assert!(errors.errors().iter().any(|e| e.instance_path == "/email"));
-/// ```
-pub fn validate(value: &Value) -> Result<(), ValidationErrors> {
-    Validator::profile().validate(value)
-}
-
-/// Whether `value` matches the embedded profile schema.
-pub fn is_valid(value: &Value) -> bool {
-    Validator::profile().is_valid(value)
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -522,8 +494,14 @@ mod tests {
     #[test]
     fn small_payloads_keep_the_cap_and_count_the_rest_exactly() {
         let value = empty_organizations(10);
-        let all = validate(&value).unwrap_err().into_vec();
-        let capped = Validator::profile().validate_capped(&value, 7).unwrap_err();
+        let all = crate::Document::Profile
+            .validate(&value)
+            .unwrap_err()
+            .into_vec();
+        let capped = crate::Document::Profile
+            .validator()
+            .validate_capped(&value, 7)
+            .unwrap_err();
         assert_eq!(capped.errors, all[..7]);
         assert_eq!(
             capped.omitted,
@@ -543,13 +521,17 @@ mod tests {
     fn huge_payloads_list_real_errors_without_building_them_all() {
         // Three million errors if listed whole; this must stay quick and small.
         let value = empty_organizations(100_000);
-        let capped = Validator::profile()
+        let capped = crate::Document::Profile
+            .validator()
             .validate_capped(&value, 100)
             .unwrap_err();
         assert_eq!(capped.errors.len(), 100);
         assert!(!capped.omitted.exact && capped.omitted.count > 0);
         // The kept errors are those of the first organizations, as listing them all would give.
-        let few = validate(&empty_organizations(5)).unwrap_err().into_vec();
+        let few = crate::Document::Profile
+            .validate(&empty_organizations(5))
+            .unwrap_err()
+            .into_vec();
         assert_eq!(capped.errors, few[..100]);
         assert!(capped.to_string().contains("… and at least"), "{capped}");
     }
@@ -561,7 +543,8 @@ mod tests {
         for index in 0..300 {
             value[format!("extra_{index}")] = json!(index);
         }
-        let capped = Validator::profile()
+        let capped = crate::Document::Profile
+            .validator()
             .validate_capped(&value, 100)
             .unwrap_err();
         let paths: Vec<&str> = capped
@@ -575,20 +558,22 @@ mod tests {
 
     #[test]
     fn no_error_asked_is_the_verdict_alone() {
-        let capped = Validator::profile()
+        let capped = crate::Document::Profile
+            .validator()
             .validate_capped(&empty_organizations(3), 0)
             .unwrap_err();
         assert!(capped.errors.is_empty());
         assert!(
-            Validator::profile()
-                .validate_capped(&crate::schema_value(), 0)
+            crate::Document::Profile
+                .validator()
+                .validate_capped(&crate::Document::Profile.schema(), 0)
                 .is_err()
         );
     }
 
     #[test]
     fn schemas_that_removal_can_break_are_not_pruned() {
-        assert!(is_prune_safe(&crate::schema_value()));
+        assert!(is_prune_safe(&crate::Document::Profile.schema()));
         for keyword in [
             "minItems", "contains", "not", "oneOf", "if", "enum", "const",
         ] {
@@ -632,7 +617,10 @@ mod tests {
     #[test]
     fn huge_offending_values_are_not_quoted() {
         let value = json!({"organizations": {"x": "y".repeat(1_000_000)}});
-        let errors = validate(&value).unwrap_err().into_vec();
+        let errors = crate::Document::Profile
+            .validate(&value)
+            .unwrap_err()
+            .into_vec();
         let error = errors
             .iter()
             .find(|e| e.instance_path == "/organizations")

@@ -6,7 +6,7 @@ use hamravesh_types::profile::builder;
 use hamravesh_types::{OrganizationFeatureFlags, Profile, decode};
 
 fn corpus(name: &str) -> Profile {
-    decode(&hamravesh_test_support::read(&format!("valid/{name}"))).unwrap()
+    decode::<Profile>(&hamravesh_test_support::read(&format!("valid/{name}"))).unwrap()
 }
 
 #[test]

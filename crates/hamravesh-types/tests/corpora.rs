@@ -6,13 +6,13 @@
 use hamravesh_test_support::{DOCUMENT_CORPORA, expected_errors_in, invalid_in, valid_in};
 use hamravesh_types::namespaces::{CreateNamespace, Namespace};
 use hamravesh_types::notifications::NotificationPage;
-use hamravesh_types::{Document, decode_as};
+use hamravesh_types::{Document, decode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 fn round_trips<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(bytes: &[u8]) {
-    let value: T = decode_as(bytes).unwrap();
-    let again: T = decode_as(&serde_json::to_vec(&value).unwrap()).unwrap();
+    let value: T = decode(bytes).unwrap();
+    let again: T = decode(&serde_json::to_vec(&value).unwrap()).unwrap();
     assert_eq!(value, again);
 }
 

@@ -9,10 +9,11 @@ fn every_valid_payload_decodes_and_round_trips() {
     let files = corpus::valid();
     assert!(files.len() >= 8, "the valid corpus shrank: {files:?}");
     for file in files {
-        let profile = decode(&file.bytes).unwrap_or_else(|e| panic!("{}: {e}", file.name));
+        let profile =
+            decode::<Profile>(&file.bytes).unwrap_or_else(|e| panic!("{}: {e}", file.name));
         let encoded = serde_json::to_vec(&profile).unwrap();
         let again: Profile =
-            decode(&encoded).unwrap_or_else(|e| panic!("{} re-encoded: {e}", file.name));
+            decode::<Profile>(&encoded).unwrap_or_else(|e| panic!("{} re-encoded: {e}", file.name));
         assert_eq!(profile, again, "{} changed in a round trip", file.name);
     }
 }
@@ -30,7 +31,7 @@ fn every_invalid_payload_fails_naming_the_path() {
     for file in files {
         let name = file.name;
         let want = &expected[&name];
-        let error = decode(&file.bytes).expect_err(&name);
+        let error = decode::<Profile>(&file.bytes).expect_err(&name);
         assert_eq!(error.path(), want.decode_path, "{name}: {error}");
         assert!(
             error.message().contains(&want.decode_message),
@@ -43,7 +44,7 @@ fn every_invalid_payload_fails_naming_the_path() {
 #[test]
 fn nested_error_message_names_the_full_path() {
     let bytes = corpus::read("invalid/owner-email-is-integer.json");
-    let message = decode(&bytes).unwrap_err().to_string();
+    let message = decode::<Profile>(&bytes).unwrap_err().to_string();
     assert!(
         message.starts_with(
             "organizations[0].owner.email: invalid type: integer `5`, expected a string"
@@ -54,7 +55,7 @@ fn nested_error_message_names_the_full_path() {
 
 #[test]
 fn page_example_carries_the_documented_values() {
-    let profile = decode(&corpus::read("valid/page-example.json")).unwrap();
+    let profile = decode::<Profile>(&corpus::read("valid/page-example.json")).unwrap();
     assert_eq!(profile.first_name, None);
     assert_eq!(profile.full_name, "email@example.com");
     let organization = &profile.organizations[0];
@@ -71,7 +72,7 @@ fn page_example_carries_the_documented_values() {
 #[test]
 fn offsets_are_normalised_to_utc() {
     let bytes = corpus::read("valid/tehran-offset-and-no-fraction.json");
-    let profile = decode(&bytes).unwrap();
+    let profile = decode::<Profile>(&bytes).unwrap();
     assert_eq!(
         profile.creation_time.to_rfc3339(),
         "2023-03-21T06:00:00+00:00"
@@ -80,7 +81,7 @@ fn offsets_are_normalised_to_utc() {
 
 #[test]
 fn digit_strings_keep_their_leading_zero() {
-    let profile = decode(&corpus::read("valid/persian-names.json")).unwrap();
+    let profile = decode::<Profile>(&corpus::read("valid/persian-names.json")).unwrap();
     assert_eq!(profile.mobile.as_deref(), Some("09121234567"));
     assert_eq!(profile.national_id.as_deref(), Some("0012345678"));
     assert_eq!(profile.first_name.as_deref(), Some("علی"));

@@ -1,7 +1,7 @@
 //! The embedded schemas: valid draft-07 schemas, each departure from the docs explained.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a broken fixture should fail the test loudly
 
-use hamravesh_types::{Document, schema_value, schemas};
+use hamravesh_types::{Document, schemas};
 
 #[test]
 fn every_embedded_schema_is_valid_against_the_draft_07_meta_schema() {
@@ -70,7 +70,7 @@ fn walk(value: &serde_json::Value, path: &str, found: &mut Vec<String>) {
 #[test]
 fn every_recorded_departure_from_the_profile_page_says_why() {
     let mut found = Vec::new();
-    walk(&schema_value(), "", &mut found);
+    walk(&Document::Profile.schema(), "", &mut found);
     // The email row typed `integer`, profile_settings with no type, and the example's blank values.
     for expected in [
         "/properties/email",

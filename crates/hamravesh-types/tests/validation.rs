@@ -7,7 +7,15 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use hamravesh_types::{Profile, Validator, check_bytes, decode, is_valid, validate};
+use hamravesh_types::{Document, Profile, check_bytes, decode};
+
+fn validate(value: &Value) -> Result<(), hamravesh_types::ValidationErrors> {
+    Document::Profile.validate(value)
+}
+
+fn is_valid(value: &Value) -> bool {
+    Document::Profile.is_valid(value)
+}
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -75,7 +83,7 @@ fn every_invalid_payload_fails_at_the_expected_pointer() {
 fn corpus_verdicts_agree_with_decoding() {
     for kind in ["valid", "invalid"] {
         for (name, bytes) in corpus(kind) {
-            let decodes = decode(&bytes).is_ok();
+            let decodes = decode::<Profile>(&bytes).is_ok();
             let validates = serde_json::from_slice::<Value>(&bytes).is_ok_and(|v| is_valid(&v));
             assert_eq!(
                 decodes, validates,
@@ -271,45 +279,21 @@ fn has_integral_float_where_an_integer_belongs(value: &Value) -> bool {
     })
 }
 
-/// The schema node that describes the value at `path`, following `$ref`s; `None` where the schema
-/// says nothing (unknown fields, values of any shape).
-fn schema_at<'s>(root: &'s Value, path: &[Step]) -> Option<&'s Value> {
-    let resolve = |node: &'s Value| match node.get("$ref").and_then(Value::as_str) {
-        Some(reference) => root.pointer(reference.trim_start_matches('#')),
-        None => Some(node),
-    };
-    let mut node = resolve(root)?;
-    for step in path {
-        node = match step {
-            Step::Key(key) => node.get("properties")?.get(key.as_str())?,
-            Step::Index(_) => node.get("items")?,
-        };
-        node = resolve(node)?;
-    }
-    Some(node)
-}
-
-/// Every (object path, key) where the key is a documented field of that object: a typed model
-/// field, which decoding refuses to see twice.
-fn documented_keys(value: &Value) -> Vec<(Vec<Step>, String)> {
-    let schema = hamravesh_types::schema_value();
+/// Every key of every object in `value` (documented, unknown, or inside a field typed as any
+/// value), with the path of its object: typed decoding and validation must both refuse any of
+/// them written twice.
+fn object_keys(value: &Value) -> Vec<(Vec<Step>, String)> {
     let mut objects = vec![Vec::new()];
     paths(value, &mut Vec::new(), &mut objects);
     let mut found = Vec::new();
     for path in objects {
-        let (Some(Value::Object(map)), Some(node)) = (
-            path.iter().try_fold(value, |v, step| match step {
-                Step::Key(key) => v.get(key.as_str()),
-                Step::Index(index) => v.get(*index),
-            }),
-            schema_at(&schema, &path),
-        ) else {
+        let Some(Value::Object(map)) = path.iter().try_fold(value, |v, step| match step {
+            Step::Key(key) => v.get(key.as_str()),
+            Step::Index(index) => v.get(*index),
+        }) else {
             continue;
         };
-        let Some(properties) = node.get("properties").and_then(Value::as_object) else {
-            continue;
-        };
-        for key in map.keys().filter(|key| properties.contains_key(*key)) {
+        for key in map.keys() {
             found.push((path.clone(), key.clone()));
         }
     }
@@ -370,8 +354,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
 
     /// A payload the validator accepts decodes into `Profile`, and one that decodes validates:
-    /// for values of every kind (integers past `i64::MAX` included) anywhere, and for a
-    /// documented field written twice in its object.
+    /// for values of every kind (integers past `i64::MAX` included) anywhere, and for any key
+    /// (documented, unknown, or inside a field of any value) written twice in its object.
     #[test]
     fn validate_and_decode_agree(
         base in prop::sample::select(valid_bases()),
@@ -384,15 +368,15 @@ proptest! {
         }
         let bytes = match &repeat {
             Some((selector, extra)) => {
-                let keys = documented_keys(&value);
+                let keys = object_keys(&value);
                 prop_assume!(!keys.is_empty());
                 let (path, key) = selector.get(&keys);
                 text_with_repeated_key(&value, path, key, extra)
             }
             None => serde_json::to_vec(&value).unwrap(),
         };
-        let decoded = decode(&bytes);
-        let verdict = check_bytes(&bytes, Validator::profile(), 10);
+        let decoded = decode::<Profile>(&bytes);
+        let verdict = check_bytes(&bytes, Document::Profile.validator(), 10);
         prop_assume!(!has_integral_float_where_an_integer_belongs(&value));
         prop_assert_eq!(
             decoded.is_ok(),
@@ -411,8 +395,8 @@ fn the_two_shapes_decoding_refuses_are_invalid() {
     let mut value = page_example();
     value["organizations"][0]["id"] = json!(12345678901234567890u64);
     let bytes = serde_json::to_vec(&value).unwrap();
-    assert!(decode(&bytes).is_err());
-    assert!(!check_bytes(&bytes, Validator::profile(), 10).is_valid());
+    assert!(decode::<Profile>(&bytes).is_err());
+    assert!(!check_bytes(&bytes, Document::Profile.validator(), 10).is_valid());
 
     let path = [
         Step::Key("organizations".to_owned()),
@@ -420,8 +404,9 @@ fn the_two_shapes_decoding_refuses_are_invalid() {
         Step::Key("owner".to_owned()),
     ];
     let bytes = text_with_repeated_key(&page_example(), &path, "email", &json!("b@example.com"));
-    assert!(decode(&bytes).is_err());
-    let hamravesh_types::Verdict::Invalid(report) = check_bytes(&bytes, Validator::profile(), 10)
+    assert!(decode::<Profile>(&bytes).is_err());
+    let hamravesh_types::Verdict::Invalid(report) =
+        check_bytes(&bytes, Document::Profile.validator(), 10)
     else {
         panic!("a repeated field must be invalid");
     };
@@ -439,7 +424,7 @@ proptest! {
     fn timestamp_verdicts_agree(text in date_time_lookalike()) {
         let mut value = page_example();
         value["creation_time"] = Value::String(text.clone());
-        let decodes = decode(&serde_json::to_vec(&value).unwrap()).is_ok();
+        let decodes = decode::<Profile>(&serde_json::to_vec(&value).unwrap()).is_ok();
         prop_assert_eq!(decodes, is_valid(&value), "{:?}: decode {}", text, decodes);
     }
 }

@@ -524,7 +524,7 @@ impl Client {
     /// [`Client::call`], also returning how many requests it took.
     async fn call_counted<T: DeserializeOwned>(&self, request: Request) -> Result<(T, u32), Error> {
         let success = self.execute(&request).await?;
-        let value = hamravesh_types::decode_as(&success.body).map_err(|error| {
+        let value = hamravesh_types::decode(&success.body).map_err(|error| {
             Error::from_decode(error, &success.body)
                 .with_request(&request.method, &request.path, success.attempts)
                 .with_organization(request.organization())

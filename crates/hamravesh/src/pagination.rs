@@ -283,7 +283,7 @@ mod tests {
     const BASE: &str = "https://api.hamravesh.com/";
 
     fn notification(slug: i64) -> Notification {
-        hamravesh_types::decode_as(
+        hamravesh_types::decode(
             serde_json::json!({
                 "slug": slug, "title": "t", "description": "<p>d</p>", "unread": true,
                 "public": false, "target_type": "general",

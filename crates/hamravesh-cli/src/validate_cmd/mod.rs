@@ -14,7 +14,7 @@ mod report;
 use std::process::ExitCode;
 use std::sync::mpsc;
 
-use hamravesh_types::{DEFAULT_MAX_ERRORS, Validator};
+use hamravesh_types::{DEFAULT_MAX_ERRORS, Document, Validator};
 use rayon::prelude::*;
 
 use crate::Failure;
@@ -34,7 +34,7 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
             custom = load_schema(path)?;
             &custom
         }
-        None => Validator::profile(),
+        None => Document::Profile.validator(),
     };
     let options = inputs::Options {
         force_ndjson: args.ndjson,
