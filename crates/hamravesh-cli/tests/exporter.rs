@@ -417,3 +417,36 @@ fn usage_errors_exit_2() {
         .unwrap();
     assert_eq!(no_key.status.code(), Some(2));
 }
+
+#[test]
+fn the_shipped_rules_and_config_pass_promtool() {
+    let deploy = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/prometheus");
+    let checks: [&[&str]; 3] = [
+        &["check", "config", "prometheus.yml"],
+        &["check", "rules", "alerts.yml"],
+        &["test", "rules", "alerts.test.yml"],
+    ];
+    for args in checks {
+        let out = match Command::new("promtool")
+            .args(args)
+            .current_dir(&deploy)
+            .output()
+        {
+            Ok(out) => out,
+            Err(_) => {
+                println!(
+                    "note: promtool is not installed; skipping `promtool {}`",
+                    args.join(" ")
+                );
+                return;
+            }
+        };
+        assert!(
+            out.status.success(),
+            "promtool {}: {}{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
