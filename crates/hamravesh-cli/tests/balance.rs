@@ -396,3 +396,49 @@ fn help_documents_the_exit_codes_and_the_missing_currency() {
         );
     }
 }
+
+#[test]
+fn hamravesh_proxy_is_honoured_and_its_password_never_printed() {
+    let mock = Mock::serving(&[Org("my-team", 1, 500.0, Value::Null, false)]);
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let cases = [
+        // A proxy on this machine that refuses connections: the API cannot be reached.
+        (
+            format!("socks5h://user:pr0xyPASS@127.0.0.1:{port}"),
+            3,
+            "cannot check the balance",
+        ),
+        // Plain HTTP to the mock through a proxy elsewhere: the key would cross it in clear.
+        (
+            "socks5://user:pr0xyPASS@10.1.2.3:1080".to_owned(),
+            2,
+            "refusing to send the API key over plain HTTP",
+        ),
+    ];
+    for (proxy, code, message) in cases {
+        let out = run(Command::new(BIN)
+            .env_clear()
+            .env("HAMRAVESH_API_KEY", KEY)
+            .env("HAMRAVESH_PROXY", &proxy)
+            .args([
+                "balance",
+                "--retries",
+                "0",
+                "--base-url",
+                &mock.server.url(),
+            ]));
+        assert_eq!(out.code, Some(code), "{proxy}: {out:?}");
+        assert!(out.stderr.contains(message), "{proxy}: {out:?}");
+        assert!(
+            !out.stderr.contains("pr0xyPASS") && !out.stderr.contains(KEY),
+            "{out:?}"
+        );
+        assert_eq!(
+            mock.server.request_count(),
+            0,
+            "{proxy}: went around the proxy"
+        );
+    }
+}

@@ -48,6 +48,9 @@ pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(120);
 pub const DEFAULT_MAX_BODY_SIZE: usize = 4 * 1024 * 1024;
 /// Redirects followed within the API's origin before the client gives up.
 pub(crate) const MAX_REDIRECTS: usize = 5;
+/// The environment variable naming a proxy for every request (read by
+/// [`ClientBuilder::from_env`]; see [`ClientBuilder::proxy`]).
+pub(crate) const PROXY_ENV: &str = "HAMRAVESH_PROXY";
 
 /// A client of the Hamravesh API. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
@@ -110,11 +113,13 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     max_body_size: Option<usize>,
     http: Option<reqwest::Client>,
+    /// The proxy URL (held as a secret: it may carry a user name and password).
+    proxy: Option<SecretString>,
 }
 
 impl ClientBuilder {
     /// A builder with the API key and base URL taken from `HAMRAVESH_API_KEY` and
-    /// `HAMRAVESH_BASE_URL`. An unset, empty or blank variable means "not given"; a variable that
+    /// `HAMRAVESH_BASE_URL`, and a proxy from `HAMRAVESH_PROXY` (see [`ClientBuilder::proxy`]). An unset, empty or blank variable means "not given"; a variable that
     /// is not valid UTF-8 makes [`ClientBuilder::build`] fail saying so, unless the setting is
     /// given again with [`ClientBuilder::api_key`] or [`ClientBuilder::base_url`].
     pub fn from_env() -> Self {
@@ -134,6 +139,13 @@ impl ClientBuilder {
             Some(Ok(_)) | None => {}
             Some(Err(raw)) => {
                 builder.base_url_not_unicode = Some(shown_url(&raw.to_string_lossy()));
+            }
+        }
+        // A value that is not UTF-8 is read lossily: it then fails to parse or to authenticate,
+        // and is never silently dropped (which would send requests around the proxy).
+        if let Some(url) = get(PROXY_ENV).map(|raw| raw.to_string_lossy().trim().to_owned()) {
+            if !url.is_empty() {
+                builder.proxy = Some(SecretString::from(url));
             }
         }
         builder
@@ -217,6 +229,18 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request through this proxy: `http://`, `https://`, `socks5://` (names
+    /// resolved locally) or `socks5h://` (names resolved by the proxy), with an optional
+    /// `user:password@`. It overrides `HAMRAVESH_PROXY` and the system's proxy variables, and
+    /// applies to loopback base URLs too. The key still travels only inside TLS to an `https`
+    /// base URL (an HTTP proxy gets a `CONNECT` tunnel); a plain `http` loopback base URL is
+    /// accepted only through a proxy that is itself on loopback. The URL is held as a secret and
+    /// never printed. Ignored with [`ClientBuilder::http_client`], whose proxies are its own.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(SecretString::from(url.into()));
+        self
+    }
+
     /// Checks the configuration and builds the client. Nothing is sent.
     pub fn build(self) -> Result<Client, Error> {
         if self.api_key_not_unicode {
@@ -243,8 +267,10 @@ impl ClientBuilder {
                     .connect_timeout(connect_timeout)
                     .redirect(same_origin_redirects())
                     .https_only(!is_loopback(&base_url));
-                if is_loopback(&base_url) {
-                    // A local mock is never reached through a proxy.
+                if let Some(proxy) = &self.proxy {
+                    builder = builder.proxy(checked_proxy(proxy, &base_url)?);
+                } else if is_loopback(&base_url) {
+                    // A local mock is never reached through a system proxy.
                     builder = builder.no_proxy();
                 }
                 let http = builder.build().map_err(ConfigError::HttpClient)?;
@@ -265,6 +291,38 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// The proxy for `base_url`, or a configuration error. The URL is never quoted in the error: it
+/// may hold a password.
+fn checked_proxy(proxy: &SecretString, base_url: &Url) -> Result<reqwest::Proxy, Error> {
+    use secrecy::ExposeSecret;
+    let text = proxy.expose_secret();
+    if base_url.scheme() == "http" {
+        // The key would cross the proxy connection in clear: only if that stays on this machine.
+        // `socks5://` is not a special scheme to the URL parser, so its host is a name even
+        // when it is written as an address: read it as an address here.
+        let proxy_is_loopback = Url::parse(text).is_ok_and(|url| {
+            url.host_str().is_some_and(|host| {
+                host.eq_ignore_ascii_case("localhost")
+                    || host
+                        .trim_start_matches('[')
+                        .trim_end_matches(']')
+                        .parse::<std::net::IpAddr>()
+                        .is_ok_and(|ip| ip.is_loopback())
+            })
+        });
+        if !proxy_is_loopback {
+            return Err(ConfigError::InsecureBaseUrl {
+                host: format!(
+                    "{} through a proxy that is not on a loopback address",
+                    base_url.host_str().unwrap_or_default()
+                ),
+            }
+            .into());
+        }
+    }
+    Ok(reqwest::Proxy::all(text).map_err(|e| ConfigError::HttpClient(e.without_url()))?)
 }
 
 /// Follows redirects only within the origin of the first request, so the key never leaves it,
