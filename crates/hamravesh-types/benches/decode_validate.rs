@@ -36,6 +36,10 @@ fn per_payload(c: &mut Criterion) {
     group.bench_function("decode_typed_serde_json_only", |b| {
         b.iter(|| serde_json::from_slice::<Profile>(black_box(&bytes)).unwrap());
     });
+    // The floor of any scan of the text: serde_json reading every token and keeping nothing.
+    group.bench_function("scan_ignored_any", |b| {
+        b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(&bytes)).unwrap());
+    });
     group.bench_function("validate_value", |b| {
         b.iter(|| validator.validate(black_box(&value)).unwrap())
     });

@@ -5,7 +5,6 @@
 //! repeated key. Typed decoding runs this scan after it succeeds, so both say the same.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
@@ -24,14 +23,22 @@ pub(crate) struct Duplicate {
 /// The first repeated key; `None` when no object repeats a key, or when the bytes are not JSON
 /// (decoding reports that itself).
 pub(crate) fn first_duplicate(bytes: &[u8]) -> Option<Duplicate> {
-    let mut path = Vec::new();
+    // Tracking the path costs an allocation per key; a payload without repeats (nearly all of
+    // them) is scanned without it, and only one with a repeat is scanned again to name the place.
     let mut found = None;
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let scanned = Scan {
-        path: &mut path,
+    let _ = Scan {
+        path: None,
         found: &mut found,
     }
-    .deserialize(&mut deserializer);
+    .deserialize(&mut serde_json::Deserializer::from_slice(bytes));
+    found.as_ref()?;
+    let mut path = Vec::new();
+    let mut found = None;
+    let scanned = Scan {
+        path: Some(&mut path),
+        found: &mut found,
+    }
+    .deserialize(&mut serde_json::Deserializer::from_slice(bytes));
     let (path, key) = found?;
     let (line, column) = scanned.err().map_or((0, 0), |e| (e.line(), e.column()));
     Some(Duplicate {
@@ -64,7 +71,8 @@ fn dotted(path: &[Step]) -> String {
 }
 
 struct Scan<'s> {
-    path: &'s mut Vec<Step>,
+    /// The path of the value being scanned, when the place of a repeat is wanted.
+    path: Option<&'s mut Vec<Step>>,
     found: &'s mut Option<(String, String)>,
 }
 
@@ -108,14 +116,19 @@ impl<'de> Visitor<'de> for Scan<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let Scan { mut path, found } = self;
         let mut index = 0;
         loop {
-            self.path.push(Step::Index(index));
+            if let Some(path) = path.as_deref_mut() {
+                path.push(Step::Index(index));
+            }
             let next = seq.next_element_seed(Scan {
-                path: self.path,
-                found: self.found,
+                path: path.as_deref_mut(),
+                found: &mut *found,
             });
-            self.path.pop();
+            if let Some(path) = path.as_deref_mut() {
+                path.pop();
+            }
             match next? {
                 Some(()) => index += 1,
                 None => return Ok(()),
@@ -124,32 +137,35 @@ impl<'de> Visitor<'de> for Scan<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        // Most objects are small: a linear search beats hashing until they are not.
-        let mut seen: Vec<Cow<'de, str>> = Vec::new();
-        let mut many: Option<HashSet<Cow<'de, str>>> = None;
+        let Scan { mut path, found } = self;
+        let mut keys: Vec<Cow<'de, str>> = Vec::new();
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            let repeated = match &mut many {
-                Some(set) => !set.insert(key.clone()),
-                None => {
-                    let repeated = seen.contains(&key);
-                    seen.push(key.clone());
-                    if seen.len() > 16 {
-                        many = Some(seen.drain(..).collect());
-                    }
-                    repeated
-                }
-            };
-            if repeated {
-                *self.found = Some((dotted(self.path), key.into_owned()));
+            // Naming the place of a repeat (the second scan) checks each key as it comes; the
+            // first scan only needs to know whether any key repeats, which sorting tells cheaply.
+            if path.is_some() && keys.contains(&key) {
+                let place = path.as_deref().map_or_else(String::new, |p| dotted(p));
+                *found = Some((place, key.into_owned()));
                 return Err(stop());
             }
-            self.path.push(Step::Key(key.into_owned()));
+            if let Some(path) = path.as_deref_mut() {
+                path.push(Step::Key(key.clone().into_owned()));
+            }
+            keys.push(key);
             let value = map.next_value_seed(Scan {
-                path: self.path,
-                found: self.found,
+                path: path.as_deref_mut(),
+                found: &mut *found,
             });
-            self.path.pop();
+            if let Some(path) = path.as_deref_mut() {
+                path.pop();
+            }
             value?;
+        }
+        if path.is_none() {
+            keys.sort_unstable();
+            if let Some(pair) = keys.windows(2).find(|pair| pair[0] == pair[1]) {
+                *found = Some((String::new(), pair[0].clone().into_owned()));
+                return Err(stop());
+            }
         }
         Ok(())
     }
