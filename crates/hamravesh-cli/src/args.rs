@@ -63,7 +63,7 @@ pub enum Command {
     /// Run a local mock of the API (prints `listening on http://ADDR` first).
     #[command(after_help = "Stop it with Ctrl-C.")]
     Mock(MockArgs),
-    /// Check JSON payloads against the profile schema (or another schema).
+    /// Check JSON payloads against an embedded schema (`--type`, default profile) or another one.
     ///
     /// PATHs are files, directories (every *.json, *.ndjson and *.jsonl below, in sorted order) or
     /// `-` for stdin (the default). `.ndjson`/`.jsonl` files hold one payload per non-empty line.
@@ -204,7 +204,11 @@ pub struct ValidateArgs {
     /// Print nothing; report through the exit code only.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Validate against this JSON Schema file instead of the embedded profile schema.
+    /// Which embedded schema the payloads are checked against: profile, notifications, namespace
+    /// or create-namespace (`hamravesh schema NAME` prints it) [default: profile].
+    #[arg(long = "type", value_name = "NAME", value_parser = document_name, conflicts_with = "schema")]
+    pub document: Option<hamravesh_types::Document>,
+    /// Validate against this JSON Schema file instead of an embedded schema.
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
     /// Largest payload (or NDJSON line) to read, in bytes [default: 268435456, 256 MiB]; a

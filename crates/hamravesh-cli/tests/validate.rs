@@ -618,3 +618,44 @@ fn text_output_escapes_control_characters_and_json_stays_exact() {
         "{pointers:?}"
     );
 }
+
+/// `--type` picks the embedded schema: each corpus passes under its own type and fails under
+/// the profile's; an unknown type is a usage error naming the types.
+#[test]
+fn type_picks_the_embedded_schema() {
+    for (folder, kind) in hamravesh_test_support::DOCUMENT_CORPORA {
+        let valid = payloads().join(folder).join("valid");
+        let invalid = payloads().join(folder).join("invalid");
+        let r = run(hamravesh().args(["validate", "--type", kind]).arg(&valid));
+        assert_eq!(
+            r.code,
+            Some(0),
+            "{folder} as {kind}: {}{}",
+            r.stdout,
+            r.stderr
+        );
+        let r = run(hamravesh().args(["validate", "--type", kind]).arg(&invalid));
+        assert_eq!(r.code, Some(1), "{folder} invalid as {kind}: {}", r.stderr);
+        let expected = hamravesh_test_support::expected_errors_in(folder);
+        for (name, want) in expected {
+            let pointer = want.validate_pointer.unwrap_or_default();
+            let pointer = if pointer.is_empty() {
+                "/".to_owned()
+            } else {
+                pointer
+            };
+            assert!(
+                r.stdout.contains(&format!("{name}: {pointer}: ")),
+                "{folder}/{name} lacks {pointer}:\n{}",
+                r.stdout
+            );
+        }
+        let r = run(hamravesh().arg("validate").arg(&valid));
+        assert_eq!(r.code, Some(1), "{folder} as a profile should be invalid");
+    }
+    let r = run(hamravesh().args(["validate", "--type", "nope", "-"]));
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("notifications"), "{}", r.stderr);
+    let r = run(hamravesh().args(["validate", "--type", "profile", "--schema", "x.json"]));
+    assert_eq!(r.code, Some(2), "--type and --schema conflict");
+}

@@ -34,7 +34,7 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
             custom = load_schema(path)?;
             &custom
         }
-        None => Document::Profile.validator(),
+        None => args.document.unwrap_or(Document::Profile).validator(),
     };
     let options = inputs::Options {
         force_ndjson: args.ndjson,
