@@ -148,8 +148,8 @@ pub struct BalanceArgs {
 /// Flags of `hamravesh exporter`.
 #[derive(Debug, clap::Args)]
 pub struct ExporterArgs {
-    /// Address to serve /metrics on (9797 is not among Prometheus's allocated exporter ports
-    /// in common use; use 127.0.0.1:0 for any free port).
+    /// Address to serve /metrics on (loopback only by default; 0.0.0.0:9797 to be scraped from
+    /// other hosts, 127.0.0.1:0 for any free port, printed on the first line).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9797")]
     pub listen: SocketAddr,
     /// Poll the API at most once per DURATION, however often /metrics is scraped (at least 1s).
