@@ -265,6 +265,13 @@ pub struct ClientArgs {
     /// HAMRAVESH_ORGANIZATION are ignored).
     #[arg(long, conflicts_with = "base_url")]
     pub mock: bool,
+    /// Send every request through this proxy: http://, https://, socks5:// or socks5h:// (names
+    /// resolved by the proxy), optionally with user:password@ (visible to `ps`: prefer
+    /// HAMRAVESH_PROXY for a password) [default: $HAMRAVESH_PROXY if set and not blank]. The key
+    /// still travels only inside TLS to an https API; plain http (a local mock) only through a
+    /// proxy on this machine.
+    #[arg(long, value_name = "URL", conflicts_with = "mock")]
+    pub proxy: Option<String>,
 }
 
 /// The `--org` flag of the commands that act for an organization.

@@ -46,8 +46,12 @@ pub async fn connect(args: &ClientArgs) -> Result<Session, Failure> {
         builder
     } else {
         let builder = ClientBuilder::from_env();
-        match &args.base_url {
+        let builder = match &args.base_url {
             Some(url) => builder.base_url(url),
+            None => builder,
+        };
+        match &args.proxy {
+            Some(url) => builder.proxy(url),
             None => builder,
         }
     };

@@ -417,18 +417,26 @@ fn hamravesh_proxy_is_honoured_and_its_password_never_printed() {
             "refusing to send the API key over plain HTTP",
         ),
     ];
-    for (proxy, code, message) in cases {
-        let out = run(Command::new(BIN)
-            .env_clear()
-            .env("HAMRAVESH_API_KEY", KEY)
-            .env("HAMRAVESH_PROXY", &proxy)
-            .args([
-                "balance",
-                "--retries",
-                "0",
-                "--base-url",
-                &mock.server.url(),
-            ]));
+    // The same proxy given by the variable or by --proxy (which every API command takes).
+    for ((proxy, code, message), by_flag) in cases
+        .iter()
+        .flat_map(|case| [(case.clone(), false), (case.clone(), true)])
+    {
+        let (proxy, code, message) = (proxy.as_str(), code, message);
+        let mut command = Command::new(BIN);
+        command.env_clear().env("HAMRAVESH_API_KEY", KEY).args([
+            "balance",
+            "--retries",
+            "0",
+            "--base-url",
+            &mock.server.url(),
+        ]);
+        if by_flag {
+            command.args(["--proxy", proxy]);
+        } else {
+            command.env("HAMRAVESH_PROXY", proxy);
+        }
+        let out = run(&mut command);
         assert_eq!(out.code, Some(code), "{proxy}: {out:?}");
         assert!(out.stderr.contains(message), "{proxy}: {out:?}");
         assert!(

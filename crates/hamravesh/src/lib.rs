@@ -36,5 +36,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.hamravesh.com";
 pub const API_KEY_ENV: &str = "HAMRAVESH_API_KEY";
 /// Environment variable overriding the base URL.
 pub const BASE_URL_ENV: &str = "HAMRAVESH_BASE_URL";
+/// Environment variable naming a proxy for every request (see [`ClientBuilder::proxy`]).
+pub const PROXY_ENV: &str = "HAMRAVESH_PROXY";
 /// The `User-Agent` sent by default.
 pub const DEFAULT_USER_AGENT: &str = concat!("hamravesh-rs/", env!("CARGO_PKG_VERSION"));
