@@ -28,9 +28,7 @@ use crate::error::{
 };
 use crate::pagination::NotificationWalk;
 use crate::retry::{RetryPolicy, is_retryable_status, may_have_acted, should_retry};
-use crate::{
-    API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, PROXY_ENV, Profile,
-};
+use crate::{API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, PROXY_ENV, Profile};
 
 /// The organization header, from the operation list (checked when this compiles).
 const ORGANIZATION: HeaderName = HeaderName::from_static(ORGANIZATION_HEADER);
@@ -50,9 +48,6 @@ pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(120);
 pub const DEFAULT_MAX_BODY_SIZE: usize = 4 * 1024 * 1024;
 /// Redirects followed within the API's origin before the client gives up.
 pub(crate) const MAX_REDIRECTS: usize = 5;
-/// The environment variable naming a proxy for every request (read by
-/// [`ClientBuilder::from_env`]; see [`ClientBuilder::proxy`]).
-
 /// A client of the Hamravesh API. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
 pub struct Client {
