@@ -13,7 +13,8 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
-    /// The path of the failing field, such as `organizations[0].owner.email`; `.` for the whole payload.
+    /// The path of the failing field, such as `organizations[0].owner.email`; `.` for the whole
+    /// payload. Exact, so it may hold any character a key held: `Display` shows it made safe.
     pub fn path(&self) -> &str {
         &self.path
     }
@@ -40,12 +41,19 @@ impl DecodeError {
     }
 }
 
+/// How much of a path or a message `Display` shows: both can quote what a server sent (a key, a
+/// string value), so they are cut and made safe for a terminal; [`DecodeError::path`] and
+/// [`DecodeError::message`] keep them whole.
+const SHOWN_CHARS: usize = 300;
+
 impl std::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let message = crate::text::one_line(&self.message, SHOWN_CHARS);
         if self.path == "." {
-            write!(f, "{}", self.message)
+            write!(f, "{message}")
         } else {
-            write!(f, "{}: {}", self.path, self.message)
+            let path = crate::text::one_line(&self.path, SHOWN_CHARS);
+            write!(f, "{path}: {message}")
         }
     }
 }
@@ -144,6 +152,34 @@ mod tests {
         let error = decode::<serde_json::Value>(b"{} x").unwrap_err();
         assert!(error.is_syntax());
         assert!(error.message().contains("trailing characters"), "{error}");
+    }
+
+    #[test]
+    fn display_is_bounded_and_safe_for_a_terminal() {
+        let key = format!("\u{1b}]0;owned\u{7}\u{202e}{}", "k".repeat(5000));
+        let body = format!(
+            r#"{{"organization_roles": {{"{}": [5]}}}}"#,
+            key.replace('\u{1b}', "\\u001b")
+                .replace('\u{7}', "\\u0007")
+                .replace('\u{202e}', "\\u202e")
+        );
+        let error = decode::<crate::Profile>(body.as_bytes()).unwrap_err();
+        assert!(
+            error.path().starts_with("organization_roles.\u{1b}"),
+            "{:?}",
+            error.path()
+        );
+        let shown = error.to_string();
+        assert!(
+            !shown.chars().any(|c| c.is_control() || c == '\u{202e}'),
+            "{shown:?}"
+        );
+        assert!(shown.contains(r"\u{1b}]0;owned"), "{shown}");
+        assert!(
+            shown.chars().count() < 2 * SHOWN_CHARS + 40,
+            "{}",
+            shown.len()
+        );
     }
 
     #[test]

@@ -48,6 +48,7 @@ mod validate;
 mod generated;
 mod operation;
 mod roles;
+pub mod text;
 mod timestamp;
 
 #[cfg(feature = "validate")]

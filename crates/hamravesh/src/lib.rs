@@ -11,7 +11,6 @@ mod config;
 mod error;
 mod pagination;
 mod retry;
-pub mod text;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT,
@@ -22,6 +21,8 @@ pub use error::{
     MAX_QUOTED_CHARS, NON_FIELD_ERRORS,
 };
 pub use hamravesh_types as types;
+/// Making untrusted text (from a server, a payload or a file name) safe to print on a terminal.
+pub use hamravesh_types::text;
 pub use hamravesh_types::{
     DecodeError, Organization, OrganizationFeatureFlags, PROFILE_PATH, Profile, Timestamp,
     UserSummary,

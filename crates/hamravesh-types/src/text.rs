@@ -5,7 +5,9 @@
 //! (C0, DEL, C1) and the bidirectional embeddings, overrides and isolates are replaced by visible
 //! escapes such as `\u{1b}`; everything else, Persian text (with its zero-width non-joiner) and
 //! emoji included, is kept as it is. JSON output is not passed through here: JSON escapes
-//! control characters itself and must stay exact.
+//! control characters itself and must stay exact. The client re-exports this module as
+//! `hamravesh::text`; [`crate::DecodeError`]'s `Display` uses it, since a path can quote a key
+//! the server chose.
 
 use std::borrow::Cow;
 
@@ -21,7 +23,7 @@ fn is_unsafe(c: char) -> bool {
 /// (`\n`, `\t`, `\r`, or `\u{…}`); borrowed unchanged when nothing needs replacing.
 ///
 /// ```
-/// use hamravesh::text::terminal_safe;
+/// use hamravesh_types::text::terminal_safe;
 /// assert_eq!(terminal_safe("\u{1b}]0;owned\u{7}"), r"\u{1b}]0;owned\u{7}");
 /// assert_eq!(terminal_safe("سلام دنیا 👋"), "سلام دنیا 👋");
 /// ```
@@ -50,7 +52,7 @@ fn push_safe(out: &mut String, c: char) {
 /// one space and the rest is made [`terminal_safe`]. For quoting server text in an error message.
 ///
 /// ```
-/// use hamravesh::text::one_line;
+/// use hamravesh_types::text::one_line;
 /// assert_eq!(one_line("a\n\n  b", 10), "a b");
 /// assert_eq!(one_line("abcdef", 3), "abc…");
 /// ```
