@@ -2,9 +2,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a broken fixture should fail the test loudly
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use assert_cmd::Command;
+use hamravesh_test_support::Run;
 
 fn hamravesh() -> Command {
     let mut command = Command::cargo_bin("hamravesh").unwrap();
@@ -13,28 +14,17 @@ fn hamravesh() -> Command {
 }
 
 fn payloads() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/payloads")
+    hamravesh_test_support::payloads_dir()
 }
 
+/// The page's example on one line, for NDJSON.
 fn page_example() -> String {
-    let text = std::fs::read_to_string(payloads().join("valid/page-example.json")).unwrap();
-    // One line, for NDJSON.
-    serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&text).unwrap()).unwrap()
+    hamravesh_test_support::page_example_line()
 }
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
+/// Runs the binary (assert_cmd's command: stdin and timeouts) and collects what it printed.
 fn run(command: &mut Command) -> Run {
-    let output = command.output().unwrap();
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    Run::from(command.output().unwrap())
 }
 
 #[test]
