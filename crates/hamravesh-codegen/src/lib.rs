@@ -25,6 +25,7 @@ mod document;
 mod error;
 mod format;
 mod openapi;
+mod operation_list;
 mod operations;
 mod refs;
 

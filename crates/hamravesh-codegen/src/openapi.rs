@@ -7,10 +7,10 @@
 //! base every `$ref` resolves against); `x-doc-type` and `$comment` travel with it, so the recorded
 //! departures from the docs reach every reader of the document.
 
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::Error;
+use crate::operation_list::{Operation, parse};
 
 /// What the document is made from.
 #[derive(Debug, Clone, Copy)]
@@ -23,51 +23,6 @@ pub struct OpenApiInput<'a> {
     pub version: &'a str,
 }
 
-#[derive(Deserialize)]
-struct List {
-    base_url: String,
-    operations: Vec<Operation>,
-}
-
-#[derive(Deserialize)]
-struct Operation {
-    id: String,
-    summary: String,
-    page: String,
-    method: String,
-    path: String,
-    required_headers: Vec<String>,
-    path_parameters: Vec<Parameter>,
-    query_parameters: Vec<Parameter>,
-    request: Option<Body>,
-    response: Response,
-    #[serde(default, rename = "$comment")]
-    comment: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Parameter {
-    name: String,
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(default)]
-    required: bool,
-    description: String,
-    #[serde(default)]
-    example: Option<Value>,
-}
-
-#[derive(Deserialize)]
-struct Body {
-    schema: String,
-}
-
-#[derive(Deserialize)]
-struct Response {
-    status: u16,
-    schema: Option<String>,
-}
-
 /// The component names of the shapes every error answer has, written once here.
 const ERROR_ENVELOPE: &str = "ErrorEnvelope";
 const FIELD_ERRORS: &str = "FieldErrors";
@@ -75,8 +30,7 @@ const FIELD_ERRORS: &str = "FieldErrors";
 /// Builds the document. Errors name what does not fit: an operation naming a schema that is not
 /// given, two different definitions with one name, an unknown method.
 pub fn openapi(input: &OpenApiInput<'_>) -> Result<Value, Error> {
-    let list: List = serde_json::from_value(input.operations.clone())
-        .map_err(|error| Error::NotASchema(format!("not an operation list: {error}")))?;
+    let list = parse(input.operations)?;
     let mut components = Map::new();
     for (file, schema) in input.schemas {
         add_components(file, schema, &mut components)?;

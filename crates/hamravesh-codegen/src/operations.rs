@@ -1,60 +1,17 @@
 //! The operation list (`schema/operations.json`) as Rust constants, so that the client, the mock
 //! and every other reader take each path, method and header name from one place.
 
-use serde::Deserialize;
 use serde_json::Value;
 use syn::parse_quote;
 
 use crate::Error;
-
-/// The list as written in `schema/operations.json`; unknown keys (such as `$comment`) are ignored.
-#[derive(Deserialize)]
-struct List {
-    operations: Vec<Operation>,
-}
-
-#[derive(Deserialize)]
-struct Operation {
-    id: String,
-    summary: String,
-    page: String,
-    method: String,
-    path: String,
-    required_headers: Vec<String>,
-    path_parameters: Vec<Parameter>,
-    query_parameters: Vec<Parameter>,
-    request: Option<Request>,
-    response: Response,
-    paginated: bool,
-}
-
-#[derive(Deserialize)]
-struct Parameter {
-    name: String,
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(default)]
-    required: bool,
-    description: String,
-}
-
-#[derive(Deserialize)]
-struct Request {
-    schema: String,
-}
-
-#[derive(Deserialize)]
-struct Response {
-    status: u16,
-    schema: Option<String>,
-}
+use crate::operation_list::{Operation, Parameter, parse};
 
 /// The items of the operations module: one `pub const` per operation (named after its `id` in
 /// upper case) of type `{operation_type}`, and `ALL` in the list's order. The type and its
 /// `Parameter` are hand-written in the crate that includes the output.
 pub(crate) fn items(list: &Value, operation_type: &str) -> Result<Vec<syn::Item>, Error> {
-    let list: List = serde_json::from_value(list.clone())
-        .map_err(|error| Error::NotASchema(format!("not an operation list: {error}")))?;
+    let list = parse(list)?;
     let operation_type: syn::Path = syn::parse_str(operation_type)
         .map_err(|error| Error::InvalidOutput(format!("{operation_type:?}: {error}")))?;
     let parameter_type = sibling(&operation_type, "Parameter");
@@ -145,6 +102,7 @@ fn parameters(parameters: &[Parameter], parameter_type: &syn::Path) -> Vec<syn::
                 kind,
                 required,
                 description,
+                ..
             } = parameter;
             parse_quote! {
                 #parameter_type {

@@ -101,7 +101,7 @@ fn generation_is_deterministic() {
 fn a_malformed_operation_list_names_its_module_and_the_fault() {
     use hamravesh_codegen::{Module, ModuleKind, generate_modules};
     let operation = |method: &str, path: &str| {
-        serde_json::json!({"operations": [{
+        serde_json::json!({"base_url": "https://api.example.com", "operations": [{
             "id": "get_thing", "summary": "Get it.", "page": "thing.md",
             "method": method, "path": path, "required_headers": ["Authorization"],
             "path_parameters": [], "query_parameters": [], "request": null,
