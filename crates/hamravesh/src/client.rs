@@ -603,7 +603,8 @@ impl Client {
             url.query_pairs_mut().extend_pairs(&request.query);
         }
         let total = inner.total_timeout;
-        let deadline = Instant::now() + total;
+        // A total so large that the deadline cannot be represented means no overall limit.
+        let deadline = Instant::now().checked_add(total);
         let context = |error: Error, attempts: u32| {
             error
                 .with_request(&request.method, &request.path, attempts)
@@ -615,12 +616,11 @@ impl Client {
         loop {
             attempt += 1;
             let started = Instant::now();
-            let remaining = deadline.saturating_duration_since(started);
+            let remaining = deadline.map(|deadline| deadline.saturating_duration_since(started));
             // The attempt gets its own timeout or what is left of the call's, whichever is less.
-            let (timeout, cut_by_deadline) = if remaining < inner.timeout {
-                (remaining, true)
-            } else {
-                (inner.timeout, false)
+            let (timeout, cut_by_deadline) = match remaining {
+                Some(remaining) if remaining < inner.timeout => (remaining, true),
+                _ => (inner.timeout, false),
             };
             let failure = match self.attempt(&url, request, timeout).await {
                 Ok(body) => {
@@ -659,7 +659,13 @@ impl Client {
             else {
                 return Err(context(error, attempt));
             };
-            if Instant::now() + delay >= deadline {
+            // A wait that cannot even be represented as an instant passes any deadline.
+            let passes_deadline = deadline.is_some_and(|deadline| {
+                Instant::now()
+                    .checked_add(delay)
+                    .is_none_or(|resume| resume >= deadline)
+            });
+            if passes_deadline {
                 tracing::info!(
                     attempt,
                     delay_ms = millis(delay),

@@ -46,23 +46,36 @@ pub(crate) fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
     }
 }
 
-/// A URL as it may appear in a message: any `user:password@` removed (even from a URL that does
-/// not parse), on one line, cut to [`MAX_URL_CHARS`] characters, control characters escaped.
+/// A URL as it may appear in a message, never with anything that could be a credential: when
+/// the text holds an `@` anywhere, only its scheme and the part after the LAST `@` up to the next
+/// `/`, `?` or `#` are shown (a password may itself hold `/`, `?`, `#` or `@`, so no parse of the
+/// authority is trusted). Otherwise the URL is shown whole. Either way on one line, cut to
+/// [`MAX_URL_CHARS`] characters, control characters escaped.
 pub(crate) fn shown_url(raw: &str) -> String {
     let raw = raw.trim();
-    let (scheme, rest) = match raw.find("://") {
-        Some(at) => raw.split_at(at + 3),
-        None => ("", raw),
+    // A scheme is letters, digits, `+`, `-` and `.` after a letter; anything else before `://`
+    // is not one and is not shown (it could be part of a credential).
+    let scheme = raw.find("://").map(|at| &raw[..at]).filter(|scheme| {
+        scheme.len() <= 20
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    let shown = match raw.rfind('@') {
+        Some(at) => {
+            let after = &raw[at + 1..];
+            let host = &after[..after.find(['/', '?', '#']).unwrap_or(after.len())];
+            // Cut before joining so a huge URL is not copied whole.
+            let host: String = host.chars().take(MAX_URL_CHARS + 1).collect();
+            match scheme {
+                Some(scheme) => format!("{scheme}://{host}"),
+                None => host,
+            }
+        }
+        None => raw.chars().take(MAX_URL_CHARS + 1).collect(),
     };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let host = match authority.rfind('@') {
-        Some(at) => &authority[at + 1..],
-        None => authority,
-    };
-    // Cut before joining so a huge URL is not copied whole.
-    let tail: String = tail.chars().take(MAX_URL_CHARS + 1).collect();
-    one_line(&format!("{scheme}{host}{tail}"), MAX_URL_CHARS)
+    one_line(&shown, MAX_URL_CHARS)
 }
 
 /// Whether the URL's host is a loopback address (127.0.0.0/8, ::1) or `localhost`.
@@ -205,6 +218,55 @@ mod tests {
             error.to_string(),
             r#"invalid base URL "https://api.hamravesh.com""#
         );
+    }
+
+    #[test]
+    fn no_part_of_a_credential_is_ever_shown() {
+        // (base URL, what the message quotes)
+        let cases = [
+            (
+                "https://user:sk-LEAK#x@host.example",
+                "https://host.example",
+            ),
+            (
+                "https://user:pa/ssLEAK@host.example",
+                "https://host.example",
+            ),
+            ("https://user:sk?LEAK@host.example", "https://host.example"),
+            (
+                "https://user:sk@LEAK@host.example/p?q#f",
+                "https://host.example",
+            ),
+            (
+                "https://LEAK@host.example:8443/x",
+                "https://host.example:8443",
+            ),
+            ("https://user:LEAK:@", "https://"),
+            ("https://user:LEAK@/", "https://"),
+            ("https://u:LEAK//x@[::1", "https://[::1"),
+            ("LEAK@host.example", "host.example"),
+            ("u:LE/AK://u:p@host.example", "host.example"),
+            ("https://u:\u{1b}LEAK@host.example", "https://host.example"),
+            (
+                "https://user:sk-LEAK #x@host.example",
+                "https://host.example",
+            ),
+        ];
+        for (url, shown) in cases {
+            assert_eq!(shown_url(url), shown, "{url}");
+            let Err(error) = parse_base_url(url) else {
+                panic!("{url} was accepted");
+            };
+            let text = format!(
+                "{error} {error:?} {}",
+                std::error::Error::source(&error)
+                    .map(|s| s.to_string())
+                    .unwrap_or_default()
+            );
+            assert!(!text.contains("LEAK"), "{url}: {text}");
+        }
+        // Without an `@` the URL is shown as given.
+        assert_eq!(shown_url("https://x.com/a?b#c"), "https://x.com/a?b#c");
     }
 
     #[test]

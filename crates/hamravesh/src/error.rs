@@ -381,7 +381,8 @@ pub enum ErrorKind {
     /// The body does not match the documented shape. See [`Error::decode_error`].
     Decode,
     /// Walking a paginated list was stopped: a page contradicted the earlier ones (the total
-    /// changed, a page repeated items already seen), a `next` link pointed at another origin,
+    /// changed or is negative, a page repeated items already seen), a `next` link pointed at
+    /// another host,
     /// or a safety cap on pages or items was reached.
     Pagination,
 }
@@ -467,6 +468,8 @@ pub(crate) enum PageProblem {
     CountChanged { first: i64, now: i64 },
     /// More items arrived than the total said there were.
     MoreThanCount { count: i64 },
+    /// The total is negative, which no list can be.
+    NegativeCount { count: i64 },
     /// A non-empty page held only items already seen.
     NoProgress,
     /// The cap on pages was reached before the end.
@@ -895,6 +898,10 @@ impl fmt::Display for Error {
                     PageProblem::MoreThanCount { count } => write!(
                         f,
                         "the API sent more items than the total of {count} it announced"
+                    ),
+                    PageProblem::NegativeCount { count } => write!(
+                        f,
+                        "the API announced a negative total of {count} items, which no list has"
                     ),
                     PageProblem::NoProgress => f.write_str(
                         "the page held only items already received (the API repeated a page); stopped so the walk cannot loop",

@@ -29,11 +29,12 @@ pub const DEFAULT_MAX_ITEMS: u64 = 100_000;
 /// How a walk ends:
 /// - **The end**: a page whose `next` is `null`, or an empty page.
 /// - **Errors** (kind [`crate::ErrorKind::Pagination`]; the items before it were handed out):
-///   - a `next` link that is not a URL, or whose origin (scheme, host, port) differs from the
-///     base URL's. The walk never follows `next` (it asks by offset), so the key cannot travel
-///     there; a foreign link still means the answer cannot be trusted.
-///   - the total (`count`) changes between pages: the feed changed while it was read, so
-///     offsets moved and items may be skipped or repeated. Read it again.
+///   - a `next` link that is not a URL, or whose host or port differs from the base URL's (a
+///     scheme of `http` for an `https` base URL is accepted: Django REST framework behind a TLS
+///     proxy writes such links). The walk never follows `next` (it asks by offset), so the key
+///     cannot travel there; a foreign link still means the answer cannot be trusted.
+///   - the total (`count`) is negative, or changes between pages: the feed changed while it
+///     was read, so offsets moved and items may be skipped or repeated. Read it again.
 ///   - more items arrive than `count` announced.
 ///   - a non-empty page holds only notifications already handed out (the same `slug`): the
 ///     server repeated a page, and going on could loop. A page that repeats only some is
@@ -204,6 +205,9 @@ impl Walk {
     /// Checks the page fetched at `self.offset` and advances past it.
     fn accept(&mut self, page: NotificationPage, base: &Url) -> Result<Step, PageProblem> {
         self.pages = self.pages.saturating_add(1);
+        if page.count < 0 {
+            return Err(PageProblem::NegativeCount { count: page.count });
+        }
         match self.count {
             None => self.count = Some(page.count),
             Some(first) if first != page.count => {
@@ -262,16 +266,25 @@ impl Walk {
     }
 }
 
-/// Refuses a `next` link that is not a URL or leaves the base URL's origin.
+/// Refuses a `next` link that is not a URL or leaves the base URL's host. The walk never
+/// follows `next` (it asks for the next offset itself), so only the scheme may differ between
+/// `http` and `https`: Django REST framework behind a TLS proxy writes `http://` links to its own
+/// host. The host and the port (both explicit and equal, or both the scheme's default) must match.
 fn check_next(next: &str, base: &Url) -> Result<(), PageProblem> {
+    let web = |url: &Url| matches!(url.scheme(), "http" | "https");
     match base.join(next) {
         Err(_) => Err(PageProblem::InvalidNext {
             next: shown_url(next),
         }),
-        Ok(url) if url.origin() != base.origin() => Err(PageProblem::OtherOrigin {
+        Ok(url) if url.origin() == base.origin() => Ok(()),
+        Ok(url)
+            if web(&url) && web(base) && url.host() == base.host() && url.port() == base.port() =>
+        {
+            Ok(())
+        }
+        Ok(_) => Err(PageProblem::OtherOrigin {
             next: shown_url(next),
         }),
-        Ok(_) => Ok(()),
     }
 }
 
@@ -443,18 +456,43 @@ mod tests {
                 }),
             ),
             (
-                "next downgraded to plain http is another origin",
-                vec![page(
-                    20,
-                    0..10,
-                    Some("http://api.hamravesh.com/api/v1/notifications/all_list/?offset=10"),
-                )],
+                "next on plain http to the same host (DRF behind a TLS proxy) is fine",
+                vec![
+                    page(
+                        12,
+                        0..10,
+                        Some("http://api.hamravesh.com/api/v1/notifications/all_list/?offset=10"),
+                    ),
+                    page(12, 10..12, None),
+                ],
+                (0..12).collect(),
+                vec![0, 10],
+                None,
+            ),
+            (
+                "next on plain http to the same host but another port is another origin",
+                vec![page(20, 0..10, Some("http://api.hamravesh.com:8080/x"))],
                 vec![],
                 vec![0],
                 Some(PageProblem::OtherOrigin {
-                    next: "http://api.hamravesh.com/api/v1/notifications/all_list/?offset=10"
-                        .into(),
+                    next: "http://api.hamravesh.com:8080/x".into(),
                 }),
+            ),
+            (
+                "next on plain http to another host is another origin",
+                vec![page(20, 0..10, Some("http://evil.example/x"))],
+                vec![],
+                vec![0],
+                Some(PageProblem::OtherOrigin {
+                    next: "http://evil.example/x".into(),
+                }),
+            ),
+            (
+                "a negative total is refused",
+                vec![page(-5, 0..0, None)],
+                vec![],
+                vec![0],
+                Some(PageProblem::NegativeCount { count: -5 }),
             ),
             (
                 "next with credentials is shown without them",
@@ -462,7 +500,7 @@ mod tests {
                 vec![],
                 vec![0],
                 Some(PageProblem::OtherOrigin {
-                    next: "https://evil.example/x".into(),
+                    next: "https://evil.example".into(),
                 }),
             ),
             (

@@ -201,3 +201,16 @@ fn blocking_walk_inside_a_runtime_is_an_error_not_a_panic() {
     });
     assert_eq!(server.request_count(), 0);
 }
+
+#[test]
+fn blocking_client_takes_timeouts_of_duration_max() {
+    let (_runtime, server, builder) = mock();
+    server.push_fault(Fault::status(503), 1);
+    let builder = builder
+        .timeout(Duration::MAX)
+        .connect_timeout(Duration::MAX)
+        .total_timeout(Duration::MAX);
+    let client = blocking::Client::from_builder(builder).unwrap();
+    client.profile().unwrap();
+    assert_eq!(server.request_count(), 2);
+}

@@ -135,6 +135,23 @@ matrix! {
             assert!(e.is_deadline() && e.is_timeout());
             assert!(e.to_string().starts_with("no response before the total deadline of 400ms passed"), "{e}");
         });
+    total_timeout_of_duration_max_means_no_overall_limit:
+        mock([(Fault::status(503), 1)]).client(|b| b.total_timeout(Duration::MAX)).succeeds().requests(2);
+    every_timeout_at_duration_max_still_works:
+        mock([(Fault::status(503), 1)])
+        .client(|b| b.timeout(Duration::MAX).connect_timeout(Duration::MAX).total_timeout(Duration::MAX))
+        .succeeds().requests(2);
+    retry_after_too_far_to_be_an_instant_passes_the_deadline:
+        mock([(Fault::Status { status: 503, retry_after: Some(u64::MAX.to_string()), body: FaultBody::Envelope }, 1)])
+        .client(|b| b.max_retry_after(Duration::MAX).total_timeout(Duration::from_secs(5)))
+        .fails(ErrorKind::Api).requests(1).check(|o| {
+            assert!(o.error().is_deadline(), "{:?}", o.error());
+        });
+    walk_refuses_a_negative_total:
+        raw_status(200, "application/json", page_of(-5, 0..0, None)).on(Call::Walk)
+        .fails(ErrorKind::Pagination).requests(1).check(|o| {
+            assert!(o.error().to_string().contains("negative total of -5"), "{}", o.error());
+        });
     unavailable_503_twice_then_success:
         mock([(Fault::status(503), 2)]).succeeds().requests(3);
     retries_are_bounded:
@@ -498,7 +515,7 @@ async fn configuration_errors_are_caught_before_sending() {
             Client::builder()
                 .api_key(KEY)
                 .base_url("https://user:sk-LEAKME@[::1/"),
-            "invalid base URL \"https://[::1/\": invalid IPv6 address",
+            "invalid base URL \"https://[::1\": invalid IPv6 address",
             "LEAKME",
         ),
         (
