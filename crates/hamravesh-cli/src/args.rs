@@ -11,8 +11,9 @@ macro_rules! exit_codes {
         "\
 Exit codes:
   0  success
-  1  the API or the network failed (the message says which, with status and detail), or the
-     API refused the request (an invalid namespace, an unknown id)
+  1  the API or the network failed (the message says which, with status and detail), the
+     API refused the request (an invalid namespace, an unknown id), or stdout could not be
+     written (a full disk; a closed pipe, as with `| head`, is not an error)
   2  usage or configuration error (missing key, refused URL, unreadable file, no organization
      chosen, a deletion not confirmed)"
     };
@@ -108,7 +109,8 @@ Exit codes (the monitoring-plugin convention, as Nagios, Icinga and Sensu read t
   1  a threshold is breached (the organization's line says which)
   2  usage or configuration error (bad flag, missing key, refused URL, unknown --org)
   3  the check could not be made (network, API error, unparseable answer, a runway that is
-     neither a number nor null while --min-runway is given)";
+     neither a number nor null while --min-runway is given), or its report could not be
+     written to stdout (a full disk; a closed pipe is not an error)";
 
 /// Metrics and exit codes of `hamravesh exporter`.
 const EXPORTER_HELP: &str = "\
@@ -122,6 +124,8 @@ hamravesh_polls_total{outcome}. Amounts are as the API gives them (no currency i
 
 Exit codes:
   0  stopped by SIGINT or SIGTERM
+  1  the `listening on` line could not be written to stdout (a full disk; a closed pipe is
+     not an error)
   2  usage or configuration error (bad flag, missing key, address in use)";
 
 /// Flags of `hamravesh balance`.
@@ -249,11 +253,13 @@ pub struct ClientArgs {
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     /// Seconds allowed for each attempt, from sending the request to reading the whole body
-    /// [default: 30]. The whole call, retries included, is bounded by --total-timeout.
+    /// [default: 30; at most a year]. The whole call, retries included, is bounded by
+    /// --total-timeout.
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<f64>,
     /// Seconds allowed for the whole call: every attempt and every wait before a retry
-    /// (including a server's Retry-After) [default: 120].
+    /// (including a server's Retry-After); with `notifications --all`, the whole walk, every
+    /// page included [default: 120; at most a year].
     #[arg(long, value_name = "SECS")]
     pub total_timeout: Option<f64>,
     /// Retries after a failed attempt (connection failures and resets, timeouts, 429, 502-504;
@@ -293,10 +299,15 @@ pub struct NotificationsArgs {
     /// Notifications to skip before the page [default: 0].
     #[arg(long, value_name = "N", conflicts_with = "all")]
     pub offset: Option<u64>,
-    /// Read every page, to the end of the feed (at most 100,000 notifications; a feed that
-    /// changes while it is read is an error: run it again).
+    /// Read every page, to the end of the feed (at most 100,000 notifications and --max-pages
+    /// pages, within --total-timeout for the whole walk; a feed that changes while it is read is
+    /// an error: run it again).
     #[arg(long)]
     pub all: bool,
+    /// With --all, the most pages to read; reaching it before the end of the feed is an error
+    /// [default: 10000]. The whole walk is also bounded by --total-timeout.
+    #[arg(long, value_name = "N", requires = "all", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_pages: Option<u32>,
     /// Show only unread notifications (of the page read, or of the whole feed with --all).
     #[arg(long)]
     pub unread: bool,
@@ -401,12 +412,13 @@ pub struct MockArgs {
     /// The API key the mock accepts (a made-up key, not a real one).
     #[arg(long, default_value = hamravesh_mock::DEFAULT_API_KEY, value_name = "KEY")]
     pub api_key: String,
-    /// A profile JSON file to serve instead of the docs page's example (must match the schema).
+    /// A profile JSON file to serve instead of the docs page's example (must match the schema;
+    /// at most 16 MiB, a larger file is refused with exit 2).
     #[arg(long, value_name = "FILE")]
     pub fixture: Option<PathBuf>,
     /// A JSON file holding the notification feed to serve, newest first: an array of
-    /// notifications, each matching the schema of a page's items [default: 37 sample
-    /// notifications].
+    /// notifications, each matching the schema of a page's items (at most 16 MiB, a larger
+    /// file is refused with exit 2) [default: 37 sample notifications].
     #[arg(long, value_name = "FILE")]
     pub notifications: Option<PathBuf>,
 }

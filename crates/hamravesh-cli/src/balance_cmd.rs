@@ -259,7 +259,7 @@ pub fn main(args: BalanceArgs) -> Result<ExitCode, Failure> {
     } else {
         OK
     };
-    if args.json {
+    let text = if args.json {
         let records: Vec<Value> = selected
             .iter()
             .zip(&verdicts)
@@ -272,17 +272,24 @@ pub fn main(args: BalanceArgs) -> Result<ExitCode, Failure> {
             "organizations": records,
         });
         let text = serde_json::to_string_pretty(&document).unwrap_or_default();
-        output::print_stdout(&format!("{text}\n"));
+        format!("{text}\n")
+    } else if selected.is_empty() {
+        "the account has no organization\n".to_owned()
     } else {
-        if selected.is_empty() {
-            output::print_stdout("the account has no organization\n");
-        }
-        let text: String = selected
+        selected
             .iter()
             .zip(&verdicts)
             .map(|(o, v)| line(o, v))
-            .collect();
-        output::print_stdout(&text);
+            .collect()
+    };
+    // Output that cannot be written (a full disk; a closed pipe is fine) leaves the check
+    // unreported: UNKNOWN, never a misleading OK.
+    if let Err(
+        Failure::Remote(message) | Failure::Usage(message) | Failure::RemoteWithDetails(message, _),
+    ) = output::print_stdout(&text)
+    {
+        output::print_error(&message);
+        return Ok(ExitCode::from(UNKNOWN));
     }
     Ok(ExitCode::from(code))
 }

@@ -68,16 +68,27 @@ pub async fn connect(args: &ClientArgs) -> Result<Session, Failure> {
     Ok(Session { client, mock })
 }
 
-/// A flag's seconds as a duration: positive and finite, or a usage error naming the flag.
-fn positive_seconds(flag: &str, seconds: f64) -> Result<Duration, Failure> {
-    Duration::try_from_secs_f64(seconds)
+/// The longest `--timeout` or `--total-timeout` accepted, in seconds: a year (366 days). More is
+/// surely a typo, and a deadline that far away can overflow the clock's arithmetic.
+pub const MAX_TIMEOUT_SECS: u64 = 366 * 24 * 60 * 60;
+
+/// A flag's seconds as a duration: positive, finite and at most [`MAX_TIMEOUT_SECS`], or a
+/// usage error naming the flag.
+pub fn positive_seconds(flag: &str, seconds: f64) -> Result<Duration, Failure> {
+    let duration = Duration::try_from_secs_f64(seconds)
         .ok()
         .filter(|t| !t.is_zero())
         .ok_or_else(|| {
             Failure::Usage(format!(
                 "{flag} must be a positive number of seconds, not {seconds}"
             ))
-        })
+        })?;
+    if duration > Duration::from_secs(MAX_TIMEOUT_SECS) {
+        return Err(Failure::Usage(format!(
+            "{flag} must be at most {MAX_TIMEOUT_SECS} seconds (a year), not {seconds}"
+        )));
+    }
+    Ok(duration)
 }
 
 /// Configuration errors are the user's to fix (exit 2); everything else is the API or network
@@ -100,7 +111,22 @@ mod tests {
             positive_seconds("--timeout", 1.5).ok(),
             Some(Duration::from_millis(1500))
         );
-        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, 1e300] {
+        let year = MAX_TIMEOUT_SECS as f64;
+        assert_eq!(
+            positive_seconds("--timeout", year).ok(),
+            Some(Duration::from_secs(MAX_TIMEOUT_SECS))
+        );
+        // 1e19 and 1.8e19 fit a Duration but overflow `Instant + Duration`.
+        for bad in [
+            0.0,
+            -1.0,
+            f64::NAN,
+            f64::INFINITY,
+            1e300,
+            1e19,
+            1.8e19,
+            year + 1.0,
+        ] {
             match positive_seconds("--timeout", bad) {
                 Err(Failure::Usage(message)) => {
                     assert!(message.starts_with("--timeout must be"), "{message}")

@@ -19,7 +19,8 @@
 //! organization-scoped ones (`--org`, else `HAMRAVESH_ORGANIZATION`, else the profile's only one).
 //! Every write to stdout and stderr goes through `output`: a reader that has gone away (a closed
 //! pipe) never makes the binary panic, and error lines are one bounded line, safe for a terminal.
-//! Exit codes: 0 success, 1 the API or network failed, 2 usage or configuration error.
+//! Exit codes: 0 success, 1 the API or network failed (or stdout could not be written: only a
+//! closed pipe is ignored), 2 usage or configuration error.
 
 mod args;
 mod balance_cmd;
@@ -67,10 +68,7 @@ fn main() -> ExitCode {
         Command::Mock(args) => with_runtime(|runtime| runtime.block_on(mock_cmd::run(args))),
         // Validation is CPU-bound work on threads of its own; it needs no async runtime.
         Command::Validate(args) => validate_cmd::run(args),
-        Command::Schema(args) => {
-            print_stdout(&schema_text(&args));
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Schema(args) => print_stdout(&schema_text(&args)).map(|()| ExitCode::SUCCESS),
         // Its own exit codes (the monitoring-plugin convention, with 3 for "could not check").
         Command::Balance(args) => balance_cmd::main(args),
         Command::Exporter(args) => with_runtime(|runtime| runtime.block_on(exporter::run(args))),

@@ -1,29 +1,34 @@
 //! `hamravesh mock`: run the local fake of the API until Ctrl-C.
 
+use std::io::Read;
+use std::path::Path;
+
 use hamravesh_mock::MockServer;
 
 use crate::Failure;
 use crate::args::MockArgs;
 
+/// The largest `--fixture` or `--notifications` file read, in bytes (16 MiB): four times the
+/// client's cap on a response body, and no more memory than that however big (or endless, as
+/// `/dev/zero`) the file is.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Runs the command.
 pub async fn run(args: MockArgs) -> Result<(), Failure> {
     let mut builder = MockServer::builder().addr(args.addr).api_key(args.api_key);
     if let Some(path) = &args.fixture {
-        let bytes = std::fs::read(path)
-            .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
-        builder = builder.profile_json(bytes);
+        builder = builder.profile_json(read_capped(path, MAX_FILE_BYTES)?);
     }
     if let Some(path) = &args.notifications {
-        let bytes = std::fs::read(path)
-            .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
-        builder = builder.notifications_json(bytes);
+        builder = builder.notifications_json(read_capped(path, MAX_FILE_BYTES)?);
     }
     let server = builder
         .start()
         .await
         .map_err(|e| Failure::Usage(crate::output::describe(&e)))?;
     // Both lines are a courtesy: if nobody reads them (closed pipes) the mock keeps serving.
-    crate::print_stdout(&format!("listening on {}\n", server.url()));
+    // Stdout that cannot be written otherwise (a full disk) is a failure, as in every command.
+    crate::print_stdout(&format!("listening on {}\n", server.url()))?;
     crate::print_stderr(&format!(
         "try: curl -H 'Authorization: Api-key {}' {}{}\n",
         server.api_key(),
@@ -33,5 +38,46 @@ pub async fn run(args: MockArgs) -> Result<(), Failure> {
     tokio::select! {
         () = server.wait() => Ok(()),
         signal = tokio::signal::ctrl_c() => signal.map_err(|e| Failure::Usage(format!("cannot wait for Ctrl-C: {e}"))),
+    }
+}
+
+/// The file's bytes, reading at most `max + 1` of them: a larger (or endless) file is a usage
+/// error, never a read without end.
+fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, Failure> {
+    let cannot = |e: std::io::Error| Failure::Usage(format!("cannot read {}: {e}", path.display()));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > max {
+        return Err(Failure::Usage(format!(
+            "{} is larger than {} MiB, the most the mock reads",
+            path.display(),
+            max / (1024 * 1024)
+        )));
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_read_up_to_the_cap() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("f.json");
+        for (len, accepted) in [(0, true), (10, true), (11, false), (1000, false)] {
+            std::fs::write(&path, vec![b' '; len]).unwrap_or_else(|e| panic!("{e}"));
+            match read_capped(&path, 10) {
+                Ok(bytes) => assert!(accepted && bytes.len() == len, "{len}"),
+                Err(Failure::Usage(message)) => {
+                    assert!(!accepted, "{len}: {message}");
+                    assert!(message.contains("larger than"), "{message}");
+                }
+                Err(_) => panic!("{len}: not a usage error"),
+            }
+        }
     }
 }

@@ -55,9 +55,9 @@ async fn create(args: CreateNamespaceArgs) -> Result<(), Failure> {
                 crate::output::describe(&e)
             ))
         })?;
-        crate::print_stdout(&format!("{text}\n"));
+        crate::print_stdout(&format!("{text}\n"))?;
     } else {
-        crate::print_stdout(&crate::render::namespace(&namespace));
+        crate::print_stdout(&crate::render::namespace(&namespace))?;
     }
     Ok(())
 }
@@ -107,8 +107,7 @@ async fn delete(args: DeleteNamespaceArgs) -> Result<(), Failure> {
         "Deleted namespace {} of organization \"{}\".\n",
         args.id,
         safe_line(&organization, 60)
-    ));
-    Ok(())
+    ))
 }
 
 /// One line of `input`, at most [`MAX_ANSWER_BYTES`] of it; empty at the end of input or on a

@@ -1,6 +1,10 @@
 //! `hamravesh notifications`: one page of the feed (or every page with `--all`), as a table or
 //! as a JSON array.
 
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use hamravesh::NotificationWalk;
 use hamravesh::types::notifications::Notification;
 
 use crate::Failure;
@@ -20,7 +24,14 @@ pub async fn run(args: NotificationsArgs) -> Result<(), Failure> {
         if let Some(limit) = args.limit {
             walk = walk.page_size(limit);
         }
-        let items = walk.collect().await.map_err(classify)?;
+        if let Some(pages) = args.max_pages {
+            walk = walk.max_pages(pages);
+        }
+        let deadline = match args.client.total_timeout {
+            Some(seconds) => client_cmd::positive_seconds("--total-timeout", seconds)?,
+            None => hamravesh::DEFAULT_TOTAL_TIMEOUT,
+        };
+        let items = read_all(walk, deadline).await?;
         let summary = Summary::All { total: items.len() };
         (items, summary)
     } else {
@@ -44,8 +55,53 @@ pub async fn run(args: NotificationsArgs) -> Result<(), Failure> {
     if args.json {
         print_json(&items)
     } else {
-        crate::print_stdout(&human(&items, &summary, args.unread));
+        crate::print_stdout(&human(&items, &summary, args.unread))
+    }
+}
+
+/// Every notification of the walk, read within `deadline` (the whole walk, every page and retry
+/// included: `--total-timeout` bounds the command, not only each request). Past it, the error
+/// says how many were read.
+async fn read_all(
+    walk: NotificationWalk,
+    deadline: Duration,
+) -> Result<Vec<Notification>, Failure> {
+    let mut items = Vec::new();
+    let walked = tokio::time::timeout(deadline, async {
+        let mut stream = std::pin::pin!(walk.into_stream());
+        while let Some(item) = stream.next().await {
+            items.push(item?);
+        }
         Ok(())
+    })
+    .await;
+    match walked {
+        Ok(Ok(())) => Ok(items),
+        Ok(Err(error)) => Err(walk_failure(error)),
+        Err(_elapsed) => Err(Failure::Remote(format!(
+            "--total-timeout ({}s) passed before the end of the feed, after reading {} notifications; \
+             raise --total-timeout, or read one page at a time with --limit and --offset",
+            deadline.as_secs_f64(),
+            items.len()
+        ))),
+    }
+}
+
+/// A walk's error as a failure, its advice in the command's terms (the client names its own
+/// setters: `max_pages` is `--max-pages` here, and `max_items` has no flag).
+fn walk_failure(error: hamravesh::Error) -> Failure {
+    let advice = |message: String| {
+        message
+            .replace("raise it with max_pages", "raise it with --max-pages")
+            .replace(
+                "; raise it with max_items",
+                " (the CLI reads at most that many; read page by page with --limit and --offset)",
+            )
+    };
+    match classify(error) {
+        Failure::Remote(message) => Failure::Remote(advice(message)),
+        Failure::Usage(message) => Failure::Usage(advice(message)),
+        other => other,
     }
 }
 
@@ -82,9 +138,11 @@ fn human(items: &[Notification], summary: &Summary, unread_only: bool) -> String
             len: 0,
             count,
             ..
-        } => out.push_str(&format!(
-            "Nothing at offset {offset}: the feed holds {count} notifications.\n"
-        )),
+        } => out.push_str(&if count < 0 {
+            format!("Nothing at offset {offset} (the API gave no valid total).\n")
+        } else {
+            format!("Nothing at offset {offset}: the feed holds {count} notifications.\n")
+        }),
         Summary::Page {
             offset,
             len,
@@ -98,7 +156,12 @@ fn human(items: &[Notification], summary: &Summary, unread_only: bool) -> String
             } else {
                 out.push_str("Notifications ");
             }
-            out.push_str(&format!("{first}-{last} of {count}"));
+            // A negative total (a broken server) is shown as unknown, never as "-5".
+            if count < 0 {
+                out.push_str(&format!("{first}-{last} of an unknown total"));
+            } else {
+                out.push_str(&format!("{first}-{last} of {count}"));
+            }
             if more {
                 out.push_str(&format!("; next page: --offset {last}, or --all"));
             }
@@ -122,8 +185,7 @@ fn print_json(items: &[Notification]) -> Result<(), Failure> {
             crate::output::describe(&e)
         ))
     })?;
-    crate::print_stdout(&format!("{text}\n"));
-    Ok(())
+    crate::print_stdout(&format!("{text}\n"))
 }
 
 #[cfg(test)]
@@ -168,6 +230,26 @@ mod tests {
                 },
                 false,
                 "Nothing at offset 90: the feed holds 37 notifications.\n",
+            ),
+            (
+                Summary::Page {
+                    offset: 0,
+                    len: 0,
+                    count: -5,
+                    more: false,
+                },
+                false,
+                "Nothing at offset 0 (the API gave no valid total).\n",
+            ),
+            (
+                Summary::Page {
+                    offset: 0,
+                    len: 3,
+                    count: -5,
+                    more: true,
+                },
+                false,
+                "Notifications 1-3 of an unknown total; next page: --offset 3, or --all.\n",
             ),
             (Summary::All { total: 3 }, false, "3 notifications.\n"),
             (

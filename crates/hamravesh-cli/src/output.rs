@@ -2,8 +2,10 @@
 //!
 //! Rust ignores SIGPIPE, so writing to a pipe whose reader has gone (`hamravesh … | head -1`)
 //! fails with EPIPE, and `println!`/`eprintln!` turn that into a panic (exit 101). These helpers
-//! write and drop the error: there is nobody left to tell, and the exit code stays the one the run
-//! would have had.
+//! drop that one error: there is nobody left to tell, and the exit code stays the one the run
+//! would have had. Any other failure to write stdout (a full disk, an I/O error) is a failure of
+//! the command: [`print_stdout`] returns it, and the command exits 1 with one line on stderr,
+//! so `hamravesh profile --json > file` never leaves a truncated file behind an exit 0.
 //!
 //! Error lines are also made safe for a terminal: they quote server text, file names and URLs,
 //! so each is one line, bounded, with control characters shown as visible escapes. An error
@@ -13,6 +15,8 @@ use std::io::Write;
 
 use hamravesh::text::terminal_safe;
 
+use crate::Failure;
+
 /// The longest error line printed, in characters (the client bounds the server text it quotes to
 /// about 300; this bounds everything else, such as a long path or URL, and a cause chain).
 pub const MAX_ERROR_CHARS: usize = 1000;
@@ -20,11 +24,19 @@ pub const MAX_ERROR_CHARS: usize = 1000;
 /// The longest part of an error's cause chain quoted, in characters.
 const MAX_CAUSE_CHARS: usize = 300;
 
-/// Writes `text` to stdout, ignoring a closed pipe.
-pub fn print_stdout(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
+/// Writes `text` to stdout. A closed pipe (EPIPE) is ignored; any other write error (ENOSPC,
+/// EIO, …) is a [`Failure::Remote`] (exit 1) saying stdout could not be written.
+pub fn print_stdout(text: &str) -> Result<(), Failure> {
+    write_ignoring_closed_pipe(&mut std::io::stdout().lock(), text.as_bytes())
+        .map_err(|error| Failure::Remote(format!("cannot write the output to stdout: {error}")))
+}
+
+/// Writes and flushes `bytes`, treating a closed pipe as success.
+fn write_ignoring_closed_pipe(out: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => result,
+    }
 }
 
 /// Writes `text` to stderr, ignoring a closed pipe.
@@ -104,6 +116,32 @@ pub fn describe(error: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A writer that fails every write with one error kind.
+    struct Failing(std::io::ErrorKind);
+
+    impl Write for Failing {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::from(self.0))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn only_a_closed_pipe_is_ignored() {
+        use std::io::ErrorKind;
+        for (kind, ignored) in [
+            (ErrorKind::BrokenPipe, true),
+            (ErrorKind::StorageFull, false),
+            (ErrorKind::Other, false),
+            (ErrorKind::PermissionDenied, false),
+        ] {
+            let result = write_ignoring_closed_pipe(&mut Failing(kind), b"x");
+            assert_eq!(result.is_ok(), ignored, "{kind:?}");
+        }
+    }
 
     #[test]
     fn safe_line_escapes_and_bounds() {

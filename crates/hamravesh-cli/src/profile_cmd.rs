@@ -22,10 +22,10 @@ pub async fn run(args: ProfileArgs) -> Result<(), Failure> {
             Failure::Remote(format!("the API's response is not JSON: {}", describe(&e)))
         })?;
         let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
-        crate::print_stdout(&format!("{pretty}\n"));
+        crate::print_stdout(&format!("{pretty}\n"))?;
     } else {
         let profile = client.profile().await.map_err(classify)?;
-        crate::print_stdout(&crate::render::profile(&profile));
+        crate::print_stdout(&crate::render::profile(&profile))?;
     }
     Ok(())
 }

@@ -1,15 +1,16 @@
 //! What the commands print for people: the profile (who, how verified, a table of
 //! organizations), the notification feed as a table, a created namespace.
 //!
-//! Every string from the server passes through [`terminal_safe`] (or [`one_line`], which also
-//! bounds it): a name holding `ESC ]0;…` would otherwise retitle the user's terminal, `ESC[2J`
-//! clear it, and U+202E reverse what follows. Persian text and emoji are printed as they are.
-//! (`--json` does not come here.)
+//! Every string from the server passes through [`one_line`]: made safe for a terminal (a name
+//! holding `ESC ]0;…` would otherwise retitle the user's terminal, `ESC[2J` clear it, and U+202E
+//! reverse what follows) and then bounded to a fixed number of characters, so what is printed
+//! grows with the number of rows, never with the length of a string the server chose. Persian
+//! text and emoji are printed as they are. (`--json` does not come here.)
 
 use std::fmt::Write;
 
 use hamravesh::Profile;
-use hamravesh::text::{one_line, terminal_safe};
+use hamravesh::text::one_line;
 use hamravesh::types::namespaces::Namespace;
 use hamravesh::types::notifications::Notification;
 
@@ -22,14 +23,25 @@ const MAX_TYPE_CHARS: usize = 40;
 /// The longest name (of a namespace or cluster) shown, in characters.
 const MAX_NAME_CHARS: usize = 200;
 
+/// The longest organization name shown in the profile's table, in characters (escapes
+/// included, then `…`). Every cell of a table is bounded: the table pads each row to its
+/// widest cell, so one huge name would otherwise multiply into every row.
+pub const MAX_ORGANIZATION_CHARS: usize = 60;
+
+/// The longest list of an organization's roles shown, in characters.
+const MAX_ROLES_CHARS: usize = 60;
+
+/// The longest full name or email address shown, in characters.
+const MAX_PERSON_CHARS: usize = 100;
+
 /// Renders the profile for people.
 pub fn profile(profile: &Profile) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{} <{}>",
-        terminal_safe(&profile.full_name),
-        terminal_safe(&profile.email)
+        one_line(&profile.full_name, MAX_PERSON_CHARS),
+        one_line(&profile.email, MAX_PERSON_CHARS)
     );
     let _ = writeln!(
         out,
@@ -56,12 +68,12 @@ pub fn profile(profile: &Profile) -> String {
         let roles = profile
             .organization_roles
             .get(&id)
-            .map(|roles| terminal_safe(&roles.join(", ")).into_owned())
+            .map(|roles| bounded_join(roles, MAX_ROLES_CHARS))
             .filter(|roles| !roles.is_empty())
             .unwrap_or_else(|| "-".to_owned());
         rows.push([
             id,
-            terminal_safe(&organization.name).into_owned(),
+            one_line(&organization.name, MAX_ORGANIZATION_CHARS),
             organization.balance.to_string(),
             roles,
             yes_no(organization.is_restricted).to_owned(),
@@ -239,6 +251,22 @@ fn character_reference(text: &str) -> Option<(char, usize)> {
     Some((decoded, end + 1))
 }
 
+/// `items` joined by `, `, each one line, the whole at most `max_chars` characters (then `…`);
+/// no more of the list is read than fits.
+fn bounded_join(items: &[String], max_chars: usize) -> String {
+    let mut joined = String::new();
+    for item in items {
+        if joined.chars().count() > max_chars {
+            break;
+        }
+        if !joined.is_empty() {
+            joined.push_str(", ");
+        }
+        joined.push_str(&one_line(item, max_chars + 1));
+    }
+    one_line(&joined, max_chars)
+}
+
 fn yes_no(flag: bool) -> &'static str {
     if flag { "yes" } else { "no" }
 }
@@ -286,6 +314,51 @@ mod tests {
              ID    NAME     BALANCE  ROLES  RESTRICTED\n\
              1598  my-team  0        owner  no\n"
         );
+    }
+
+    #[test]
+    fn huge_names_do_not_widen_every_row() {
+        // One organization with a long name among 1,663 ordinary ones (the shape of a hostile
+        // profile): every row used to be padded to the huge name, 2.5 GB of output.
+        let mut value: serde_json::Value =
+            serde_json::from_str(hamravesh_mock::DEFAULT_PROFILE).unwrap();
+        let template = value["organizations"][0].clone();
+        let organization = |id: u64, name: String| {
+            let mut organization = template.clone();
+            organization["id"] = serde_json::json!(id);
+            organization["name"] = serde_json::json!(name);
+            organization
+        };
+        let mut organizations = vec![organization(1, "\u{1b}".repeat(5_000))];
+        let mut roles = serde_json::Map::new();
+        roles.insert(
+            "1".into(),
+            serde_json::json!(vec!["owner\u{202e}"; 100_000]),
+        );
+        for id in 2..=1_664 {
+            organizations.push(organization(id, format!("team-{id}")));
+        }
+        value["organizations"] = serde_json::Value::Array(organizations);
+        value["organization_roles"] = serde_json::Value::Object(roles);
+        value["full_name"] = serde_json::json!("ن".repeat(1_000_000));
+        value["email"] = serde_json::json!("\n".repeat(1_000_000));
+        let profile: Profile = serde_json::from_value(value).unwrap();
+        let text = super::profile(&profile);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 5 + 1 + 1_664, "{}", &text[..1000]);
+        let widest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+        assert!(widest <= 250, "a line of {widest} characters");
+        assert!(text.len() < 1_664 * 300, "{} bytes", text.len());
+        let first = lines.iter().find(|l| l.starts_with("1 ")).unwrap();
+        assert!(first.contains(r"\u{1b}\u{1b}"), "{first}");
+        assert!(first.contains('…'), "{first}");
+        assert!(
+            lines[0].chars().count() <= 2 * MAX_PERSON_CHARS + 5,
+            "{}",
+            lines[0]
+        );
+        let ordinary = lines.iter().find(|l| l.starts_with("2 ")).unwrap();
+        assert!(ordinary.chars().count() <= 250, "{ordinary}");
     }
 
     #[test]

@@ -632,12 +632,13 @@ fn help_says_which_limit_each_timeout_sets() {
         .join(" ");
     let per_attempt = format!(
         "--timeout <SECS> Seconds allowed for each attempt, from sending the request to reading \
-         the whole body [default: {}]",
+         the whole body [default: {}; at most a year]",
         hamravesh::DEFAULT_TIMEOUT.as_secs()
     );
     let total = format!(
         "--total-timeout <SECS> Seconds allowed for the whole call: every attempt and every wait \
-         before a retry (including a server's Retry-After) [default: {}]",
+         before a retry (including a server's Retry-After); with `notifications --all`, the whole \
+         walk, every page included [default: {}; at most a year]",
         hamravesh::DEFAULT_TOTAL_TIMEOUT.as_secs()
     );
     assert!(text.contains(&per_attempt), "{text}");

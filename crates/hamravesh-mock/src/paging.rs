@@ -137,15 +137,22 @@ fn last<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, value)| value.as_str())
 }
 
+/// The largest offset read; a larger one is cut to it, as `_positive_int` cuts to a cutoff.
+/// DRF itself has no cutoff for `offset` (Python integers are unbounded), but the database's
+/// `OFFSET` is a signed 64-bit integer, so the service cannot serve past it; cutting there keeps
+/// the `previous` link an honest offset (`MAX_OFFSET - limit`) rather than a number that
+/// wrapped or saturated at `u64::MAX`.
+pub(crate) const MAX_OFFSET: u64 = i64::MAX as u64;
+
 /// The page asked for: DRF's `get_limit` (a missing, non-integer or non-positive `limit` gets the
 /// default; a larger one is cut to the maximum) and `get_offset` (a missing, non-integer or
-/// negative `offset` is 0).
+/// negative `offset` is 0; one past [`MAX_OFFSET`] is cut to it).
 pub(crate) fn limit_offset(pairs: &[(String, String)]) -> (u64, u64) {
     let limit = last(pairs, LIMIT)
         .and_then(|text| positive_int(text, true, Some(MAX_LIMIT)))
         .unwrap_or(DEFAULT_LIMIT);
     let offset = last(pairs, OFFSET)
-        .and_then(|text| positive_int(text, false, None))
+        .and_then(|text| positive_int(text, false, Some(MAX_OFFSET)))
         .unwrap_or(0);
     (limit, offset)
 }
@@ -273,7 +280,10 @@ mod tests {
             ("offset=-0", 10, 0),
             ("offset=x", 10, 0),
             ("offset=20", 10, 20),
-            ("offset=18446744073709551616", 10, u64::MAX),
+            ("offset=18446744073709551616", 10, MAX_OFFSET),
+            ("offset=18446744073709551615", 10, MAX_OFFSET),
+            ("offset=9223372036854775807", 10, MAX_OFFSET),
+            ("offset=9223372036854775806", 10, MAX_OFFSET - 1),
         ];
         for (query, limit, offset) in cases {
             assert_eq!(limit_offset(&pairs(query)), (limit, offset), "{query}");
@@ -299,6 +309,12 @@ mod tests {
                 Some("limit=10"),
             ),
             ("limit=10&offset=100", None, Some("limit=10&offset=90")),
+            // Past the largest offset the database holds: cut to it, never a wrapped number.
+            (
+                "limit=2&offset=99999999999999999999999",
+                None,
+                Some("limit=2&offset=9223372036854775805"),
+            ),
             ("flag", Some("flag=&limit=10&offset=10"), None),
         ];
         for (query, next, previous) in cases {

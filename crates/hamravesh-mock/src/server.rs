@@ -183,6 +183,9 @@ impl MockBuilder {
 
     /// The profile JSON to serve (default [`DEFAULT_PROFILE`]); it must match the schema and
     /// decode into [`hamravesh_types::Profile`].
+    ///
+    /// The bytes are taken as given, whatever their size: a caller reading them from a file
+    /// should cap the read (`hamravesh mock --fixture` reads at most 16 MiB).
     pub fn profile_json(mut self, json: impl Into<Vec<u8>>) -> Self {
         self.profile = Some(json.into());
         self
@@ -192,6 +195,9 @@ impl MockBuilder {
     /// array of notifications, each of which must match the schema of a page's items and decode
     /// into [`hamravesh_types::notifications::Notification`]. It is served in the order given,
     /// one page at a time.
+    ///
+    /// The bytes are taken as given, whatever their size: a caller reading them from a file
+    /// should cap the read (`hamravesh mock --notifications` reads at most 16 MiB).
     pub fn notifications_json(mut self, json: impl Into<Vec<u8>>) -> Self {
         self.notifications = Some(json.into());
         self

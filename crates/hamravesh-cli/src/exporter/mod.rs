@@ -64,6 +64,7 @@ pub async fn run(args: ExporterArgs) -> Result<(), Failure> {
     let address = listener
         .local_addr()
         .map_err(|e| Failure::Usage(format!("cannot read the listening address: {e}")))?;
+    output::print_stdout(&format!("listening on http://{address}\n"))?;
     let metrics = Arc::new(Metrics::new());
     let poller = tokio::spawn(poll_forever(
         session.client.clone(),
@@ -71,7 +72,6 @@ pub async fn run(args: ExporterArgs) -> Result<(), Failure> {
         interval,
         args.org.clone(),
     ));
-    output::print_stdout(&format!("listening on http://{address}\n"));
     let result = axum::serve(listener, router(metrics))
         .with_graceful_shutdown(shutdown_signal())
         .await
