@@ -177,6 +177,49 @@ fn a_full_disk_on_stdout_is_an_error_not_exit_0() {
     }
 }
 
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deletion_reported_to_a_full_disk_exits_1() {
+    let server = MockServer::builder().api_key(KEY).start().await.unwrap();
+    let url = server.url();
+    let (created, deleted) = tokio::task::spawn_blocking(move || {
+        let created = hamravesh()
+            .args([
+                "namespaces",
+                "create",
+                "ns-full",
+                "--cluster",
+                "53",
+                "--json",
+            ])
+            .args(["--org", "my-team", "--base-url", &url])
+            .env("HAMRAVESH_API_KEY", KEY)
+            .output()
+            .unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&created.stdout).unwrap();
+        let id = value["id"].to_string();
+        let deleted = Command::new(assert_cmd::cargo::cargo_bin("hamravesh"))
+            .args(["namespaces", "delete", &id, "--yes", "--org", "my-team"])
+            .args(["--base-url", &url])
+            .env("HAMRAVESH_API_KEY", KEY)
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .stdout(dev_full())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        (created, deleted)
+    })
+    .await
+    .unwrap();
+    assert_eq!(created.status.code(), Some(0), "{}", stderr(&created));
+    let err = stderr(&deleted);
+    assert_eq!(deleted.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot write the output to stdout"), "{err}");
+    // The deletion itself happened: only its report was lost.
+    assert_eq!(server.namespace_count(), 0);
+}
+
 #[test]
 fn help_says_a_full_stdout_is_exit_1() {
     let output = hamravesh().arg("--help").output().unwrap();
