@@ -222,12 +222,16 @@ impl fmt::Display for ApiErrorBody {
 /// Validation errors as Django REST framework sends them with a `400`: each field that was
 /// refused and its messages, in the order of the body, `non_field_errors` (errors about the
 /// request as a whole) first. Nested fields are named by their path: `cluster.id`,
-/// `items[0].name`. The messages are exact (often Persian, possibly holding control
-/// characters): pass them through [`crate::text::terminal_safe`] before printing them. `Display`
-/// lists them on one line of at most [`MAX_QUOTED_CHARS`] characters, made safe.
+/// `items[0].name`. The messages are exact up to 4096 bytes (longer ones are cut and end with
+/// `…`; often Persian, possibly holding control characters: pass them through
+/// [`crate::text::terminal_safe`] before printing them). Whatever the body, at most 100 fields
+/// are kept, each with at most 20 messages and a path of at most 200 characters; the number of
+/// further fields is [`FieldErrors::omitted`]. `Display` lists them on one line of at most
+/// [`MAX_QUOTED_CHARS`] characters, made safe.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FieldErrors {
     fields: Vec<FieldError>,
+    omitted: usize,
 }
 
 /// One field of [`FieldErrors`] and its messages.
@@ -257,10 +261,16 @@ impl FieldError {
 }
 
 impl FieldErrors {
-    /// `fields` with `non_field_errors` moved first, the rest in the order given.
-    pub(crate) fn new(mut fields: Vec<FieldError>) -> Self {
+    /// `fields` with `non_field_errors` moved first, the rest in the order given; `omitted`
+    /// more were in the body but not kept.
+    pub(crate) fn new(mut fields: Vec<FieldError>, omitted: usize) -> Self {
         fields.sort_by_key(|f| f.field != NON_FIELD_ERRORS);
-        Self { fields }
+        Self { fields, omitted }
+    }
+
+    /// How many further refused fields the body listed beyond the 100 kept.
+    pub fn omitted(&self) -> usize {
+        self.omitted
     }
 
     /// Every refused field with its messages.
@@ -281,7 +291,7 @@ impl FieldErrors {
         self.get(NON_FIELD_ERRORS).unwrap_or_default()
     }
 
-    /// How many fields were refused.
+    /// How many refused fields are kept (at most 100; see [`FieldErrors::omitted`]).
     pub fn len(&self) -> usize {
         self.fields.len()
     }
@@ -323,7 +333,12 @@ impl fmt::Display for FieldErrors {
                 }
             }
         }
-        f.write_str(&one_line(&text, MAX_QUOTED_CHARS))
+        if self.omitted == 0 {
+            return f.write_str(&one_line(&text, MAX_QUOTED_CHARS));
+        }
+        let more = format!(" (and {} more fields)", self.omitted);
+        let room = MAX_QUOTED_CHARS.saturating_sub(more.len());
+        write!(f, "{}{more}", one_line(&text, room))
     }
 }
 

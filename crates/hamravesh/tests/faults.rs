@@ -84,6 +84,16 @@ matrix! {
             // The detail itself is exact, for programs.
             assert_eq!(e.body().unwrap().detail(), Some("\u{1b}]0;owned\u{7}\u{1b}[2Jhi \u{202e}txt.exe"));
         });
+    validation_body_of_a_huge_key_over_250k_items_keeps_100_short_fields:
+        raw_status(400, "application/json", format!(r#"{{"{}":[{}]}}"#, "A".repeat(1 << 20), vec![r#"{"a":"x"}"#; 250_000].join(",")).into_bytes())
+        .fails(ErrorKind::Validation).requests(1).check(|o| {
+            let e = o.error();
+            assert_short_single_line(e);
+            let fields = e.field_errors().unwrap();
+            assert_eq!((fields.len(), fields.omitted()), (100, 249_900));
+            assert!(fields.iter().all(|f| f.field().len() < 1000 && f.messages() == ["x"]));
+            assert!(e.to_string().ends_with("(and 249900 more fields)"), "{e}");
+        });
     error_body_over_the_cap_says_too_large_not_empty:
         raw_status(500, "text/plain", vec![b'x'; 200]).client(|b| b.max_body_size(100))
         .fails(ErrorKind::Api).requests(1).check(|o| {
