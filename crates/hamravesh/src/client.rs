@@ -24,7 +24,7 @@ use crate::config::{
     authorization, endpoint, is_loopback, organization, parse_base_url, shown_url,
 };
 use crate::error::{
-    ApiErrorBody, BaseUrlError, ConfigError, Deadline, Error, Kind, RedirectReason,
+    ApiErrorBody, BaseUrlError, CarriedOut, ConfigError, Deadline, Error, Kind, RedirectReason,
 };
 use crate::pagination::NotificationWalk;
 use crate::retry::{RetryPolicy, is_retryable_status, may_have_acted, should_retry};
@@ -56,6 +56,10 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
+    /// The same settings, following no redirect: for requests that are not idempotent, where
+    /// following would send a POST again (307, 308) or turn it into a GET (301, 302, 303).
+    /// `None` with a caller's own `reqwest::Client`.
+    http_no_redirects: Option<reqwest::Client>,
     base_url: Url,
     authorization: HeaderValue,
     user_agent: HeaderValue,
@@ -255,27 +259,36 @@ impl ClientBuilder {
         let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
         let user_agent =
             HeaderValue::try_from(user_agent).map_err(ConfigError::InvalidUserAgent)?;
-        let (http, connect_timeout) = match self.http {
-            Some(http) => (http, None),
+        let (http, http_no_redirects, connect_timeout) = match self.http {
+            Some(http) => (http, None, None),
             None => {
                 let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
-                let mut builder = reqwest::Client::builder()
-                    .connect_timeout(connect_timeout)
-                    .redirect(same_origin_redirects())
-                    .https_only(!is_loopback(&base_url));
-                if let Some(proxy) = &self.proxy {
-                    builder = builder.proxy(checked_proxy(proxy, &base_url)?);
-                } else if is_loopback(&base_url) {
-                    // A local mock is never reached through a system proxy.
-                    builder = builder.no_proxy();
-                }
-                let http = builder.build().map_err(ConfigError::HttpClient)?;
-                (http, Some(connect_timeout))
+                let proxy = match &self.proxy {
+                    Some(proxy) => Some(checked_proxy(proxy, &base_url)?),
+                    None => None,
+                };
+                let build = |policy| {
+                    let mut builder = reqwest::Client::builder()
+                        .connect_timeout(connect_timeout)
+                        .redirect(policy)
+                        .https_only(!is_loopback(&base_url));
+                    if let Some(proxy) = &proxy {
+                        builder = builder.proxy(proxy.clone());
+                    } else if is_loopback(&base_url) {
+                        // A local mock is never reached through a system proxy.
+                        builder = builder.no_proxy();
+                    }
+                    builder.build().map_err(ConfigError::HttpClient)
+                };
+                let http = build(same_origin_redirects())?;
+                let http_no_redirects = build(reqwest::redirect::Policy::none())?;
+                (http, Some(http_no_redirects), Some(connect_timeout))
             }
         };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                http_no_redirects,
                 base_url,
                 authorization,
                 user_agent,
@@ -349,6 +362,9 @@ pub(crate) struct Request {
     json: Option<Vec<u8>>,
     /// A delete: a 404 after an attempt whose outcome is unknown means that attempt did it.
     gone_means_done: bool,
+    /// For a request that is not idempotent: what a success means, and what not to do then,
+    /// for an answer that says it succeeded but does not decode.
+    carried_out: Option<CarriedOut>,
 }
 
 impl Request {
@@ -362,6 +378,7 @@ impl Request {
             headers: HeaderMap::new(),
             json: None,
             gone_means_done: false,
+            carried_out: None,
         }
     }
 
@@ -387,6 +404,7 @@ impl Request {
             headers,
             json: None,
             gone_means_done: false,
+            carried_out: None,
         })
     }
 
@@ -406,6 +424,7 @@ impl Request {
 
 /// A successful response.
 pub(crate) struct Success {
+    pub(crate) status: StatusCode,
     pub(crate) body: Vec<u8>,
     pub(crate) attempts: u32,
 }
@@ -526,7 +545,10 @@ impl Client {
     /// reach the service: the connection could not be made, or the service answered `429`.
     /// After a timeout, a connection broken after sending, or a `5xx`, the namespace may or may
     /// not exist: the error says so ([`Error::is_outcome_unknown`], and its message); look
-    /// before creating it again. A refused body is an [`crate::ErrorKind::Validation`] error listing
+    /// before creating it again. A redirect is never followed (that would send the POST again,
+    /// or as a GET): it is such an error too. A success (`2xx`) whose body does not match the
+    /// documented shape means the namespace was created: [`Error::is_carried_out`] says so, and
+    /// the message says not to create it again. A refused body is an [`crate::ErrorKind::Validation`] error listing
     /// each field ([`Error::field_errors`]).
     ///
     /// ```no_run
@@ -550,6 +572,10 @@ impl Client {
             Request::new(&CREATE_NAMESPACE, CREATE_NAMESPACE.path, Some(organization))?;
         request.json =
             Some(serde_json::to_vec(namespace).map_err(ConfigError::InvalidRequestBody)?);
+        request.carried_out = Some(CarriedOut {
+            done: Cow::Borrowed("the namespace was created"),
+            again: "do not create it again",
+        });
         self.call(request).await
     }
 
@@ -579,9 +605,18 @@ impl Client {
     async fn call_counted<T: DeserializeOwned>(&self, request: Request) -> Result<(T, u32), Error> {
         let success = self.execute(&request).await?;
         let value = hamravesh_types::decode(&success.body).map_err(|error| {
-            Error::from_decode(error, &success.body)
+            let error = Error::from_decode(error, &success.body)
                 .with_request(&request.method, &request.path, success.attempts)
-                .with_organization(request.organization())
+                .with_organization(request.organization());
+            if request.is_idempotent() {
+                return error;
+            }
+            // The service said it did it: the caller must not do it again.
+            let carried_out = request.carried_out.clone().unwrap_or_else(|| CarriedOut {
+                done: Cow::Owned(format!("the {} was carried out", request.method)),
+                again: "do not send it again",
+            });
+            error.with_carried_out(carried_out, success.status)
         })?;
         Ok((value, success.attempts))
     }
@@ -623,9 +658,10 @@ impl Client {
                 _ => (inner.timeout, false),
             };
             let failure = match self.attempt(&url, request, timeout).await {
-                Ok(body) => {
+                Ok((status, body)) => {
                     tracing::debug!(attempt, elapsed_ms = elapsed_ms(started), "response");
                     return Ok(Success {
+                        status,
                         body,
                         attempts: attempt,
                     });
@@ -641,6 +677,7 @@ impl Client {
                     "404 after an attempt whose outcome was unknown: that attempt deleted it; reporting success"
                 );
                 return Ok(Success {
+                    status: StatusCode::NOT_FOUND,
                     body: Vec::new(),
                     attempts: attempt,
                 });
@@ -684,10 +721,13 @@ impl Client {
         url: &Url,
         request: &Request,
         timeout: Duration,
-    ) -> Result<Vec<u8>, AttemptFailure> {
+    ) -> Result<(StatusCode, Vec<u8>), AttemptFailure> {
         let inner = &self.inner;
-        let mut builder = inner
-            .http
+        let http = match &inner.http_no_redirects {
+            Some(http) if !request.is_idempotent() => http,
+            _ => &inner.http,
+        };
+        let mut builder = http
             .request(request.method.clone(), url.clone())
             .headers(request.headers.clone())
             .header(AUTHORIZATION, inner.authorization.clone())
@@ -704,6 +744,11 @@ impl Client {
             .await
             .map_err(|e| AttemptFailure::from(self.request_error(e, timeout)))?;
         let status = response.status();
+        if !request.is_idempotent() && (status.is_redirection() || response.url() != url) {
+            // Following it would send the request again (307, 308) or as a GET (301, 302, 303);
+            // a caller's own client may already have followed it.
+            return Err(write_redirect_error(url, &response).into());
+        }
         if status.is_redirection() {
             return Err(redirect_error(url, &response).into());
         }
@@ -733,7 +778,7 @@ impl Client {
             Err(ReadError::Transport(e)) => return Err(self.request_error(e, timeout).into()),
         };
         if status.is_success() {
-            return Ok(body);
+            return Ok((status, body));
         }
         let error = Error::new(Kind::Status {
             status,
@@ -783,6 +828,29 @@ fn redirect_error(url: &Url, response: &reqwest::Response) -> Error {
             }
             Ok(_) => RedirectReason::NotFollowed,
         },
+    };
+    Error::new(Kind::Redirect {
+        status,
+        location,
+        reason,
+    })
+}
+
+/// A redirect answering a request that is not idempotent: never followed by the client (a
+/// caller's own `reqwest::Client` may have followed it, then `response` is where it ended).
+fn write_redirect_error(url: &Url, response: &reqwest::Response) -> Error {
+    let status = response.status();
+    let (location, reason) = if response.url() == url {
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
+        (location, RedirectReason::NotIdempotent)
+    } else {
+        (
+            Some(shown_url(response.url().as_str())),
+            RedirectReason::FollowedNotIdempotent,
+        )
     };
     Error::new(Kind::Redirect {
         status,

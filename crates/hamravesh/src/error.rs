@@ -385,7 +385,8 @@ pub enum ErrorKind {
     Validation,
     /// The service answered with another error status.
     Api,
-    /// A redirect the client does not follow (to another origin, a loop, no `Location`, a 304).
+    /// A redirect the client does not follow (to another origin, a loop, no `Location`, a 304,
+    /// any redirect answering a request that is not idempotent).
     Redirect,
     /// No response within the per-attempt timeout or before the total deadline.
     Timeout,
@@ -430,6 +431,18 @@ struct Inner {
     organization: Option<String>,
     /// The total deadline, when it is what ended the call.
     deadline: Option<Deadline>,
+    /// A request that is not idempotent was answered with success (this status), but the
+    /// answer did not decode: what was done, and what not to do.
+    carried_out: Option<(CarriedOut, StatusCode)>,
+}
+
+/// What a request that is not idempotent did when the service says it succeeded.
+#[derive(Debug, Clone)]
+pub(crate) struct CarriedOut {
+    /// `the namespace was created`.
+    pub(crate) done: std::borrow::Cow<'static, str>,
+    /// `do not create it again`.
+    pub(crate) again: &'static str,
 }
 
 /// How the total deadline ended a call.
@@ -508,6 +521,12 @@ pub(crate) enum RedirectReason {
     NotModified,
     /// A 3xx the client does not follow (300, 305, …).
     NotFollowed,
+    /// Any redirect answering a request that is not idempotent: following it would send a
+    /// POST again (307, 308) or turn it into a GET (301, 302, 303). The request may have been
+    /// carried out.
+    NotIdempotent,
+    /// A caller's own HTTP client followed a redirect of a request that is not idempotent.
+    FollowedNotIdempotent,
 }
 
 /// What the start of a body that failed to decode says about it.
@@ -558,6 +577,7 @@ impl Error {
                 path: None,
                 organization: None,
                 deadline: None,
+                carried_out: None,
             }),
         }
     }
@@ -578,6 +598,13 @@ impl Error {
     /// name it.
     pub(crate) fn with_organization(mut self, organization: Option<&str>) -> Self {
         self.inner.organization = organization.map(|name| one_line(name, 60));
+        self
+    }
+
+    /// Notes that the service answered `status`, a success, to a request that is not
+    /// idempotent: the request was carried out although its answer could not be used.
+    pub(crate) fn with_carried_out(mut self, carried_out: CarriedOut, status: StatusCode) -> Self {
+        self.inner.carried_out = Some((carried_out, status));
         self
     }
 
@@ -656,8 +683,18 @@ impl Error {
     /// Whether the service may have carried out the request although the call failed: it timed
     /// out or the connection broke after the request was sent, or the answer was `500`, `502` or
     /// `504`. After creating a namespace fails this way, look before creating it again.
+    ///
+    /// Also true when the service said it carried the request out but its answer could not be
+    /// read ([`Error::is_carried_out`]): then it did, and sending it again would do it twice.
     pub fn is_outcome_unknown(&self) -> bool {
-        crate::retry::may_have_acted(self)
+        self.inner.carried_out.is_some() || crate::retry::may_have_acted(self)
+    }
+
+    /// Whether a request that is not idempotent (creating a namespace) was carried out: the
+    /// service answered with success, but the answer does not match the documented shape
+    /// ([`ErrorKind::Decode`]). Do not send it again; look the result up instead.
+    pub fn is_carried_out(&self) -> bool {
+        self.inner.carried_out.is_some()
     }
 
     /// Whether the key was rejected (401 or 403).
@@ -803,9 +840,15 @@ impl fmt::Display for Error {
         };
         // A write that may have happened says so before anything else is quoted.
         let note = match &inner.method {
-            Some(method) if !is_idempotent(method) && self.is_outcome_unknown() => format!(
-                "{note} (the {method} may have been carried out: check before sending it again)"
-            ),
+            Some(method)
+                if !is_idempotent(method)
+                    && inner.carried_out.is_none()
+                    && self.is_outcome_unknown() =>
+            {
+                format!(
+                    "{note} (the {method} may have been carried out: check before sending it again)"
+                )
+            }
             _ => note,
         };
         match &inner.kind {
@@ -869,6 +912,14 @@ impl fmt::Display for Error {
                         f,
                         "the API answered {status} (to {location:?}), a redirect the client does not follow"
                     ),
+                    RedirectReason::NotIdempotent => write!(
+                        f,
+                        "the API answered {status} (to {location:?}) to a request that is not idempotent; not followed, since following it would send the request again or as another method"
+                    ),
+                    RedirectReason::FollowedNotIdempotent => write!(
+                        f,
+                        "the request, which is not idempotent, was redirected to {location:?} (by the caller's own HTTP client, which follows redirects), answered {status} there; its answer is not used"
+                    ),
                 }?;
                 f.write_str(&note)
             }
@@ -890,6 +941,17 @@ impl fmt::Display for Error {
                 )
             }
             Kind::Decode { hint, .. } => {
+                if let Some((carried_out, status)) = &inner.carried_out {
+                    write!(
+                        f,
+                        "{} (the API answered {status}: {}), but its answer does not match the documented shape",
+                        carried_out.done, carried_out.again
+                    )?;
+                    if let Some(hint) = hint {
+                        write!(f, " ({})", hint.describe())?;
+                    }
+                    return f.write_str(&note);
+                }
                 f.write_str("the API's response does not match the documented shape")?;
                 if let Some(hint) = hint {
                     write!(f, " ({})", hint.describe())?;

@@ -73,6 +73,13 @@ pub(crate) fn may_have_acted(error: &crate::Error) -> bool {
             !source.is_connect()
         }
         crate::error::Kind::Status { status, .. } => matches!(status.as_u16(), 500 | 502 | 504),
+        // A redirect answering a POST came from something that read the request; whether it
+        // acted on it first, only the service knows.
+        crate::error::Kind::Redirect { reason, .. } => matches!(
+            reason,
+            crate::error::RedirectReason::NotIdempotent
+                | crate::error::RedirectReason::FollowedNotIdempotent
+        ),
         _ => false,
     }
 }

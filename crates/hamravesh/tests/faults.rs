@@ -339,6 +339,51 @@ matrix! {
             assert!(o.error().is_outcome_unknown());
             assert!(o.error().to_string().starts_with("the API answered 502 Bad Gateway (the POST may have been carried out"), "{}", o.error());
         });
+    create_namespace_answered_201_with_another_shape_says_it_was_created:
+        raw_status(201, "application/json", br#"{"id":"x"}"#.to_vec()).on(Call::Create)
+        .fails(ErrorKind::Decode).requests(1).check(|o| {
+            let e = o.error();
+            assert!(e.is_carried_out() && e.is_outcome_unknown() && !e.is_retryable());
+            assert!(e.to_string().starts_with("the namespace was created (the API answered 201 Created: do not create it again), but its answer does not match the documented shape"), "{e}");
+            assert!(!e.to_string().contains("may have been"), "{e}");
+        });
+    create_namespace_answered_200_with_html_says_it_was_created:
+        raw_status(200, "text/html", b"<html>ok</html>".to_vec()).on(Call::Create)
+        .fails(ErrorKind::Decode).requests(1).check(|o| {
+            let e = o.error();
+            assert!(e.is_carried_out());
+            assert!(e.to_string().contains("(the body is HTML or XML, not JSON)"), "{e}");
+        });
+    a_read_with_another_shape_is_a_plain_decode_error:
+        raw_status(200, "application/json", br#"{"id":"x"}"#.to_vec())
+        .fails(ErrorKind::Decode).requests(1).check(|o| {
+            assert!(!o.error().is_carried_out() && !o.error().is_outcome_unknown());
+        });
+    create_namespace_answered_302_is_not_followed_as_a_get:
+        raw(b"HTTP/1.1 302 Found\r\nlocation: /api/v1/users/profile\r\ncontent-length: 0\r\n\r\n".to_vec(), Then::Close)
+        .on(Call::Create).fails(ErrorKind::Redirect).requests(1).check(|o| {
+            let e = o.error();
+            assert!(e.is_outcome_unknown() && !e.is_retryable() && !e.is_carried_out());
+            assert_eq!(e.location(), Some("/api/v1/users/profile"));
+            assert!(e.to_string().starts_with("the API answered 302 Found (to \"/api/v1/users/profile\") to a request that is not idempotent; not followed"), "{e}");
+            assert!(e.to_string().ends_with("(the POST may have been carried out: check before sending it again)"), "{e}");
+        });
+    create_namespace_answered_307_is_not_sent_again:
+        raw(b"HTTP/1.1 307 Temporary Redirect\r\nlocation: /api/v1/darkube/namespaces/\r\ncontent-length: 0\r\n\r\n".to_vec(), Then::Close)
+        .on(Call::Create).fails(ErrorKind::Redirect).requests(1).check(|o| {
+            assert!(o.error().is_outcome_unknown());
+            assert_eq!(o.error().status().unwrap().as_u16(), 307);
+        });
+    create_namespace_answered_308_to_another_host_is_not_sent_again:
+        raw(b"HTTP/1.1 308 Permanent Redirect\r\nlocation: https://evil.example/x\r\ncontent-length: 0\r\n\r\n".to_vec(), Then::Close)
+        .on(Call::Create).fails(ErrorKind::Redirect).requests(1).check(|o| {
+            assert!(o.error().is_outcome_unknown());
+        });
+    create_namespace_redirected_by_the_mock_within_its_origin_is_not_followed:
+        mock([(Fault::Redirect("/api/v1/darkube/namespaces/".into()), 1)]).on(Call::Create)
+        .fails(ErrorKind::Redirect).requests(1).check(|o| {
+            assert!(o.error().is_outcome_unknown());
+        });
     create_namespace_refused_at_connect_is_retried:
         Case::new(Server::Refused).on(Call::Create).client(|b| b.max_retries(2))
         .fails(ErrorKind::Transport).requests(0).check(|o| {
