@@ -342,6 +342,18 @@ mod tests {
     }
 
     #[test]
+    fn escaped_text_is_quoted_once_not_escaped_again() {
+        let error = organization("\u{1b}]0;owned\u{7}").unwrap_err();
+        let text = error.to_string();
+        assert!(
+            text.starts_with(r#"invalid organization name "\u{1b}]0;owned\u{7}": "#),
+            "{text}"
+        );
+        let error = parse_base_url("ftp\u{202e}x://host.example").unwrap_err();
+        assert!(!error.to_string().contains(r"\\"), "{error}");
+    }
+
+    #[test]
     fn header_is_sensitive() {
         let value = authorization(&SecretString::from("k3y")).unwrap();
         assert!(value.is_sensitive());

@@ -39,7 +39,7 @@ pub enum ConfigError {
     )]
     InvalidApiKey,
     /// The base URL cannot be used; the source says why.
-    #[error("invalid base URL {url:?}")]
+    #[error("invalid base URL \"{url}\"")]
     InvalidBaseUrl {
         /// The URL as given, without any user name or password, cut to 100 characters and with
         /// control characters escaped.
@@ -68,7 +68,7 @@ pub enum ConfigError {
     /// An organization name that cannot be sent in the `x-organization` header (empty, too
     /// long, or holding spaces, control characters or non-ASCII characters).
     #[error(
-        "invalid organization name {name:?}: {reason}; pass the organization's `name` (its slug) as the profile lists it"
+        "invalid organization name \"{name}\": {reason}; pass the organization's `name` (its slug) as the profile lists it"
     )]
     InvalidOrganization {
         /// The name as given, cut to 60 characters and with control characters escaped.
@@ -113,7 +113,7 @@ pub enum BaseUrlError {
     #[error("a base URL has no query or fragment")]
     QueryOrFragment,
     /// Its scheme is neither `https` nor `http`.
-    #[error("unsupported scheme {0:?}; use https://")]
+    #[error("unsupported scheme \"{0}\"; use https://")]
     Scheme(String),
     /// It is longer than any real base URL.
     #[error("it is {len} bytes long; a base URL has at most {max}")]
@@ -858,7 +858,7 @@ impl fmt::Display for Error {
             {
                 write!(
                     f,
-                    "the API refused the request ({status}){note}: {body}; check HAMRAVESH_API_KEY, and that {:?} is the `name` of an organization of the key's account (the profile lists them); some operations may also be refused to API keys",
+                    "the API refused the request ({status}){note}: {body}; check HAMRAVESH_API_KEY, and that \"{}\" is the `name` of an organization of the key's account (the profile lists them); some operations may also be refused to API keys",
                     inner.organization.as_deref().unwrap_or_default()
                 )
             }
@@ -889,11 +889,11 @@ impl fmt::Display for Error {
                 match reason {
                     RedirectReason::OtherOrigin => write!(
                         f,
-                        "the API redirected ({status}) to {location:?}, another origin; not followed so the API key stays with the configured host"
+                        "the API redirected ({status}) to \"{location}\", another origin; not followed so the API key stays with the configured host"
                     ),
                     RedirectReason::TooMany => write!(
                         f,
-                        "the API kept redirecting ({status}) within its origin, last to {location:?}; stopped after {} redirects (a redirect loop?)",
+                        "the API kept redirecting ({status}) within its origin, last to \"{location}\"; stopped after {} redirects (a redirect loop?)",
                         crate::client::MAX_REDIRECTS
                     ),
                     RedirectReason::MissingLocation => write!(
@@ -902,7 +902,7 @@ impl fmt::Display for Error {
                     ),
                     RedirectReason::InvalidLocation => write!(
                         f,
-                        "the API redirected ({status}) to {location:?}, which is not a valid URL"
+                        "the API redirected ({status}) to \"{location}\", which is not a valid URL"
                     ),
                     RedirectReason::NotModified => write!(
                         f,
@@ -910,15 +910,15 @@ impl fmt::Display for Error {
                     ),
                     RedirectReason::NotFollowed => write!(
                         f,
-                        "the API answered {status} (to {location:?}), a redirect the client does not follow"
+                        "the API answered {status} (to \"{location}\"), a redirect the client does not follow"
                     ),
                     RedirectReason::NotIdempotent => write!(
                         f,
-                        "the API answered {status} (to {location:?}) to a request that is not idempotent; not followed, since following it would send the request again or as another method"
+                        "the API answered {status} (to \"{location}\") to a request that is not idempotent; not followed, since following it would send the request again or as another method"
                     ),
                     RedirectReason::FollowedNotIdempotent => write!(
                         f,
-                        "the request, which is not idempotent, was redirected to {location:?} (by the caller's own HTTP client, which follows redirects), answered {status} there; its answer is not used"
+                        "the request, which is not idempotent, was redirected to \"{location}\" (by the caller's own HTTP client, which follows redirects), answered {status} there; its answer is not used"
                     ),
                 }?;
                 f.write_str(&note)
@@ -963,10 +963,10 @@ impl fmt::Display for Error {
                 match problem {
                     PageProblem::OtherOrigin { next } => write!(
                         f,
-                        "the page's next link {next:?} points at another origin than the base URL's; not followed, so the API key stays with the configured host"
+                        "the page's next link \"{next}\" points at another origin (host or port) than the base URL's; not followed, so the API key stays with the configured host"
                     ),
                     PageProblem::InvalidNext { next } => {
-                        write!(f, "the page's next link {next:?} is not a valid URL")
+                        write!(f, "the page's next link \"{next}\" is not a valid URL")
                     }
                     PageProblem::CountChanged { first, now } => write!(
                         f,

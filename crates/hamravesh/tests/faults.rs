@@ -251,6 +251,12 @@ matrix! {
             assert!(e.contains("kept redirecting") && e.contains("redirect loop"), "{e}");
             assert!(!e.contains("another origin"), "{e}");
         });
+    redirect_location_is_escaped_once_and_quoted:
+        raw("HTTP/1.1 302 Found\r\nlocation: https://evil.example/\u{202e}txt\r\ncontent-length: 0\r\n\r\n".as_bytes().to_vec(), Then::Close)
+        .fails(ErrorKind::Redirect).requests(1).check(|o| {
+            let e = o.error().to_string();
+            assert!(e.contains(r#"to "https://evil.example/\u{202e}txt", another origin"#), "{e}");
+        });
     redirect_without_location_says_so:
         raw_status(302, "text/plain", Vec::new()).fails(ErrorKind::Redirect).requests(1).check(|o| {
             let e = o.error().to_string();
