@@ -181,7 +181,8 @@ Limits:
 Exit codes:
   0  every payload is valid
   1  at least one payload is invalid (text that is not JSON, or over --max-size, is invalid)
-  2  usage or I/O error (missing file, unreadable path, bad schema)";
+  2  usage or I/O error (missing file, unreadable path, bad schema, results that cannot be
+     written to stdout; a closed pipe is not an error)";
 
 /// Output formats of `hamravesh validate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

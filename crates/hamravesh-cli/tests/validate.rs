@@ -649,3 +649,26 @@ fn type_picks_the_embedded_schema() {
     let r = run(hamravesh().args(["validate", "--type", "profile", "--schema", "x.json"]));
     assert_eq!(r.code, Some(2), "--type and --schema conflict");
 }
+
+/// A full disk loses the results: that is an I/O error (exit 2), not success; a closed pipe
+/// (its reader chose to stop) is not.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_on_stdout_is_exit_2() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let r = hamravesh_test_support::run(
+        hamravesh_test_support::command(env!("CARGO_BIN_EXE_hamravesh"))
+            .args(["validate", "--format", "json"])
+            .arg(payloads().join("valid"))
+            .stdout(full),
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("cannot write the results to stdout"),
+        "{}",
+        r.stderr
+    );
+}

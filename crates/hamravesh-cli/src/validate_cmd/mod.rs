@@ -72,6 +72,11 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
         ));
     }
     reporter.summary(&tally);
+    if let Some(error) = reporter.take_write_error() {
+        return Err(Failure::Usage(format!(
+            "cannot write the results to stdout: {error}"
+        )));
+    }
     Ok(ExitCode::from(tally.exit_code()))
 }
 fn load_schema(path: &std::path::Path) -> Result<Validator, Failure> {

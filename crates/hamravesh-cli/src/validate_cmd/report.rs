@@ -49,8 +49,11 @@ pub struct Reporter {
     format: Format,
     quiet: bool,
     out: BufWriter<Stdout>,
-    /// False once stdout refused a write (its reader is gone): nothing more is formatted for it.
+    /// False once stdout refused a write: nothing more is formatted for it.
     out_open: bool,
+    /// Why stdout refused, unless it was a closed pipe (a reader that has gone away is no error;
+    /// a full disk is: the results were lost).
+    out_error: Option<std::io::Error>,
 }
 
 impl Reporter {
@@ -61,6 +64,7 @@ impl Reporter {
             quiet,
             out: BufWriter::with_capacity(64 * 1024, std::io::stdout()),
             out_open: true,
+            out_error: None,
         }
     }
 
@@ -142,17 +146,34 @@ impl Reporter {
     }
 
     fn write_stdout(&mut self, write: impl FnOnce(&mut BufWriter<Stdout>) -> std::io::Result<()>) {
-        if self.out_open && write(&mut self.out).is_err() {
-            self.out_open = false;
+        if self.out_open {
+            let written = write(&mut self.out);
+            self.refused(written);
         }
     }
 
     /// Hands what stdout holds to the terminal or pipe (after each chunk, so results show as
     /// they are produced rather than when a 64 KiB buffer fills).
     pub fn flush(&mut self) {
-        if self.out_open && self.out.flush().is_err() {
-            self.out_open = false;
+        if self.out_open {
+            let flushed = self.out.flush();
+            self.refused(flushed);
         }
+    }
+
+    fn refused(&mut self, result: std::io::Result<()>) {
+        if let Err(error) = result {
+            self.out_open = false;
+            if error.kind() != std::io::ErrorKind::BrokenPipe {
+                self.out_error = Some(error);
+            }
+        }
+    }
+
+    /// Why the results could not be written to stdout, if they could not (a closed pipe is not
+    /// an error: its reader chose to stop reading).
+    pub fn take_write_error(&mut self) -> Option<std::io::Error> {
+        self.out_error.take()
     }
 
     /// One line on stderr, after what stdout holds so far (so the two stay in order on a terminal).
