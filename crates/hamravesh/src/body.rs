@@ -88,6 +88,8 @@ struct Collector {
     any_message: bool,
     /// The top level held `"detail": "…"`: the service's envelope, not validation errors.
     envelope: bool,
+    /// `non_field_errors` was kept (it is kept even past the cap, once).
+    kept_non_field_errors: bool,
 }
 
 impl Collector {
@@ -112,15 +114,18 @@ impl Collector {
         self.path_chars = chars;
     }
 
-    /// Whether a further field would still be kept.
+    /// Whether the field at the current path would be kept: any field below the cap, and
+    /// `non_field_errors` (about the request as a whole) once even past it.
     fn keeps_more(&self) -> bool {
         self.fields.len() < MAX_FIELD_ERRORS
+            || (!self.kept_non_field_errors && self.path == NON_FIELD_ERRORS)
     }
 
     /// Records the field at the current path with these messages.
     fn leaf(&mut self, messages: Vec<String>, had_message: bool) {
         self.any_message |= had_message;
         if self.keeps_more() {
+            self.kept_non_field_errors |= self.path == NON_FIELD_ERRORS;
             self.fields
                 .push(FieldError::new(self.path.clone(), messages));
         } else {
@@ -348,7 +353,12 @@ pub(crate) fn parse_error_body(bytes: &[u8]) -> ApiErrorBody {
     // A JSON tree costs far more than its text when the body is mostly tiny objects (each
     // `{"a":1}` becomes a map node of several hundred bytes): such a body is kept as text, so
     // an error body never costs more than a small multiple of its size.
-    if tree_cost(bytes) > bytes.len().saturating_mul(MAX_TREE_RATIO) + TREE_ALLOWANCE {
+    if tree_cost(bytes)
+        > bytes
+            .len()
+            .saturating_mul(MAX_TREE_RATIO)
+            .saturating_add(TREE_ALLOWANCE)
+    {
         return ApiErrorBody::Text(String::from_utf8_lossy(bytes).into_owned());
     }
     match serde_json::from_slice::<serde_json::Value>(bytes) {
@@ -538,16 +548,22 @@ mod tests {
         let body = serde_json::to_vec(&serde_json::Value::Object(object)).unwrap();
         let parsed = parse_error_body_for(reqwest::StatusCode::BAD_REQUEST, &body);
         let fields = parsed.field_errors().unwrap();
-        assert_eq!((fields.len(), fields.omitted()), (MAX_FIELD_ERRORS, 9_901));
-        // Kept in the order of the body (here alphabetical, as serde_json wrote it):
-        // `non_field_errors` came after the first 100 fields, so it was not kept.
-        assert_eq!(fields.iter().nth(99).unwrap().field(), "field00099");
-        assert!(fields.non_field_errors().is_empty());
+        assert_eq!(
+            (fields.len(), fields.omitted()),
+            (MAX_FIELD_ERRORS + 1, 9_900)
+        );
+        // Kept in the order of the body (here alphabetical, as serde_json wrote it), but
+        // `non_field_errors` first, and kept though it came after the first 100 fields.
+        assert_eq!(fields.iter().nth(100).unwrap().field(), "field00099");
+        assert_eq!(fields.non_field_errors(), ["first"]);
         let message = &fields.get("field00000").unwrap()[0];
         assert_eq!(message.len(), MAX_MESSAGE_BYTES + '…'.len_utf8());
         let shown = parsed.to_string();
-        assert!(shown.starts_with("field00000: "), "{shown}");
-        assert!(shown.ends_with(" (and 9901 more fields)"), "{shown}");
+        assert!(
+            shown.starts_with("non_field_errors: first; field00000: "),
+            "{shown}"
+        );
+        assert!(shown.ends_with(" (and 9900 more fields)"), "{shown}");
         assert!(
             shown.chars().count() <= crate::error::MAX_QUOTED_CHARS + 1,
             "{shown}"
@@ -589,7 +605,7 @@ mod tests {
             let parsed = parse_error_body_for(reqwest::StatusCode::BAD_REQUEST, body.as_bytes());
             let fields = parsed.field_errors().expect("validation errors");
             assert_eq!(fields.omitted(), omitted);
-            assert!(fields.len() <= MAX_FIELD_ERRORS);
+            assert!(fields.len() <= MAX_FIELD_ERRORS + 1);
             for field in fields {
                 assert!(field.field().chars().count() <= MAX_PATH_CHARS + 1);
                 assert!(field.messages().len() <= MAX_MESSAGES);

@@ -225,8 +225,8 @@ impl fmt::Display for ApiErrorBody {
 /// `items[0].name`. The messages are exact up to 4096 bytes (longer ones are cut and end with
 /// `…`; often Persian, possibly holding control characters: pass them through
 /// [`crate::text::terminal_safe`] before printing them). Whatever the body, at most 100 fields
-/// are kept, each with at most 20 messages and a path of at most 200 characters; the number of
-/// further fields is [`FieldErrors::omitted`]. `Display` lists them on one line of at most
+/// are kept (and `non_field_errors`, wherever it comes), each with at most 20 messages and a
+/// path of at most 200 characters; the number of further fields is [`FieldErrors::omitted`]. `Display` lists them on one line of at most
 /// [`MAX_QUOTED_CHARS`] characters, made safe.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FieldErrors {
@@ -291,7 +291,8 @@ impl FieldErrors {
         self.get(NON_FIELD_ERRORS).unwrap_or_default()
     }
 
-    /// How many refused fields are kept (at most 100; see [`FieldErrors::omitted`]).
+    /// How many refused fields are kept (at most 100, and `non_field_errors`; see
+    /// [`FieldErrors::omitted`]).
     pub fn len(&self) -> usize {
         self.fields.len()
     }
