@@ -148,7 +148,9 @@ pub enum ApiErrorBody {
     Fields(FieldErrors),
     /// JSON that is not the envelope.
     Json(serde_json::Value),
-    /// Not JSON (an HTML page from a proxy, say), decoded as UTF-8 with invalid bytes replaced.
+    /// Not JSON (an HTML page from a proxy, say), decoded as UTF-8 with invalid bytes replaced;
+    /// also JSON that would take more than 16 times its size in memory as a
+    /// `serde_json::Value` (a long list of tiny objects, say), kept as text instead.
     Text(String),
     /// No body.
     Empty,
