@@ -161,8 +161,10 @@ fn field_lines(fields: &hamravesh::FieldErrors) -> Vec<String> {
             safe_line(&text, MAX_FIELD_LINE_CHARS)
         })
         .collect();
-    if fields.len() > MAX_FIELDS {
-        lines.push(format!("… and {} more fields", fields.len() - MAX_FIELDS));
+    // The client keeps the first fields of a huge body and counts the rest: both are "more".
+    let more = fields.len().saturating_sub(MAX_FIELDS) + fields.omitted();
+    if more > 0 {
+        lines.push(format!("… and {more} more fields"));
     }
     lines
 }
