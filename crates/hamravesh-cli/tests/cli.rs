@@ -227,20 +227,10 @@ fn schema_prints_the_embedded_schema() {
 // Rust ignores SIGPIPE, so a write to a pipe nobody reads fails with EPIPE; `eprintln!` turns that
 // into a panic and exit 101. Each test hands the binary a pipe whose read end is already closed.
 
-/// The write end of a pipe whose read end is closed before the binary starts: every write fails.
+/// A pipe whose read end is closed (see `hamravesh_test_support::closed_pipe`).
 #[cfg(unix)]
 fn closed_pipe() -> Stdio {
-    // A child that exits at once holds the only read end; once it is reaped, the pipe is broken.
-    let mut reader = StdCommand::new(assert_cmd::cargo::cargo_bin("hamravesh"))
-        .arg("--version")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let write_end = reader.stdin.take().unwrap();
-    reader.wait().unwrap();
-    Stdio::from(write_end)
+    hamravesh_test_support::closed_pipe(env!("CARGO_BIN_EXE_hamravesh"))
 }
 
 /// The real binary as a plain `std` command (assert_cmd's `output()` always pipes stdout and

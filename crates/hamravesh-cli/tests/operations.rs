@@ -751,19 +751,10 @@ fn network_failure_is_exit_1_after_retries() {
     assert_eq!(mock.server.request_count_on(&LIST_NOTIFICATIONS), 2);
 }
 
-/// The write end of a pipe whose read end is closed before the binary starts: every write fails.
+/// A pipe whose read end is closed (see `hamravesh_test_support::closed_pipe`).
 #[cfg(unix)]
 fn closed_pipe() -> Stdio {
-    let mut reader = Command::new(BIN)
-        .arg("--version")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let write_end = reader.stdin.take().unwrap();
-    reader.wait().unwrap();
-    Stdio::from(write_end)
+    hamravesh_test_support::closed_pipe(env!("CARGO_BIN_EXE_hamravesh"))
 }
 
 #[cfg(unix)]

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// The corpus folder, `tests/payloads/` at the repository root.
 pub fn payloads_dir() -> PathBuf {
@@ -146,4 +146,22 @@ pub fn run(command: &mut Command) -> Run {
         .output()
         .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
     Run::from(output)
+}
+
+/// The write end of a pipe whose read end is closed before the binary starts, so every write to
+/// it fails (EPIPE): what `hamravesh … | head -1` does to a command once `head` has its line.
+/// `bin` is any binary that exits at once when asked `--version`: its stdin holds the only read
+/// end, and once it is reaped the pipe is broken, with no race.
+#[cfg(unix)]
+pub fn closed_pipe(bin: &str) -> Stdio {
+    let mut reader = Command::new(bin)
+        .arg("--version")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {bin}: {e}"));
+    let write_end = reader.stdin.take().expect("stdin was piped");
+    reader.wait().expect("the reader ran");
+    Stdio::from(write_end)
 }

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark with a broken setup should stop loudly
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use hamravesh::types::ORGANIZATION_HEADER;
 use hamravesh::types::notifications::NotificationPage;
 use hamravesh::types::operations::LIST_NOTIFICATIONS;
 use hamravesh_mock::MockServer;
@@ -57,7 +58,7 @@ fn walk(c: &mut Criterion) {
                 let response = bare
                     .get(format!("{url}?limit={PAGE}&offset={offset}"))
                     .header("Authorization", &authorization)
-                    .header("x-organization", ORG)
+                    .header(ORGANIZATION_HEADER, ORG)
                     .send()
                     .await
                     .unwrap();

@@ -3,7 +3,9 @@
 //! method, counted by the mock), validation errors and organization names.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a broken fixture should fail the test loudly
 
-use std::sync::{Arc, Mutex};
+mod common;
+use common::Logs;
+
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -695,33 +697,4 @@ async fn a_delete_that_timed_out_but_happened_is_reported_as_deleted() {
     client.delete_namespace(ORG, id).await.unwrap();
     assert_eq!(server.request_count_on(&DELETE_NAMESPACE), 2);
     assert_eq!(server.namespace_count(), 0);
-}
-
-/// Captures every tracing event of the future it is attached to.
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Logs {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Logs {
-    fn subscriber(&self) -> impl tracing::Subscriber + Send + Sync + 'static {
-        let writer = self.clone();
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .finish()
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
 }
