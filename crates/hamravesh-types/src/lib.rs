@@ -50,6 +50,7 @@ mod operation;
 mod roles;
 pub mod text;
 mod timestamp;
+pub mod undeclared;
 
 #[cfg(feature = "validate")]
 pub use check::{DEFAULT_MAX_ERRORS, Verdict, check_bytes, parse_payload};
@@ -59,6 +60,7 @@ pub use generated::{namespaces, notifications, operations, profile};
 pub use operation::{ORGANIZATION_HEADER, Operation, Parameter};
 pub use profile::{Organization, OrganizationFeatureFlags, Profile, UserSummary};
 pub use timestamp::{Timestamp, TimestampError};
+pub use undeclared::{UndeclaredField, UndeclaredReport, undeclared_fields};
 #[cfg(feature = "validate")]
 pub use validate::{CappedErrors, Omitted};
 #[cfg(feature = "validate")]

@@ -87,10 +87,110 @@ impl Operation {
         }
         Some(path)
     }
+
+    /// The documented operation that `method` and `path` name, if any.
+    ///
+    /// - `method` is compared exactly: HTTP methods are case-sensitive (RFC 9110 §9.1) and the
+    ///   documented ones are upper case, so `get` is not `GET` (a caller that accepts lower case
+    ///   from a person upper-cases it first, and then sends the upper-case method).
+    /// - `path` is the path under the base URL, starting with `/`; a query string (`?…`) or a
+    ///   fragment (`#…`) is ignored. Literal segments are compared exactly (case-sensitive, no
+    ///   percent-decoding); each `{parameter}` of the template matches exactly one non-empty
+    ///   segment that is not a dot segment (`.`, `..`, or their percent-encoded forms, which a
+    ///   URL parser or the server could resolve to another path).
+    /// - A trailing slash is not significant: the docs are inconsistent (the profile's path has
+    ///   none, the others have one) and Django answers the other spelling with a redirect to the
+    ///   same view, so `/api/v1/users/profile/` is the profile and `/api/v1/darkube/namespaces`
+    ///   the namespace create. Only one trailing slash is dropped; an empty segment anywhere else
+    ///   (`//`) matches nothing.
+    ///
+    /// ```
+    /// use hamravesh_types::Operation;
+    /// use hamravesh_types::operations::{DELETE_NAMESPACE, GET_PROFILE};
+    /// assert_eq!(Operation::find("GET", "/api/v1/users/profile?x=1"), Some(&GET_PROFILE));
+    /// assert_eq!(
+    ///     Operation::find("DELETE", "/api/v1/darkube/namespaces/42/"),
+    ///     Some(&DELETE_NAMESPACE)
+    /// );
+    /// assert_eq!(Operation::find("DELETE", "/api/v1/darkube/namespaces/../"), None);
+    /// assert_eq!(Operation::find("get", "/api/v1/users/profile"), None);
+    /// ```
+    pub fn find(method: &str, path: &str) -> Option<&'static Operation> {
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        crate::operations::ALL
+            .iter()
+            .find(|operation| operation.method == method && operation.matches_path(path))
+    }
+
+    /// Whether `path` (no query string) fills in this operation's path template.
+    fn matches_path(&self, path: &str) -> bool {
+        let (Some(template), Some(path)) = (
+            trim_one_slash(self.path).strip_prefix('/'),
+            trim_one_slash(path).strip_prefix('/'),
+        ) else {
+            return false;
+        };
+        let mut segments = path.split('/');
+        for expected in template.split('/') {
+            let Some(segment) = segments.next() else {
+                return false;
+            };
+            let is_parameter =
+                expected.len() > 2 && expected.starts_with('{') && expected.ends_with('}');
+            let fits = if is_parameter {
+                !segment.is_empty() && !is_dot_segment(segment)
+            } else {
+                segment == expected
+            };
+            if !fits {
+                return false;
+            }
+        }
+        segments.next().is_none()
+    }
+
+    /// The kind of payload its success body is (from `response_schema` in the operation list);
+    /// `None` when it answers with no body (the namespace delete's `204 No Content`).
+    ///
+    /// ```
+    /// use hamravesh_types::Document;
+    /// use hamravesh_types::operations::{DELETE_NAMESPACE, GET_PROFILE};
+    /// assert_eq!(GET_PROFILE.response_document(), Some(Document::Profile));
+    /// assert_eq!(DELETE_NAMESPACE.response_document(), None);
+    /// ```
+    pub fn response_document(&self) -> Option<crate::Document> {
+        self.response_schema
+            .and_then(crate::Document::from_schema_ref)
+    }
+
+    /// The kind of payload its request body is (from `request_schema`); `None` when it takes
+    /// no body.
+    pub fn request_document(&self) -> Option<crate::Document> {
+        self.request_schema
+            .and_then(crate::Document::from_schema_ref)
+    }
+}
+
+/// `path` without one trailing `/`, unless it is the root `/`.
+fn trim_one_slash(path: &str) -> &str {
+    match path.strip_suffix('/') {
+        Some(trimmed) if !trimmed.is_empty() => trimmed,
+        _ => path,
+    }
+}
+
+/// `.` or `..`, also percent-encoded (`%2e`, `%2E`), which URL parsers resolve like the plain
+/// forms (WHATWG URL §4.4, "single-dot and double-dot path segments").
+fn is_dot_segment(segment: &str) -> bool {
+    let lower = segment.to_ascii_lowercase();
+    let decoded = lower.replace("%2e", ".");
+    decoded == "." || decoded == ".."
 }
 
 #[cfg(test)]
 mod tests {
+    use super::Operation;
+    use crate::Document;
     use crate::operations::{ALL, CREATE_NAMESPACE, DELETE_NAMESPACE, GET_PROFILE};
 
     #[test]
@@ -109,6 +209,136 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Each template filled in with a value for every parameter.
+    fn filled(operation: &Operation, value: &str) -> String {
+        let values: Vec<(&str, &str)> = operation
+            .path_parameters
+            .iter()
+            .map(|parameter| (parameter.name, value))
+            .collect();
+        operation.path_with(&values).unwrap_or_default()
+    }
+
+    #[test]
+    fn every_operation_is_found_from_its_own_template() {
+        for operation in ALL {
+            for value in ["42", "a-b", "%2F"] {
+                let path = filled(operation, value);
+                let trimmed = path.trim_end_matches('/').to_owned();
+                for variant in [
+                    path.clone(),
+                    format!("{path}?limit=5&offset=10"),
+                    format!("{trimmed}/"),
+                    trimmed.clone(),
+                    format!("{trimmed}#top"),
+                ] {
+                    assert_eq!(
+                        Operation::find(operation.method, &variant),
+                        Some(operation),
+                        "{variant}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn near_misses_are_not_found() {
+        for operation in ALL {
+            let path = filled(operation, "7");
+            let other_method = if operation.method == "PUT" {
+                "PATCH"
+            } else {
+                "PUT"
+            };
+            let lower = operation.method.to_ascii_lowercase();
+            let trimmed = path.trim_end_matches('/');
+            for (method, candidate) in [
+                (other_method, path.clone()),
+                (lower.as_str(), path.clone()),
+                ("", path.clone()),
+                (operation.method, format!("{trimmed}/extra/")),
+                (operation.method, format!("{trimmed}/extra")),
+                (operation.method, format!("{trimmed}//")),
+                (operation.method, format!("/{trimmed}")),
+                (operation.method, trimmed.trim_start_matches('/').to_owned()),
+                (operation.method, format!("{path}/../")),
+                (operation.method, path.to_uppercase()),
+                (operation.method, format!("https://api.hamravesh.com{path}")),
+                (operation.method, String::new()),
+                (operation.method, "/".to_owned()),
+                (operation.method, "?".to_owned()),
+            ] {
+                assert_eq!(
+                    Operation::find(method, &candidate),
+                    None,
+                    "{method} {candidate}"
+                );
+            }
+            // A template one segment shorter is not found either.
+            if let Some((parent, _)) = trimmed.rsplit_once('/') {
+                if !ALL.iter().any(|other| {
+                    other.method == operation.method && other.path.trim_end_matches('/') == parent
+                }) {
+                    assert_eq!(Operation::find(operation.method, parent), None, "{parent}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn parameters_are_one_real_segment() {
+        let method = DELETE_NAMESPACE.method;
+        for (path, found) in [
+            ("/api/v1/darkube/namespaces/42/", true),
+            ("/api/v1/darkube/namespaces/42", true),
+            ("/api/v1/darkube/namespaces/x/", true),
+            ("/api/v1/darkube/namespaces/.../", true),
+            ("/api/v1/darkube/namespaces//", false),
+            ("/api/v1/darkube/namespaces/../", false),
+            ("/api/v1/darkube/namespaces/./", false),
+            ("/api/v1/darkube/namespaces/%2e%2E/", false),
+            ("/api/v1/darkube/namespaces/.%2e", false),
+            ("/api/v1/darkube/namespaces/%2e/", false),
+            ("/api/v1/darkube/namespaces/42/43/", false),
+            ("/api/v1/darkube/namespaces/42//", false),
+            ("/api/v1/darkube/namespaces/", false),
+        ] {
+            assert_eq!(Operation::find(method, path).is_some(), found, "{path}");
+        }
+    }
+
+    #[test]
+    fn every_body_schema_is_a_document() {
+        for operation in ALL {
+            assert_eq!(
+                operation.response_document().is_some(),
+                operation.response_schema.is_some(),
+                "{}",
+                operation.id
+            );
+            assert_eq!(
+                operation.request_document().is_some(),
+                operation.request_schema.is_some(),
+                "{}",
+                operation.id
+            );
+            if let Some(document) = operation.response_document() {
+                assert_eq!(Some(document.schema_ref()), operation.response_schema);
+            }
+        }
+        assert_eq!(GET_PROFILE.response_document(), Some(Document::Profile));
+        assert_eq!(
+            CREATE_NAMESPACE.request_document(),
+            Some(Document::CreateNamespace)
+        );
+        assert_eq!(
+            CREATE_NAMESPACE.response_document(),
+            Some(Document::Namespace)
+        );
+        assert_eq!(DELETE_NAMESPACE.response_document(), None);
     }
 
     #[test]

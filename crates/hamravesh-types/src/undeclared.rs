@@ -1,0 +1,658 @@
+//! The fields a payload carries that its schema does not declare: what the live service sends
+//! that the docs (and so the schema) do not mention.
+//!
+//! The schemas allow additional properties everywhere, since the service adds fields without
+//! notice, so validation cannot see them. [`undeclared_fields`] walks a value alongside its
+//! schema and lists every object key that no schema declares, once per path pattern:
+//!
+//! ```
+//! use hamravesh_types::{Document, undeclared_fields};
+//! let payload = serde_json::json!({
+//!     "organizations": [{"id": 1, "has_gpu": true}, {"id": 2, "has_gpu": false}],
+//!     "theme": null,
+//! });
+//! let report = undeclared_fields(Document::Profile, &payload);
+//! assert_eq!(
+//!     report.to_string(),
+//!     "organizations[].has_gpu: boolean, not in schema/profile.json\n\
+//!      theme: null, not in schema/profile.json"
+//! );
+//! assert_eq!(report.fields()[0].occurrences(), 2);
+//! ```
+//!
+//! # How the schema is read
+//! - `$ref` to a local pointer (`#/definitions/NAME`) is followed; as in draft-07, keywords beside
+//!   a `$ref` are ignored. A reference that does not resolve, or points outside the document, makes
+//!   that part open (see below).
+//! - `allOf`, `anyOf` and `oneOf` are merged: a key is declared when any branch that allows the
+//!   value's JSON type declares it, so a nullable reference (`anyOf: [{$ref}, {type: null}]`)
+//!   reads as the reference.
+//! - In an object, a key is declared by `properties`, or, when the schema has
+//!   `additionalProperties` as a schema (a map such as `organization_roles`), by that schema: its
+//!   keys are then shown as `*` (`organization_roles.*`), so a map's many keys are one path.
+//!   `additionalProperties: true` allows keys without declaring them: they are reported.
+//! - In an array, `items` (or positional `items` and `additionalItems`) describe the elements,
+//!   shown as `[]`.
+//! - **Open parts are not reported.** A value where the schema says nothing about keys or items
+//!   (`{}`, a bare `{"type": "object"}`, `patternProperties`, which is not evaluated, an array
+//!   without `items`, such as the profile's `owned_domains`) is free-form: nothing inside it is
+//!   reported. Neither is anything inside an undeclared field: its path is the one line.
+//! - A value of a type the schema does not allow is validation's business: it is not walked.
+//!
+//! # Bounds
+//! At most `max_paths` distinct paths are kept ([`DEFAULT_MAX_PATHS`]); further undeclared
+//! fields are only counted ([`UndeclaredReport::omitted`]). The walk uses an explicit stack and
+//! stops descending at [`MAX_DEPTH`] levels (counting the values it skipped), so a value nested
+//! deeper than any parser allows cannot exhaust the stack. Keys longer than [`MAX_KEY_BYTES`]
+//! are kept, compared and shown by their first bytes (then `…`). Paths are made safe for a
+//! terminal: a key that is not plain letters, digits, `_` and `-` is quoted
+//! (`["a.b"]`, `["\u{1b}[2J"]`) with control characters and bidi overrides escaped.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use crate::Document;
+
+/// Distinct paths an [`UndeclaredReport`] keeps by default.
+pub const DEFAULT_MAX_PATHS: usize = 100;
+
+/// Levels of nesting walked; deeper values are counted in [`UndeclaredReport::too_deep`] and not
+/// examined. serde_json refuses to parse more than 128, so only a value built in code reaches it.
+pub const MAX_DEPTH: usize = 256;
+
+/// Bytes of a key kept, compared and shown; a longer key is cut at a character boundary.
+pub const MAX_KEY_BYTES: usize = 200;
+
+/// Schemas one value is checked against at most (after following references and merging
+/// branches); past this the value is treated as open rather than walked at great cost.
+const MAX_BRANCHES: usize = 64;
+
+/// References followed in a row before a chain (or a cycle, `{"$ref": "#"}`) counts as open.
+const MAX_REF_HOPS: usize = 32;
+
+/// The fields of `value` that the embedded schema of `document` does not declare, keeping at most
+/// [`DEFAULT_MAX_PATHS`] paths. See the [module documentation](self) for how the schema is read.
+pub fn undeclared_fields(document: Document, value: &Value) -> UndeclaredReport {
+    static SCHEMAS: OnceLock<Vec<(Document, Value)>> = OnceLock::new();
+    let schemas = SCHEMAS.get_or_init(|| {
+        Document::ALL
+            .iter()
+            .map(|document| (*document, document.schema()))
+            .collect()
+    });
+    let name = format!("schema/{}", document.schema_ref());
+    match schemas.iter().find(|(kind, _)| *kind == document) {
+        Some((_, schema)) => undeclared_fields_in(schema, &name, value, DEFAULT_MAX_PATHS),
+        // Every Document is in ALL; a schema cannot be missing.
+        None => UndeclaredReport::new(name, DEFAULT_MAX_PATHS),
+    }
+}
+
+/// The fields of `value` that `schema` (a JSON Schema, draft-07 or compatible) does not declare,
+/// keeping at most `max_paths` distinct paths. `schema_name` is how lines name the schema
+/// (`not in NAME`), such as the file it was read from.
+pub fn undeclared_fields_in(
+    schema: &Value,
+    schema_name: &str,
+    value: &Value,
+    max_paths: usize,
+) -> UndeclaredReport {
+    let mut walker = Walker {
+        root: schema,
+        report: UndeclaredReport::new(schema_name.to_owned(), max_paths),
+        nodes: vec![PathNode {
+            parent: 0,
+            segment: Segment::Root,
+        }],
+        children: HashMap::new(),
+        found: HashMap::new(),
+    };
+    walker.walk(value);
+    walker.report
+}
+
+/// What a payload carries that its schema does not declare.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndeclaredReport {
+    schema_name: String,
+    max_paths: usize,
+    fields: Vec<UndeclaredField>,
+    omitted: u64,
+    too_deep: u64,
+}
+
+impl UndeclaredReport {
+    fn new(schema_name: String, max_paths: usize) -> Self {
+        Self {
+            schema_name,
+            max_paths,
+            fields: Vec::new(),
+            omitted: 0,
+            too_deep: 0,
+        }
+    }
+
+    /// The undeclared fields, one per path, in the order first met (depth-first, keys in the
+    /// order the value holds them).
+    pub fn fields(&self) -> &[UndeclaredField] {
+        &self.fields
+    }
+
+    /// Whether nothing undeclared was found and nothing was left unexamined.
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.omitted == 0 && self.too_deep == 0
+    }
+
+    /// Undeclared fields met after `max_paths` paths were kept, at paths not kept (each
+    /// occurrence counts once).
+    pub fn omitted(&self) -> u64 {
+        self.omitted
+    }
+
+    /// Values nested deeper than [`MAX_DEPTH`] levels, not examined.
+    pub fn too_deep(&self) -> u64 {
+        self.too_deep
+    }
+
+    /// How the schema is named in each line, such as `schema/profile.json`.
+    pub fn schema_name(&self) -> &str {
+        &self.schema_name
+    }
+}
+
+/// One line per field (`organizations[].has_gpu: boolean, not in schema/profile.json`), then
+/// a line for what was left out, if anything; lines are separated by `\n`, with none at the end.
+/// Everything is safe for a terminal.
+impl fmt::Display for UndeclaredReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let schema = crate::text::terminal_safe(&self.schema_name);
+        let mut separator = "";
+        for field in &self.fields {
+            write!(f, "{separator}{field}, not in {schema}")?;
+            separator = "\n";
+        }
+        if self.omitted > 0 {
+            write!(
+                f,
+                "{separator}… and {} more undeclared field{} at paths not listed (the list stops at {} paths)",
+                self.omitted,
+                if self.omitted == 1 { "" } else { "s" },
+                self.max_paths
+            )?;
+            separator = "\n";
+        }
+        if self.too_deep > 0 {
+            write!(
+                f,
+                "{separator}… {} value{} nested deeper than {MAX_DEPTH} levels not examined",
+                self.too_deep,
+                if self.too_deep == 1 { "" } else { "s" },
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// A field no schema declares, at one path pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndeclaredField {
+    path: String,
+    types: JsonTypes,
+    occurrences: u64,
+}
+
+impl UndeclaredField {
+    /// Its path pattern, safe for a terminal: keys joined by `.`, `[]` for any element of an
+    /// array, `*` for any key of a map, a key that is not plain letters, digits, `_` and `-`
+    /// quoted (`["a.b"]`). Example: `organizations[].has_gpu`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The JSON types its values had.
+    pub fn types(&self) -> JsonTypes {
+        self.types
+    }
+
+    /// How many times it occurred (once per array element or map entry holding it).
+    pub fn occurrences(&self) -> u64 {
+        self.occurrences
+    }
+}
+
+/// `PATH: TYPES`, such as `organizations[].has_gpu: boolean`.
+impl fmt::Display for UndeclaredField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.types)
+    }
+}
+
+/// A set of JSON types, as JSON Schema names them (`integer` for a number without a fraction).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct JsonTypes(u8);
+
+impl JsonTypes {
+    const NAMES: [&'static str; 7] = [
+        "boolean", "integer", "number", "string", "array", "object", "null",
+    ];
+
+    /// The type of `value`.
+    pub fn of(value: &Value) -> Self {
+        let index = match value {
+            Value::Bool(_) => 0,
+            Value::Number(number) if number.is_i64() || number.is_u64() => 1,
+            Value::Number(_) => 2,
+            Value::String(_) => 3,
+            Value::Array(_) => 4,
+            Value::Object(_) => 5,
+            Value::Null => 6,
+        };
+        Self(1 << index)
+    }
+
+    /// The names in the set, in a fixed order (`null` last).
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        Self::NAMES
+            .iter()
+            .enumerate()
+            .filter(move |(index, _)| self.0 & (1 << index) != 0)
+            .map(|(_, name)| *name)
+    }
+
+    fn insert(&mut self, other: Self) {
+        self.0 |= other.0;
+    }
+}
+
+/// `boolean`, `string or null`, `integer, string or null`.
+impl fmt::Display for JsonTypes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.names().collect();
+        match names.split_last() {
+            None => Ok(()),
+            Some((last, [])) => f.write_str(last),
+            Some((last, rest)) => write!(f, "{} or {last}", rest.join(", ")),
+        }
+    }
+}
+
+/// A step of a path pattern; declared keys borrow from the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Segment<'s> {
+    Root,
+    Key(&'s str),
+    Items,
+    AnyKey,
+}
+
+/// One interned path pattern: its parent's index and its last step.
+struct PathNode<'s> {
+    parent: usize,
+    segment: Segment<'s>,
+}
+
+/// What is left to do: a value to walk with the schemas that apply to it and its path pattern,
+/// or an undeclared key to record (kept on the stack so the report follows the value's order).
+enum Frame<'v, 's> {
+    Walk {
+        value: &'v Value,
+        schemas: Vec<&'s Value>,
+        path: usize,
+        depth: usize,
+    },
+    Undeclared {
+        parent: usize,
+        key: &'v str,
+        value: &'v Value,
+    },
+}
+
+struct Walker<'s> {
+    root: &'s Value,
+    report: UndeclaredReport,
+    /// Interned path patterns (index 0 is the root).
+    nodes: Vec<PathNode<'s>>,
+    children: HashMap<(usize, Segment<'s>), usize>,
+    /// Per parent path, each undeclared key (cut to MAX_KEY_BYTES) and its field's index.
+    found: HashMap<usize, HashMap<Box<str>, usize>>,
+}
+
+impl<'s> Walker<'s> {
+    fn walk(&mut self, value: &Value) {
+        let mut stack = vec![Frame::Walk {
+            value,
+            schemas: vec![self.root],
+            path: 0,
+            depth: 0,
+        }];
+        while let Some(frame) = stack.pop() {
+            let (value, schemas, path, depth) = match frame {
+                Frame::Undeclared { parent, key, value } => {
+                    self.record(parent, key, value);
+                    continue;
+                }
+                Frame::Walk {
+                    value,
+                    schemas,
+                    path,
+                    depth,
+                } => (value, schemas, path, depth),
+            };
+            if depth > MAX_DEPTH {
+                self.report.too_deep += 1;
+                continue;
+            }
+            let Some(leaves) = self.applicable(&schemas, value) else {
+                continue;
+            };
+            let start = stack.len();
+            match value {
+                Value::Object(map) => {
+                    if leaves.iter().any(|leaf| is_open_object(leaf)) {
+                        continue;
+                    }
+                    for (key, child) in map {
+                        let mut schemas = Vec::new();
+                        let mut declared_by_name = None;
+                        for leaf in &leaves {
+                            let properties = leaf.get("properties").and_then(Value::as_object);
+                            if let Some((name, schema)) =
+                                properties.and_then(|p| p.get_key_value(key.as_str()))
+                            {
+                                declared_by_name = Some(name.as_str());
+                                schemas.push(schema);
+                            } else if let Some(schema) =
+                                leaf.get("additionalProperties").filter(|s| s.is_object())
+                            {
+                                schemas.push(schema);
+                            }
+                        }
+                        if schemas.is_empty() {
+                            stack.push(Frame::Undeclared {
+                                parent: path,
+                                key,
+                                value: child,
+                            });
+                            continue;
+                        }
+                        let segment = declared_by_name.map_or(Segment::AnyKey, Segment::Key);
+                        stack.push(Frame::Walk {
+                            value: child,
+                            schemas,
+                            path: self.child(path, segment),
+                            depth: depth + 1,
+                        });
+                    }
+                }
+                Value::Array(items) => {
+                    let items_path = self.child(path, Segment::Items);
+                    for (index, child) in items.iter().enumerate() {
+                        let schemas: Vec<&Value> = leaves
+                            .iter()
+                            .filter_map(|leaf| item_schema(leaf, index))
+                            .collect();
+                        // An element no schema describes is free-form: nothing to report.
+                        if schemas.is_empty() {
+                            continue;
+                        }
+                        stack.push(Frame::Walk {
+                            value: child,
+                            schemas,
+                            path: items_path,
+                            depth: depth + 1,
+                        });
+                    }
+                }
+                _ => {}
+            }
+            // Walk children in the order the value holds them.
+            stack[start..].reverse();
+        }
+    }
+
+    /// The schemas among `schemas` (references followed, branches merged) that allow `value`'s
+    /// type; `None` when one of them is open or the set is too large, which stops the walk here
+    /// (also when none applies: a type error is validation's business).
+    fn applicable(&self, schemas: &[&'s Value], value: &Value) -> Option<Vec<&'s Value>> {
+        let mut leaves: Vec<&'s Value> = Vec::new();
+        let mut pending: Vec<(&'s Value, usize)> = schemas.iter().map(|s| (*s, 0)).collect();
+        let mut seen = 0usize;
+        while let Some((schema, hops)) = pending.pop() {
+            seen += 1;
+            if seen > MAX_BRANCHES * 4 {
+                return None;
+            }
+            let object = match schema {
+                Value::Bool(true) => return None,
+                Value::Object(object) => object,
+                // `false` allows nothing; anything else is not a schema.
+                _ => continue,
+            };
+            if let Some(reference) = object.get("$ref") {
+                let target = reference.as_str().and_then(|r| self.resolve(r));
+                match target {
+                    Some(target) if hops < MAX_REF_HOPS => pending.push((target, hops + 1)),
+                    // A reference that cannot be followed says nothing we can check against.
+                    _ => return None,
+                }
+                continue;
+            }
+            if !allows_type(schema, value) {
+                continue;
+            }
+            let mut combined = false;
+            for keyword in ["allOf", "anyOf", "oneOf"] {
+                if let Some(branches) = object.get(keyword).and_then(Value::as_array) {
+                    combined = true;
+                    pending.extend(branches.iter().map(|branch| (branch, hops)));
+                }
+            }
+            // A node that only combines branches adds nothing itself; one that also describes
+            // keys or items does.
+            let describes = [
+                "properties",
+                "additionalProperties",
+                "patternProperties",
+                "items",
+            ]
+            .iter()
+            .any(|keyword| object.contains_key(*keyword));
+            if combined && !describes {
+                continue;
+            }
+            if !leaves.iter().any(|leaf| std::ptr::eq(*leaf, schema)) {
+                leaves.push(schema);
+                if leaves.len() > MAX_BRANCHES {
+                    return None;
+                }
+            }
+        }
+        if leaves.is_empty() {
+            return None;
+        }
+        if value.is_array() && leaves.iter().any(|leaf| leaf.get("items").is_none()) {
+            // An array some schema leaves open: its elements are free-form.
+            return None;
+        }
+        Some(leaves)
+    }
+
+    /// The schema a local reference (`#`, `#/definitions/NAME`) points at.
+    fn resolve(&self, reference: &str) -> Option<&'s Value> {
+        let pointer = reference.strip_prefix('#')?;
+        if pointer.is_empty() {
+            return Some(self.root);
+        }
+        self.root.pointer(pointer)
+    }
+
+    /// The interned path `parent` + `segment`.
+    fn child(&mut self, parent: usize, segment: Segment<'s>) -> usize {
+        if let Some(index) = self.children.get(&(parent, segment)) {
+            return *index;
+        }
+        let index = self.nodes.len();
+        self.nodes.push(PathNode { parent, segment });
+        self.children.insert((parent, segment), index);
+        index
+    }
+
+    /// Records an undeclared `key` (holding `value`) under the path `parent`.
+    fn record(&mut self, parent: usize, key: &str, value: &Value) {
+        let kept = cut(key);
+        let types = JsonTypes::of(value);
+        let under_parent = self.found.entry(parent).or_default();
+        if let Some(index) = under_parent.get(kept) {
+            let field = &mut self.report.fields[*index];
+            field.types.insert(types);
+            field.occurrences += 1;
+            return;
+        }
+        if self.report.fields.len() >= self.report.max_paths {
+            self.report.omitted += 1;
+            return;
+        }
+        under_parent.insert(kept.into(), self.report.fields.len());
+        let mut path = self.render(parent);
+        push_key(&mut path, kept, kept.len() < key.len());
+        self.report.fields.push(UndeclaredField {
+            path,
+            types,
+            occurrences: 1,
+        });
+    }
+
+    /// The text of an interned path pattern.
+    fn render(&self, mut index: usize) -> String {
+        let mut segments = Vec::new();
+        while index != 0 {
+            let node = &self.nodes[index];
+            segments.push(node.segment);
+            index = node.parent;
+        }
+        let mut path = String::new();
+        for segment in segments.iter().rev() {
+            match segment {
+                Segment::Root => {}
+                Segment::Key(key) => {
+                    let kept = cut(key);
+                    push_key(&mut path, kept, kept.len() < key.len());
+                }
+                Segment::Items => path.push_str("[]"),
+                Segment::AnyKey => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push('*');
+                }
+            }
+        }
+        path
+    }
+}
+
+/// Whether `schema` allows the JSON type of `value` (no `type` allows every type).
+fn allows_type(schema: &Value, value: &Value) -> bool {
+    let allows = |name: &str| match (name, value) {
+        ("object", Value::Object(_)) | ("array", Value::Array(_)) => true,
+        ("string", Value::String(_)) | ("boolean", Value::Bool(_)) | ("null", Value::Null) => true,
+        ("number", Value::Number(_)) => true,
+        ("integer", Value::Number(n)) => {
+            n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
+        _ => false,
+    };
+    match schema.get("type") {
+        None => true,
+        Some(Value::String(name)) => allows(name),
+        Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).any(allows),
+        Some(_) => true,
+    }
+}
+
+/// Whether `schema` says nothing about an object's keys (so none of them is reported):
+/// no `properties` and no `additionalProperties` schema, or `patternProperties`, which this
+/// walk does not evaluate.
+fn is_open_object(schema: &Value) -> bool {
+    let Some(object) = schema.as_object() else {
+        return true;
+    };
+    if object.contains_key("patternProperties") {
+        return true;
+    }
+    let has_map = object
+        .get("additionalProperties")
+        .is_some_and(Value::is_object);
+    !object.contains_key("properties") && !has_map
+}
+
+/// The schema of element `index` of an array under `schema`, if it gives one.
+fn item_schema(schema: &Value, index: usize) -> Option<&Value> {
+    match schema.get("items")? {
+        Value::Array(positional) => positional
+            .get(index)
+            .or_else(|| schema.get("additionalItems").filter(|s| !s.is_boolean())),
+        items => Some(items),
+    }
+}
+
+/// `key` cut to at most [`MAX_KEY_BYTES`] at a character boundary.
+fn cut(key: &str) -> &str {
+    if key.len() <= MAX_KEY_BYTES {
+        return key;
+    }
+    let mut end = MAX_KEY_BYTES;
+    while !key.is_char_boundary(end) {
+        end -= 1;
+    }
+    &key[..end]
+}
+
+/// Appends `.key`, or `["key"]` quoted and escaped when it is not plain; `…` marks a cut key.
+fn push_key(path: &mut String, key: &str, was_cut: bool) {
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    if plain && !was_cut {
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(key);
+        return;
+    }
+    path.push_str("[\"");
+    let quoted = key.replace('\\', "\\\\").replace('"', "\\\"");
+    path.push_str(&crate::text::terminal_safe(&quoted));
+    if was_cut {
+        path.push('…');
+    }
+    path.push_str("\"]");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_read_as_a_list() {
+        let mut types = JsonTypes::of(&Value::Null);
+        assert_eq!(types.to_string(), "null");
+        types.insert(JsonTypes::of(&Value::from("x")));
+        assert_eq!(types.to_string(), "string or null");
+        types.insert(JsonTypes::of(&Value::from(1)));
+        assert_eq!(types.to_string(), "integer, string or null");
+        assert_eq!(JsonTypes::of(&Value::from(1.5)).to_string(), "number");
+    }
+
+    #[test]
+    fn keys_are_cut_at_a_character_boundary() {
+        let key = "ب".repeat(MAX_KEY_BYTES);
+        let kept = cut(&key);
+        assert!(kept.len() <= MAX_KEY_BYTES);
+        assert!(kept.len() >= MAX_KEY_BYTES - 1);
+    }
+}
