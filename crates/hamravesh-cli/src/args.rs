@@ -226,6 +226,12 @@ pub struct ValidateArgs {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub max_size: u64,
+    /// After each payload's verdict, list the fields it carries that the schema does not
+    /// declare (one line per path, `[]` for array items, `*` for map keys, with the JSON types
+    /// seen), at most 100 paths per payload; free-form parts are not listed. In JSON records:
+    /// `undeclared`. The exit code does not change.
+    #[arg(long)]
+    pub undeclared: bool,
     /// Benchmarking aid: parse every payload but skip the schema (the ceiling a validator that
     /// works on parsed JSON can reach).
     #[arg(long, hide = true)]

@@ -6,6 +6,11 @@
 //! each batch is validated across all cores a chunk at a time, and each chunk is reported before
 //! the next starts. Errors are capped per payload (`hamravesh_types::check_bytes`), and none are
 //! built under `--quiet`, so memory stays flat however many errors the input has.
+//!
+//! `--undeclared` also walks each payload alongside its schema
+//! (`hamravesh_types::undeclared_fields`) and lists the fields the schema does not declare. It
+//! parses the payload a second time, on the same worker, before the check: the tree is dropped
+//! before validation starts, so the two never hold memory at once.
 
 mod check;
 mod inputs;
@@ -14,8 +19,12 @@ mod report;
 use std::process::ExitCode;
 use std::sync::mpsc;
 
-use hamravesh_types::{DEFAULT_MAX_ERRORS, Document, Validator};
+use hamravesh_types::undeclared::{DEFAULT_MAX_PATHS, undeclared_fields_in};
+use hamravesh_types::{
+    DEFAULT_MAX_ERRORS, Document, UndeclaredReport, Validator, undeclared_fields,
+};
 use rayon::prelude::*;
+use serde_json::Value;
 
 use crate::Failure;
 use crate::args::ValidateArgs;
@@ -29,13 +38,22 @@ const CHUNK_JOBS: usize = 256;
 /// Runs the command; returns the exit code (0 all valid, 1 some invalid, 2 some input unreadable).
 pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
     let custom;
-    let validator: &Validator = match &args.schema {
+    let (validator, undeclared): (&Validator, Undeclared) = match &args.schema {
         Some(path) => {
             custom = load_schema(path)?;
-            &custom
+            let undeclared = Undeclared::Custom {
+                schema: &custom.0,
+                name: path.display().to_string(),
+            };
+            (&custom.1, undeclared)
         }
-        None => args.document.unwrap_or(Document::Profile).validator(),
+        None => {
+            let document = args.document.unwrap_or(Document::Profile);
+            (document.validator(), Undeclared::Embedded(document))
+        }
     };
+    // Under --quiet nothing is printed, so nothing is worth walking.
+    let undeclared = (args.undeclared && !args.quiet).then_some(undeclared);
     let options = inputs::Options {
         force_ndjson: args.ndjson,
         max_size: args.max_size,
@@ -56,11 +74,17 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
         let mut jobs = batch.into_iter().peekable();
         while jobs.peek().is_some() {
             let chunk: Vec<_> = jobs.by_ref().take(CHUNK_JOBS).collect();
-            let outcomes: Vec<Outcome> =
-                chunk.into_par_iter().map(|job| checker.run(job)).collect();
-            for outcome in &outcomes {
+            let outcomes: Vec<(Option<Option<UndeclaredReport>>, Outcome)> = chunk
+                .into_par_iter()
+                .map(|job| {
+                    // First, so that its tree is gone before the check builds its own.
+                    let fields = undeclared.as_ref().map(|schema| schema.fields_of(&job));
+                    (fields, checker.run(job))
+                })
+                .collect();
+            for (fields, outcome) in &outcomes {
                 tally.add(outcome);
-                reporter.outcome(outcome);
+                reporter.outcome(outcome, fields.as_ref().map(Option::as_ref));
             }
             reporter.flush();
         }
@@ -79,10 +103,40 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
     }
     Ok(ExitCode::from(tally.exit_code()))
 }
-fn load_schema(path: &std::path::Path) -> Result<Validator, Failure> {
+
+/// The schema undeclared fields are looked for in.
+enum Undeclared<'s> {
+    /// An embedded one, named by its file in the repository (`schema/profile.json`).
+    Embedded(Document),
+    /// A `--schema` file, named as it was given.
+    Custom { schema: &'s Value, name: String },
+}
+
+impl Undeclared<'_> {
+    /// The undeclared fields of a payload job; `None` for one that is not JSON (its verdict says
+    /// so) and for jobs that are no payload.
+    fn fields_of(&self, job: &inputs::Job) -> Option<UndeclaredReport> {
+        let inputs::Job::Payload { bytes, .. } = job else {
+            return None;
+        };
+        let value: Value = serde_json::from_slice(bytes).ok()?;
+        let report = match self {
+            Self::Embedded(document) => undeclared_fields(*document, &value),
+            Self::Custom { schema, name } => {
+                undeclared_fields_in(schema, name, &value, DEFAULT_MAX_PATHS)
+            }
+        };
+        Some(report)
+    }
+}
+
+/// Reads, parses and compiles a `--schema` file; the parsed schema is kept for `--undeclared`.
+fn load_schema(path: &std::path::Path) -> Result<(Value, Validator), Failure> {
     let text = std::fs::read(path)
         .map_err(|e| Failure::Usage(format!("cannot read schema {}: {e}", path.display())))?;
-    let schema: serde_json::Value = serde_json::from_slice(&text)
+    let schema: Value = serde_json::from_slice(&text)
         .map_err(|e| Failure::Usage(format!("schema {} is not JSON: {e}", path.display())))?;
-    Validator::new(&schema).map_err(|e| Failure::Usage(format!("schema {}: {e}", path.display())))
+    let validator = Validator::new(&schema)
+        .map_err(|e| Failure::Usage(format!("schema {}: {e}", path.display())))?;
+    Ok((schema, validator))
 }

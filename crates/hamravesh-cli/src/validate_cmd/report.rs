@@ -8,6 +8,7 @@
 use std::io::{BufWriter, Stdout, Write};
 
 use hamravesh::text::terminal_safe;
+use hamravesh_types::UndeclaredReport;
 
 use crate::args::Format;
 
@@ -68,8 +69,10 @@ impl Reporter {
         }
     }
 
-    /// Reports one outcome.
-    pub fn outcome(&mut self, outcome: &Outcome) {
+    /// Reports one outcome. `undeclared` is `None` unless `--undeclared` was given, then the
+    /// payload's undeclared fields (`None` inside when it is not JSON or no payload at all): in
+    /// text, listed under the file name after the verdict; in JSON, fields of the same record.
+    pub fn outcome(&mut self, outcome: &Outcome, undeclared: Option<Option<&UndeclaredReport>>) {
         if self.quiet {
             return;
         }
@@ -118,7 +121,7 @@ impl Reporter {
                     ),
                 };
                 self.write_stdout(|out| {
-                    let record = serde_json::json!({
+                    let mut record = serde_json::json!({
                         "source": outcome.source,
                         "line": outcome.line,
                         "valid": matches!(verdict, Verdict::Valid),
@@ -126,9 +129,33 @@ impl Reporter {
                         "more_errors": omitted.count,
                         "more_errors_exact": omitted.exact,
                     });
+                    if let (Some(undeclared), Some(object)) = (undeclared, record.as_object_mut()) {
+                        object.extend(undeclared_json(undeclared));
+                    }
                     writeln!(out, "{record}")
                 });
+                return;
             }
+        }
+        // Text: the undeclared fields of a payload, under its name, after its verdict.
+        if let Some(Some(report)) = undeclared.filter(|_| {
+            !matches!(
+                outcome.verdict,
+                Verdict::Unreadable(_) | Verdict::Warning(_)
+            )
+        }) {
+            if report.is_empty() {
+                return;
+            }
+            let location = terminal_safe(&location);
+            self.write_stdout(|out| {
+                writeln!(out, "{location}: undeclared fields:")?;
+                // The report's lines are already safe for a terminal.
+                for line in report.to_string().lines() {
+                    writeln!(out, "  {line}")?;
+                }
+                Ok(())
+            });
         }
     }
 
@@ -181,4 +208,37 @@ impl Reporter {
         self.flush();
         let _ = writeln!(std::io::stderr().lock(), "{}", terminal_safe(line));
     }
+}
+
+/// The `--undeclared` fields of a JSON record: `undeclared` (each path, its JSON types and how
+/// often it occurred; `null` for a payload that is not JSON), `more_undeclared` (occurrences at
+/// paths past the cap) and `undeclared_too_deep` (values nested too deep to examine).
+fn undeclared_json(
+    report: Option<&UndeclaredReport>,
+) -> impl Iterator<Item = (String, serde_json::Value)> {
+    let fields = report.map(|report| {
+        report
+            .fields()
+            .iter()
+            .map(|field| {
+                serde_json::json!({
+                    "path": field.path(),
+                    "types": field.types().names().collect::<Vec<_>>(),
+                    "occurrences": field.occurrences(),
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    [
+        ("undeclared".to_owned(), serde_json::json!(fields)),
+        (
+            "more_undeclared".to_owned(),
+            serde_json::json!(report.map_or(0, UndeclaredReport::omitted)),
+        ),
+        (
+            "undeclared_too_deep".to_owned(),
+            serde_json::json!(report.map_or(0, UndeclaredReport::too_deep)),
+        ),
+    ]
+    .into_iter()
 }
