@@ -16,7 +16,7 @@ use futures_util::stream::{Stream, StreamExt};
 use hamravesh_types::namespaces::{CreateNamespace, Namespace};
 use hamravesh_types::notifications::{Notification, NotificationPage};
 
-use crate::{ClientBuilder, ConfigError, Error, Profile};
+use crate::{ClientBuilder, ConfigError, Error, Method, Profile, Response};
 
 /// A blocking client of the Hamravesh API. Cheap to clone: clones share one runtime and one
 /// connection pool.
@@ -161,6 +161,111 @@ impl Client {
     /// Deletes a namespace and its apps; see [`crate::Client::delete_namespace`].
     pub fn delete_namespace(&self, organization: &str, id: i64) -> Result<(), Error> {
         self.block_on(async |client| client.delete_namespace(organization, id).await)
+    }
+
+    /// A request of any method to any path under the base URL; see [`crate::Client::request`]
+    /// (the path is checked, and nothing sent, until it is sent).
+    ///
+    /// ```no_run
+    /// # fn run(client: hamravesh::blocking::Client) -> Result<(), hamravesh::Error> {
+    /// let response = client
+    ///     .request(hamravesh::Method::GET, "/api/v1/darkube/apps/")
+    ///     .organization("my-team")
+    ///     .send_raw()?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn request(&self, method: Method, path: impl AsRef<str>) -> RequestBuilder {
+        RequestBuilder {
+            client: self.clone(),
+            inner: self.shared.client.request(method, path),
+        }
+    }
+}
+
+/// A request being built by the blocking [`Client::request`]; see [`crate::RequestBuilder`].
+#[must_use = "a request does nothing until it is sent"]
+#[derive(Debug)]
+pub struct RequestBuilder {
+    client: Client,
+    inner: crate::RequestBuilder,
+}
+
+impl RequestBuilder {
+    /// Adds a query parameter; see [`crate::RequestBuilder::query`].
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.inner = self.inner.query(name, value);
+        self
+    }
+
+    /// Acts for an organization; see [`crate::RequestBuilder::organization`].
+    pub fn organization(mut self, name: impl Into<String>) -> Self {
+        self.inner = self.inner.organization(name);
+        self
+    }
+
+    /// Sends `body` encoded as JSON; see [`crate::RequestBuilder::json`].
+    pub fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Self {
+        self.inner = self.inner.json(body);
+        self
+    }
+
+    /// Sends these bytes as a JSON body; see [`crate::RequestBuilder::json_bytes`].
+    pub fn json_bytes(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.inner = self.inner.json_bytes(body);
+        self
+    }
+
+    /// The final answer, whatever its status; see [`crate::RequestBuilder::send_raw`].
+    pub fn send_raw(self) -> Result<Response, Error> {
+        self.client.run(self.inner.send_raw())?
+    }
+
+    /// A successful answer decoded as `T`; see [`crate::RequestBuilder::send`].
+    pub fn send<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
+        self.client.run(self.inner.send())?
+    }
+
+    /// Every item of a paginated list; see [`crate::RequestBuilder::pages`].
+    pub fn pages(self) -> PageWalk {
+        PageWalk {
+            client: self.client,
+            walk: self.inner.pages(),
+        }
+    }
+}
+
+/// A walk over the pages of a list for the blocking client; see [`crate::PageWalk`].
+#[must_use = "a walk does nothing until it is read"]
+#[derive(Debug)]
+pub struct PageWalk {
+    client: Client,
+    walk: crate::PageWalk,
+}
+
+impl PageWalk {
+    /// The most pages to read; see [`crate::PageWalk::max_pages`].
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.walk = self.walk.max_pages(pages);
+        self
+    }
+
+    /// The most items to collect; see [`crate::PageWalk::max_items`].
+    pub fn max_items(mut self, items: u64) -> Self {
+        self.walk = self.walk.max_items(items);
+        self
+    }
+
+    /// The most bytes of pages to read; see [`crate::PageWalk::max_bytes`].
+    pub fn max_bytes(mut self, bytes: u64) -> Self {
+        self.walk = self.walk.max_bytes(bytes);
+        self
+    }
+
+    /// Every item of every page, in order, or the first error.
+    pub fn collect(self) -> Result<Vec<serde_json::Value>, Error> {
+        self.client.run(self.walk.collect())?
     }
 }
 

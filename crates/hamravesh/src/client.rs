@@ -14,7 +14,7 @@ use hamravesh_types::{ORGANIZATION_HEADER, Operation};
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION, USER_AGENT,
 };
-use reqwest::{Method, StatusCode, Url};
+use reqwest::{Method, StatusCode, Url, Version};
 use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
@@ -24,9 +24,11 @@ use crate::config::{
     authorization, endpoint, is_loopback, organization, parse_base_url, shown_url,
 };
 use crate::error::{
-    ApiErrorBody, BaseUrlError, CarriedOut, ConfigError, Deadline, Error, Kind, RedirectReason,
+    ApiErrorBody, BaseUrlError, CarriedOut, ConfigError, Deadline, Error, Kind, PathError,
+    RedirectReason,
 };
 use crate::pagination::NotificationWalk;
+use crate::request::RequestBuilder;
 use crate::retry::{RetryPolicy, is_retryable_status, may_have_acted, should_retry};
 use crate::{API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, PROXY_ENV, Profile};
 
@@ -355,16 +357,24 @@ fn same_origin_redirects() -> reqwest::redirect::Policy {
 /// and an optional JSON body. Every operation is one of these, so retries, limits and errors
 /// have one implementation.
 pub(crate) struct Request {
-    method: Method,
-    path: Cow<'static, str>,
-    query: Vec<(&'static str, String)>,
-    headers: HeaderMap,
-    json: Option<Vec<u8>>,
+    pub(crate) method: Method,
+    /// The path under the base URL, checked ([`crate::request::check_path`]).
+    pub(crate) path: Cow<'static, str>,
+    /// The query string the path was given with (after `?`), checked with it.
+    pub(crate) raw_query: Option<String>,
+    /// Query parameters appended to it (encoded by the URL library).
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) json: Option<Vec<u8>>,
     /// A delete: a 404 after an attempt whose outcome is unknown means that attempt did it.
-    gone_means_done: bool,
+    pub(crate) gone_means_done: bool,
     /// For a request that is not idempotent: what a success means, and what not to do then,
     /// for an answer that says it succeeded but does not decode.
-    carried_out: Option<CarriedOut>,
+    pub(crate) carried_out: Option<CarriedOut>,
+    /// Hand back the final answer whatever its status, with its headers
+    /// ([`crate::RequestBuilder::send_raw`]); otherwise a status that is not a success is an
+    /// error and headers are kept only for `Retry-After`.
+    pub(crate) raw: bool,
 }
 
 impl Request {
@@ -374,11 +384,28 @@ impl Request {
         Self {
             method: Method::GET,
             path: path.into(),
+            raw_query: None,
             query: Vec::new(),
             headers: HeaderMap::new(),
             json: None,
             gone_means_done: false,
             carried_out: None,
+            raw: false,
+        }
+    }
+
+    /// A request of `method` to `path` (already checked), with nothing else yet.
+    pub(crate) fn new_raw(method: Method, path: Cow<'static, str>) -> Self {
+        Self {
+            method,
+            path,
+            raw_query: None,
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            json: None,
+            gone_means_done: false,
+            carried_out: None,
+            raw: false,
         }
     }
 
@@ -400,16 +427,18 @@ impl Request {
         Ok(Self {
             method,
             path: path.into(),
+            raw_query: None,
             query: Vec::new(),
             headers,
             json: None,
             gone_means_done: false,
             carried_out: None,
+            raw: false,
         })
     }
 
     /// The organization the request acts for, if it is organization-scoped.
-    fn organization(&self) -> Option<&str> {
+    pub(crate) fn organization(&self) -> Option<&str> {
         self.headers
             .get(&ORGANIZATION)
             .and_then(|value| value.to_str().ok())
@@ -417,14 +446,17 @@ impl Request {
 
     /// Whether sending the request twice has the effect of sending it once, so that any
     /// retryable failure may be retried (RFC 9110, 9.2.2).
-    fn is_idempotent(&self) -> bool {
+    pub(crate) fn is_idempotent(&self) -> bool {
         crate::error::is_idempotent(&self.method)
     }
 }
 
-/// A successful response.
+/// A successful response (with `raw`, the final answer whatever its status).
 pub(crate) struct Success {
     pub(crate) status: StatusCode,
+    pub(crate) version: Version,
+    /// The response headers with `raw`; empty otherwise.
+    pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
     pub(crate) attempts: u32,
 }
@@ -461,6 +493,41 @@ impl Client {
         self.inner.fmt_settings(name, f)
     }
 
+    /// A request of any method to any path under the base URL, with every safety of the
+    /// documented operations (which are built on it): the key only in its header to the base
+    /// URL's host, redirects followed only within its origin (never for a request that is not
+    /// idempotent), the body cap, retries that follow the method, the total deadline, errors
+    /// made safe to print. See [`RequestBuilder`] for the retry rule of each method.
+    ///
+    /// `path` is a path under the base URL, optionally with a query (`/api/v1/x/?limit=5`); with
+    /// a base URL that has a path (`https://proxy.example/hamravesh`), it is appended to it.
+    /// Anything that could be read as another host or as a path outside the base URL's (an
+    /// absolute or scheme-relative URL, a backslash, `@`, control characters, dot segments, the
+    /// same percent-encoded) makes the send fail with [`ConfigError::InvalidPath`] (kind
+    /// [`crate::ErrorKind::Config`]) before anything is sent.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), hamravesh::Error> {
+    /// use hamravesh::{ConfigError, Method};
+    /// let client = hamravesh::Client::from_env()?;
+    /// // A path the docs do not describe, for an organization, its JSON as it comes.
+    /// let response = client
+    ///     .request(Method::GET, "/api/v1/darkube/apps/")
+    ///     .organization("my-team")
+    ///     .send_raw()
+    ///     .await?;
+    /// println!("{}: {}", response.status(), String::from_utf8_lossy(response.body()));
+    ///
+    /// // Another host is refused before anything is sent.
+    /// let error = client.request(Method::GET, "https://evil.example/").send_raw().await.unwrap_err();
+    /// assert!(matches!(error.config(), Some(ConfigError::InvalidPath { .. })));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn request(&self, method: Method, path: impl AsRef<str>) -> RequestBuilder {
+        RequestBuilder::new(self.clone(), method, Cow::Owned(path.as_ref().to_owned()))
+    }
+
     /// The base URL, parsed: a `next` link is compared with its origin.
     pub(crate) fn base(&self) -> &Url {
         &self.inner.base_url
@@ -468,14 +535,16 @@ impl Client {
 
     /// `GET /api/v1/users/profile`: the signed-in user's profile and organizations.
     pub async fn profile(&self) -> Result<Profile, Error> {
-        self.call(Request::new(&GET_PROFILE, GET_PROFILE.path, None)?)
-            .await
+        self.operation(&GET_PROFILE, GET_PROFILE.path).send().await
     }
 
     /// The raw JSON body of `GET /api/v1/users/profile`, for recording or validating responses.
     pub async fn profile_json(&self) -> Result<Vec<u8>, Error> {
-        let request = Request::new(&GET_PROFILE, GET_PROFILE.path, None)?;
-        Ok(self.execute(&request).await?.body)
+        let success = self
+            .operation(&GET_PROFILE, GET_PROFILE.path)
+            .send_success()
+            .await?;
+        Ok(success.body)
     }
 
     /// `GET /api/v1/notifications/all_list/?limit=&offset=`: one page of the notification feed,
@@ -505,13 +574,12 @@ impl Client {
         if limit == 0 {
             return Err(ConfigError::InvalidPageSize.into());
         }
-        let mut request = Request::new(
-            &LIST_NOTIFICATIONS,
-            LIST_NOTIFICATIONS.path,
-            Some(organization),
-        )?;
-        request.query = vec![(LIMIT, limit.to_string()), (OFFSET, offset.to_string())];
-        self.call_counted(request).await
+        self.operation(&LIST_NOTIFICATIONS, LIST_NOTIFICATIONS.path)
+            .organization(organization)
+            .query(LIMIT, limit.to_string())
+            .query(OFFSET, offset.to_string())
+            .send_counted()
+            .await
     }
 
     /// Every notification of the feed, page after page, as a stream (see [`NotificationWalk`]
@@ -568,15 +636,15 @@ impl Client {
         organization: &str,
         namespace: &CreateNamespace,
     ) -> Result<Namespace, Error> {
-        let mut request =
-            Request::new(&CREATE_NAMESPACE, CREATE_NAMESPACE.path, Some(organization))?;
-        request.json =
-            Some(serde_json::to_vec(namespace).map_err(ConfigError::InvalidRequestBody)?);
-        request.carried_out = Some(CarriedOut {
-            done: Cow::Borrowed("the namespace was created"),
-            again: "do not create it again",
-        });
-        self.call(request).await
+        self.operation(&CREATE_NAMESPACE, CREATE_NAMESPACE.path)
+            .organization(organization)
+            .json(namespace)
+            .carried_out(CarriedOut {
+                done: Cow::Borrowed("the namespace was created"),
+                again: "do not create it again",
+            })
+            .send()
+            .await
     }
 
     /// `DELETE /api/v1/darkube/namespaces/{namespace_id}/`: deletes the namespace with this id,
@@ -590,35 +658,22 @@ impl Client {
         let path = DELETE_NAMESPACE
             .path_with(&[(NAMESPACE_ID, &id.to_string())])
             .ok_or(ConfigError::InvalidOperation(DELETE_NAMESPACE.id))?;
-        let mut request = Request::new(&DELETE_NAMESPACE, path, Some(organization))?;
-        request.gone_means_done = true;
-        self.execute(&request).await?;
+        self.operation(&DELETE_NAMESPACE, path)
+            .organization(organization)
+            .gone_means_done()
+            .send_success()
+            .await?;
         Ok(())
     }
 
-    /// Sends the request and decodes the body as `T`, naming the failing field on error.
-    async fn call<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
-        Ok(self.call_counted(request).await?.0)
-    }
-
-    /// [`Client::call`], also returning how many requests it took.
-    async fn call_counted<T: DeserializeOwned>(&self, request: Request) -> Result<(T, u32), Error> {
-        let success = self.execute(&request).await?;
-        let value = hamravesh_types::decode(&success.body).map_err(|error| {
-            let error = Error::from_decode(error, &success.body)
-                .with_request(&request.method, &request.path, success.attempts)
-                .with_organization(request.organization());
-            if request.is_idempotent() {
-                return error;
-            }
-            // The service said it did it: the caller must not do it again.
-            let carried_out = request.carried_out.clone().unwrap_or_else(|| CarriedOut {
-                done: Cow::Owned(format!("the {} was carried out", request.method)),
-                again: "do not send it again",
-            });
-            error.with_carried_out(carried_out, success.status)
-        })?;
-        Ok((value, success.attempts))
+    /// A request for `operation` at `path` (its template filled in): the one request path every
+    /// documented operation takes, which [`Client::request`] gives for any other path.
+    fn operation(
+        &self,
+        operation: &'static Operation,
+        path: impl Into<Cow<'static, str>>,
+    ) -> RequestBuilder {
+        RequestBuilder::for_operation(self.clone(), operation, path.into())
     }
 
     /// The request loop: one attempt, classify, maybe wait, retry; all within the total deadline.
@@ -633,10 +688,7 @@ impl Client {
 
     async fn execute_in_span(&self, request: &Request) -> Result<Success, Error> {
         let inner = &self.inner;
-        let mut url = endpoint(&inner.base_url, &request.path);
-        if !request.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(&request.query);
-        }
+        let url = self.url_of(request)?;
         let total = inner.total_timeout;
         // A total so large that the deadline cannot be represented means no overall limit.
         let deadline = Instant::now().checked_add(total);
@@ -644,6 +696,36 @@ impl Client {
             error
                 .with_request(&request.method, &request.path, attempts)
                 .with_organization(request.organization())
+        };
+        // The answer that ends the call: with `raw`, a final error status is handed back as an
+        // answer (its body whole, its headers kept); otherwise it is the error.
+        let give_up = |failure: AttemptFailure, attempts: u32, deadline: Option<Deadline>| {
+            let AttemptFailure {
+                error,
+                headers,
+                version,
+            } = failure;
+            let error = if request.raw {
+                match error.into_answer() {
+                    Ok((status, body)) => {
+                        return Ok(Success {
+                            status,
+                            version: version.unwrap_or_default(),
+                            headers: headers.unwrap_or_default(),
+                            body,
+                            attempts,
+                        });
+                    }
+                    Err(error) => error,
+                }
+            } else {
+                error
+            };
+            let error = context(error, attempts);
+            Err(match deadline {
+                Some(deadline) => error.with_deadline(deadline),
+                None => error,
+            })
         };
         let mut attempt: u32 = 0;
         // Whether an earlier attempt may have been acted on though no answer said so.
@@ -658,17 +740,14 @@ impl Client {
                 _ => (inner.timeout, false),
             };
             let failure = match self.attempt(&url, request, timeout).await {
-                Ok((status, body)) => {
+                Ok(mut success) => {
                     tracing::debug!(attempt, elapsed_ms = elapsed_ms(started), "response");
-                    return Ok(Success {
-                        status,
-                        body,
-                        attempts: attempt,
-                    });
+                    success.attempts = attempt;
+                    return Ok(success);
                 }
                 Err(failure) => failure,
             };
-            let error = failure.error;
+            let error = &failure.error;
             let status = error.status().map(|s| s.as_u16());
             tracing::debug!(attempt, status, elapsed_ms = elapsed_ms(started), error = %error, "attempt failed");
             if request.gone_means_done && outcome_unknown && status == Some(404) {
@@ -678,23 +757,27 @@ impl Client {
                 );
                 return Ok(Success {
                     status: StatusCode::NOT_FOUND,
+                    version: failure.version.unwrap_or_default(),
+                    headers: HeaderMap::new(),
                     body: Vec::new(),
                     attempts: attempt,
                 });
             }
-            outcome_unknown |= may_have_acted(&error);
+            outcome_unknown |= may_have_acted(error);
             if cut_by_deadline && error.is_timeout() {
-                return Err(context(error, attempt).with_deadline(Deadline::DuringAttempt(total)));
+                return Err(
+                    context(failure.error, attempt).with_deadline(Deadline::DuringAttempt(total))
+                );
             }
-            if attempt > inner.retry.max_retries || !should_retry(&error, request.is_idempotent()) {
-                return Err(context(error, attempt));
+            if attempt > inner.retry.max_retries || !should_retry(error, request.is_idempotent()) {
+                return give_up(failure, attempt, None);
             }
             let Some(delay) =
                 inner
                     .retry
                     .delay(attempt, failure.headers.as_ref(), SystemTime::now())
             else {
-                return Err(context(error, attempt));
+                return give_up(failure, attempt, None);
             };
             // A wait that cannot even be represented as an instant passes any deadline.
             let passes_deadline = deadline.is_some_and(|deadline| {
@@ -708,11 +791,36 @@ impl Client {
                     delay_ms = millis(delay),
                     "not retrying: the total deadline would pass"
                 );
-                return Err(context(error, attempt).with_deadline(Deadline::BeforeRetry(total)));
+                return give_up(failure, attempt, Some(Deadline::BeforeRetry(total)));
             }
             tracing::info!(attempt, delay_ms = millis(delay), "retrying");
             tokio::time::sleep(delay).await;
         }
+    }
+
+    /// The URL of a request: its path under the base URL's, its query. A path that would leave
+    /// the base URL's origin or path is refused here too, whatever the checks before allowed.
+    fn url_of(&self, request: &Request) -> Result<Url, Error> {
+        let base = &self.inner.base_url;
+        let mut url = endpoint(base, &request.path);
+        if let Some(query) = &request.raw_query {
+            url.set_query(Some(query));
+        }
+        if !request.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&request.query);
+        }
+        let prefix = base.path().trim_end_matches('/');
+        let inside = url.origin() == base.origin()
+            && url.path().starts_with(prefix)
+            && url.path()[prefix.len()..].starts_with('/');
+        if !inside {
+            return Err(ConfigError::InvalidPath {
+                path: shown_url(&request.path),
+                source: PathError::OutsideBase,
+            }
+            .into());
+        }
+        Ok(url)
     }
 
     /// One request and its body.
@@ -721,7 +829,7 @@ impl Client {
         url: &Url,
         request: &Request,
         timeout: Duration,
-    ) -> Result<(StatusCode, Vec<u8>), AttemptFailure> {
+    ) -> Result<Success, AttemptFailure> {
         let inner = &self.inner;
         let http = match &inner.http_no_redirects {
             Some(http) if !request.is_idempotent() => http,
@@ -744,6 +852,7 @@ impl Client {
             .await
             .map_err(|e| AttemptFailure::from(self.request_error(e, timeout)))?;
         let status = response.status();
+        let version = response.version();
         if !request.is_idempotent() && (status.is_redirection() || response.url() != url) {
             // Following it would send the request again (307, 308) or as a GET (301, 302, 303);
             // a caller's own client may already have followed it.
@@ -752,8 +861,10 @@ impl Client {
         if status.is_redirection() {
             return Err(redirect_error(url, &response).into());
         }
-        // Only a retryable status needs its headers (for Retry-After) after the body is read.
-        let headers = is_retryable_status(status).then(|| response.headers().clone());
+        // A raw request hands back every header; otherwise only a retryable status needs its
+        // headers (for Retry-After) after the body is read.
+        let headers =
+            (request.raw || is_retryable_status(status)).then(|| response.headers().clone());
         let body = match read_capped(response, inner.max_body_size).await {
             Ok(body) => body,
             Err(ReadError::TooLarge) if status.is_success() => {
@@ -773,19 +884,30 @@ impl Client {
                         raw: Vec::new(),
                     }),
                     headers,
+                    version: Some(version),
                 });
             }
             Err(ReadError::Transport(e)) => return Err(self.request_error(e, timeout).into()),
         };
         if status.is_success() {
-            return Ok((status, body));
+            return Ok(Success {
+                status,
+                version,
+                headers: headers.unwrap_or_default(),
+                body,
+                attempts: 0,
+            });
         }
         let error = Error::new(Kind::Status {
             status,
             body: parse_error_body_for(status, &body),
             raw: body,
         });
-        Err(AttemptFailure { error, headers })
+        Err(AttemptFailure {
+            error,
+            headers,
+            version: Some(version),
+        })
     }
 
     /// A reqwest error as the client's: a timeout, a request that cannot be built (a
@@ -808,6 +930,30 @@ impl Client {
             Error::new(Kind::Transport(error))
         }
     }
+}
+
+/// Decodes a successful answer's body as `T`, naming the failing field on error. For a request
+/// that is not idempotent the error also says the request was carried out (the service said it
+/// did it: the caller must not do it again).
+pub(crate) fn decode_success<T: DeserializeOwned>(
+    request: &Request,
+    status: StatusCode,
+    body: &[u8],
+    attempts: u32,
+) -> Result<T, Error> {
+    hamravesh_types::decode(body).map_err(|error| {
+        let error = Error::from_decode(error, body)
+            .with_request(&request.method, &request.path, attempts)
+            .with_organization(request.organization());
+        if request.is_idempotent() {
+            return error;
+        }
+        let carried_out = request.carried_out.clone().unwrap_or_else(|| CarriedOut {
+            done: Cow::Owned(format!("the {} was carried out", request.method)),
+            again: "do not send it again",
+        });
+        error.with_carried_out(carried_out, status)
+    })
 }
 
 /// Why a 3xx came back instead of being followed: another origin, a loop, no `Location`, …
@@ -859,10 +1005,12 @@ fn write_redirect_error(url: &Url, response: &reqwest::Response) -> Error {
     })
 }
 
-/// A failed attempt and, for a retryable status, the headers that may hold `Retry-After`.
+/// A failed attempt and, for a retryable status (or any status of a raw request), the headers
+/// (which may hold `Retry-After`) and the HTTP version of the answer.
 struct AttemptFailure {
     error: Error,
     headers: Option<HeaderMap>,
+    version: Option<Version>,
 }
 
 impl From<Error> for AttemptFailure {
@@ -870,6 +1018,7 @@ impl From<Error> for AttemptFailure {
         Self {
             error,
             headers: None,
+            version: None,
         }
     }
 }

@@ -76,6 +76,18 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// A request path ([`crate::Client::request`]) that is not a path under the base URL, or that
+    /// could be read as one outside it: nothing was sent, so the key went nowhere. The source
+    /// ([`PathError`]) says why.
+    #[error("invalid request path \"{path}\"")]
+    InvalidPath {
+        /// The path as given, without any user name or password, cut to 100 characters and with
+        /// control characters escaped.
+        path: String,
+        /// Why it was refused.
+        #[source]
+        source: PathError,
+    },
     /// A page size of zero: the service would ignore it and use its own.
     #[error("the page size must be at least 1")]
     InvalidPageSize,
@@ -126,6 +138,62 @@ pub enum BaseUrlError {
     /// `HAMRAVESH_BASE_URL` is not valid UTF-8.
     #[error("HAMRAVESH_BASE_URL is not valid UTF-8")]
     NotUnicode,
+}
+
+/// Why a request path was refused (the source of [`ConfigError::InvalidPath`]). Each is found
+/// before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PathError {
+    /// It is empty.
+    #[error("it is empty; give a path such as /api/v1/users/profile")]
+    Empty,
+    /// It is longer than any request line a server takes.
+    #[error("it is {len} bytes long; a request path has at most {max}")]
+    TooLong {
+        /// Its length in bytes.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// An absolute URL (`https://host/…`, `mailto:…`): the key is sent only to the base URL.
+    #[error(
+        "it is an absolute URL; give a path under the base URL such as /api/v1/users/profile (the API key is sent only to the base URL's host; change the host with --base-url or HAMRAVESH_BASE_URL)"
+    )]
+    AbsoluteUrl,
+    /// A scheme-relative URL (`//host/…`), which names another host.
+    #[error(
+        "it starts with //, which names a host; give a path under the base URL such as /api/v1/users/profile"
+    )]
+    SchemeRelative,
+    /// It does not start with `/`.
+    #[error("it does not start with /; give a path such as /api/v1/users/profile")]
+    NotAbsolute,
+    /// It holds a backslash, which URL parsers read as `/` (so `/\host` is `//host`).
+    #[error("it holds a backslash, which URL parsers read as / (so it could name another host)")]
+    Backslash,
+    /// It holds a control character (a line break, a NUL, …), which could split the request.
+    #[error("it holds a control character (a line break, NUL, escape, …)")]
+    ControlCharacter,
+    /// Its path part holds `@`, which URL parsers read as the end of credentials before a host.
+    #[error("its path holds @, which could be read as credentials before another host")]
+    UserInfo,
+    /// It holds a `.` or `..` segment, which would move it elsewhere (outside the base URL's
+    /// path, when it has one).
+    #[error("it holds a . or .. segment; give the path as it is meant, without dot segments")]
+    DotSegment,
+    /// It holds `#`: a fragment is never sent.
+    #[error("it holds #, and a fragment is never sent to the server; percent-encode it as %23")]
+    Fragment,
+    /// Once percent-decoded it starts with `//`, holds a backslash, `@`, a control character or
+    /// a dot segment: a server or proxy that decodes it could read another path or host.
+    #[error(
+        "once percent-decoded it starts with //, or holds a backslash, @, a control character or a dot segment"
+    )]
+    Encoded,
+    /// Joined to the base URL it would leave the base URL's origin or path.
+    #[error("joined to the base URL it would leave the base URL's host or path")]
+    OutsideBase,
 }
 
 /// The body of an error response, parsed as far as it goes. It holds the whole body (up to the
@@ -507,6 +575,12 @@ pub(crate) enum PageProblem {
     TooManyPages { max: u32 },
     /// The cap on items was reached before the end.
     TooManyItems { max: u64 },
+    /// The cap on the bytes of every page together was reached before the end.
+    TooManyBytes { max: u64 },
+    /// `next` named a page already read: following it would loop.
+    RepeatedNext { next: String },
+    /// `next` names a path that may not be requested (outside the base URL's path, say).
+    RefusedNext { next: String, reason: PathError },
 }
 
 /// Why a redirect was not followed.
@@ -614,6 +688,24 @@ impl Error {
     pub(crate) fn with_deadline(mut self, deadline: Deadline) -> Self {
         self.inner.deadline = Some(deadline);
         self
+    }
+
+    /// An error status as the answer it was (status and body), for a raw request, which hands
+    /// back every answer; an error status whose body was over the cap becomes
+    /// [`ErrorKind::BodyTooLarge`]. Any other error is given back unchanged.
+    pub(crate) fn into_answer(self) -> Result<(StatusCode, Vec<u8>), Error> {
+        let mut inner = self.inner;
+        match std::mem::replace(&mut inner.kind, Kind::BodyTooLarge { limit: 0 }) {
+            Kind::Status {
+                body: ApiErrorBody::TooLarge { limit },
+                ..
+            } => Err(Error::new(Kind::BodyTooLarge { limit })),
+            Kind::Status { status, raw, .. } => Ok((status, raw)),
+            kind => {
+                inner.kind = kind;
+                Err(Error { inner })
+            }
+        }
     }
 
     pub(crate) fn kind_ref(&self) -> &Kind {
@@ -993,6 +1085,18 @@ impl fmt::Display for Error {
                     PageProblem::TooManyItems { max } => write!(
                         f,
                         "read the cap of {max} items without reaching the end; raise it with max_items"
+                    ),
+                    PageProblem::TooManyBytes { max } => write!(
+                        f,
+                        "read the cap of {max} bytes of pages without reaching the end; raise it with max_bytes"
+                    ),
+                    PageProblem::RepeatedNext { next } => write!(
+                        f,
+                        "the page's next link \"{next}\" names a page already read; stopped so the walk cannot loop"
+                    ),
+                    PageProblem::RefusedNext { next, reason } => write!(
+                        f,
+                        "the page's next link \"{next}\" is not followed: {reason}"
                     ),
                 }
             }

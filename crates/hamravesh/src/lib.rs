@@ -9,7 +9,9 @@ mod body;
 mod client;
 mod config;
 mod error;
+mod pages;
 mod pagination;
+mod request;
 mod retry;
 
 pub use client::{
@@ -18,7 +20,7 @@ pub use client::{
 };
 pub use error::{
     ApiErrorBody, BaseUrlError, ConfigError, Error, ErrorKind, FieldError, FieldErrors,
-    MAX_QUOTED_CHARS, NON_FIELD_ERRORS,
+    MAX_QUOTED_CHARS, NON_FIELD_ERRORS, PathError,
 };
 pub use hamravesh_types as types;
 /// Making untrusted text (from a server, a payload or a file name) safe to print on a terminal.
@@ -27,9 +29,17 @@ pub use hamravesh_types::{
     DecodeError, Organization, OrganizationFeatureFlags, PROFILE_PATH, Profile, Timestamp,
     UserSummary,
 };
+pub use pages::{DEFAULT_MAX_PAGE_BYTES, PageWalk};
 pub use pagination::{DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, NotificationWalk};
+pub use request::{MAX_PATH_LEN, RequestBuilder, Response};
+/// HTTP methods, for [`Client::request`].
+pub use reqwest::Method;
 /// HTTP status codes, as [`Error::status`] returns them.
 pub use reqwest::StatusCode;
+/// HTTP versions, as [`Response::version`] gives them.
+pub use reqwest::Version;
+/// Header names and values, as [`Response::headers`] gives them.
+pub use reqwest::header;
 
 /// The base URL of the real service.
 pub const DEFAULT_BASE_URL: &str = "https://api.hamravesh.com";

@@ -1,0 +1,284 @@
+//! Every item of any paginated list: Django REST framework's `{count, next, previous, results}`
+//! pages, followed through `next` within the base URL, with the loop safety of the notification
+//! walk.
+
+use std::collections::HashSet;
+
+use reqwest::Url;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::config::shown_url;
+use crate::error::{Error, Kind, PageProblem, PathError};
+use crate::pagination::{DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGES};
+use crate::request::{RequestBuilder, check_path};
+
+/// The most bytes of pages (every page's body together) a [`PageWalk`] reads unless told
+/// otherwise: 64 MiB.
+pub const DEFAULT_MAX_PAGE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A walk over every page of a list, made by [`RequestBuilder::pages`]: the first page is the
+/// request as built; each next page is the page's `next` link, requested with the same method
+/// and organization. Read it with [`PageWalk::collect`].
+///
+/// How a walk ends:
+/// - **The end**: a page whose `next` is `null` (or absent).
+/// - **Errors** (kind [`crate::ErrorKind::Pagination`]):
+///   - a page that is not an object with a `results` list;
+///   - a `next` link that is not a URL, or whose host or port differs from the base URL's (an
+///     `http` link for an `https` base URL is accepted, as Django REST framework behind a TLS
+///     proxy writes them, and requested over the base URL's scheme), or whose path is not under
+///     the base URL's path or would be refused by [`crate::Client::request`]: the key never
+///     travels elsewhere;
+///   - a `next` link that names a page already read (the walk would loop), or a non-empty
+///     `next` after a page with no items;
+///   - a total (`count`) that is negative or changes between pages, or more items than it;
+///   - the cap on pages ([`PageWalk::max_pages`], default 10,000), items
+///     ([`PageWalk::max_items`], default 100,000) or bytes ([`PageWalk::max_bytes`], default
+///     64 MiB) reached before the end.
+/// - **Request errors** end the walk with that error (each page is retried like the request it
+///   is), and an error status is an error.
+#[must_use = "a walk does nothing until it is read"]
+#[derive(Debug)]
+pub struct PageWalk {
+    first: RequestBuilder,
+    max_pages: u32,
+    max_items: u64,
+    max_bytes: u64,
+}
+
+/// One page, as far as the walk reads it.
+#[derive(Deserialize)]
+struct Page {
+    #[serde(default)]
+    count: Option<i64>,
+    #[serde(default)]
+    next: Option<String>,
+    results: Vec<Value>,
+}
+
+impl PageWalk {
+    pub(crate) fn new(first: RequestBuilder) -> Self {
+        Self {
+            first,
+            max_pages: DEFAULT_MAX_PAGES,
+            max_items: DEFAULT_MAX_ITEMS,
+            max_bytes: DEFAULT_MAX_PAGE_BYTES,
+        }
+    }
+
+    /// The most pages to read (default 10,000; the first page is always read); reaching it
+    /// before the end is an error.
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.max_pages = pages;
+        self
+    }
+
+    /// The most items to collect (default 100,000); more is an error.
+    pub fn max_items(mut self, items: u64) -> Self {
+        self.max_items = items;
+        self
+    }
+
+    /// The most bytes of page bodies to read, every page together (default 64 MiB); more is an
+    /// error. Each page is also bounded by the client's body cap.
+    pub fn max_bytes(mut self, bytes: u64) -> Self {
+        self.max_bytes = bytes;
+        self
+    }
+
+    /// Every item of every page, in order, or the first error.
+    pub async fn collect(self) -> Result<Vec<Value>, Error> {
+        let base = self.first.client().base().clone();
+        let template = self.first.next_page(String::new());
+        let mut request = self.first;
+        let mut items: Vec<Value> = Vec::new();
+        let mut pages: u32 = 0;
+        let mut bytes: u64 = 0;
+        let mut count: Option<i64> = None;
+        let mut seen: HashSet<String> = HashSet::new();
+        loop {
+            let (client, built) = request.build(false)?;
+            let method = built.method.clone();
+            let path = built.path.clone();
+            seen.insert(page_key(&built.path, built.raw_query.as_deref()));
+            let success = client.execute(&built).await?;
+            let fail = |problem: PageProblem, items: usize| {
+                Error::new(Kind::Pagination {
+                    problem,
+                    offset: u64::try_from(items).unwrap_or(u64::MAX),
+                })
+                .with_request(&method, &path, success.attempts)
+                .with_organization(built.organization())
+            };
+            pages = pages.saturating_add(1);
+            bytes = bytes.saturating_add(u64::try_from(success.body.len()).unwrap_or(u64::MAX));
+            if bytes > self.max_bytes {
+                return Err(fail(
+                    PageProblem::TooManyBytes {
+                        max: self.max_bytes,
+                    },
+                    items.len(),
+                ));
+            }
+            let page: Page = crate::client::decode_success(
+                &built,
+                success.status,
+                &success.body,
+                success.attempts,
+            )?;
+            if let Some(total) = page.count {
+                if total < 0 {
+                    return Err(fail(
+                        PageProblem::NegativeCount { count: total },
+                        items.len(),
+                    ));
+                }
+                match count {
+                    None => count = Some(total),
+                    Some(first) if first != total => {
+                        return Err(fail(
+                            PageProblem::CountChanged { first, now: total },
+                            items.len(),
+                        ));
+                    }
+                    Some(_) => {}
+                }
+            }
+            let received = page.results.len();
+            let total_items =
+                u64::try_from(items.len().saturating_add(received)).unwrap_or(u64::MAX);
+            if total_items > self.max_items {
+                return Err(fail(
+                    PageProblem::TooManyItems {
+                        max: self.max_items,
+                    },
+                    items.len(),
+                ));
+            }
+            if let Some(total) = count {
+                if !i64::try_from(total_items).is_ok_and(|n| n <= total) {
+                    return Err(fail(
+                        PageProblem::MoreThanCount { count: total },
+                        items.len(),
+                    ));
+                }
+            }
+            items.extend(page.results);
+            let Some(next) = page.next else {
+                return Ok(items);
+            };
+            if received == 0 {
+                return Err(fail(PageProblem::NoProgress, items.len()));
+            }
+            let next_path =
+                next_path(&next, &base).map_err(|problem| fail(problem, items.len()))?;
+            if seen.contains(&next_path) {
+                return Err(fail(
+                    PageProblem::RepeatedNext {
+                        next: shown_url(&next),
+                    },
+                    items.len(),
+                ));
+            }
+            if pages >= self.max_pages {
+                return Err(fail(
+                    PageProblem::TooManyPages {
+                        max: self.max_pages,
+                    },
+                    items.len(),
+                ));
+            }
+            tracing::debug!(pages, items = items.len(), "next page");
+            request = template.next_page(next_path);
+        }
+    }
+}
+
+/// How a page is remembered: its path and query under the base URL.
+fn page_key(path: &str, query: Option<&str>) -> String {
+    match query {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_owned(),
+    }
+}
+
+/// The path and query under the base URL that a `next` link names, or why it is not followed:
+/// not a URL, another host or port (an `http` link to an `https` base URL's host is accepted and
+/// requested over `https`), a path outside the base URL's path, or a path the client refuses.
+fn next_path(next: &str, base: &Url) -> Result<String, PageProblem> {
+    let web = |url: &Url| matches!(url.scheme(), "http" | "https");
+    let url = base.join(next).map_err(|_| PageProblem::InvalidNext {
+        next: shown_url(next),
+    })?;
+    let same_host = url.origin() == base.origin()
+        || (web(&url) && web(base) && url.host() == base.host() && url.port() == base.port());
+    if !same_host || !url.username().is_empty() || url.password().is_some() {
+        return Err(PageProblem::OtherOrigin {
+            next: shown_url(next),
+        });
+    }
+    let prefix = base.path().trim_end_matches('/');
+    let refused = |reason: PathError| PageProblem::RefusedNext {
+        next: shown_url(next),
+        reason,
+    };
+    let under = url
+        .path()
+        .strip_prefix(prefix)
+        .filter(|rest| rest.starts_with('/'))
+        .ok_or_else(|| refused(PathError::OutsideBase))?;
+    let relative = page_key(under, url.query());
+    check_path(&relative).map_err(refused)?;
+    Ok(relative)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_links_are_followed_only_under_the_base_url() {
+        let base = Url::parse("https://api.example/").unwrap_or_else(|e| panic!("{e}"));
+        let prefixed = Url::parse("https://api.example/p/").unwrap_or_else(|e| panic!("{e}"));
+        for (next, base, expected) in [
+            (
+                "https://api.example/x/?offset=10",
+                &base,
+                Ok("/x/?offset=10"),
+            ),
+            (
+                "http://api.example/x/?offset=10",
+                &base,
+                Ok("/x/?offset=10"),
+            ),
+            ("/x/?offset=10", &base, Ok("/x/?offset=10")),
+            ("https://api.example/p/x/?o=1", &prefixed, Ok("/x/?o=1")),
+            ("https://api.example/x/?o=1", &prefixed, Err("outside")),
+            ("https://api.example/px/?o=1", &prefixed, Err("outside")),
+            ("https://evil.example/x/", &base, Err("origin")),
+            ("//evil.example/x/", &base, Err("origin")),
+            ("https://api.example:444/x/", &base, Err("origin")),
+            ("https://u:p@api.example/x/", &base, Err("origin")),
+            ("ftp://api.example/x/", &base, Err("origin")),
+            ("https://api.example/@x/", &base, Err("refused")),
+            ("http://[::1", &base, Err("invalid")),
+        ] {
+            let got = next_path(next, base);
+            match (expected, &got) {
+                (Ok(path), Ok(got)) => assert_eq!(got, path, "{next}"),
+                (Err("origin"), Err(PageProblem::OtherOrigin { .. }))
+                | (Err("invalid"), Err(PageProblem::InvalidNext { .. }))
+                | (
+                    Err("outside"),
+                    Err(PageProblem::RefusedNext {
+                        reason: PathError::OutsideBase,
+                        ..
+                    }),
+                )
+                | (Err("refused"), Err(PageProblem::RefusedNext { .. })) => {}
+                _ => panic!("{next}: expected {expected:?}, got {got:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,538 @@
+//! `Client::request`: any path under the base URL, against the mock. The retry rule of each
+//! method (table), paths refused before any request is made (table, the server counting
+//! nothing), the raw answer and the typed one, organization and body, the body cap, redirects,
+//! and walking pages by their `next` links.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a broken fixture should fail the test loudly
+
+mod common;
+use common::Logs;
+
+use std::time::Duration;
+
+use hamravesh::types::operations::LIST_NOTIFICATIONS;
+use hamravesh::{Client, ClientBuilder, ConfigError, ErrorKind, Method, PathError, Profile};
+use hamravesh_mock::{Fault, MockServer};
+use serde_json::{Value, json};
+use tracing::instrument::WithSubscriber;
+
+const KEY: &str = "hk_live_Q7fSECRETzX9";
+/// The organization of the mock's default profile, and the cluster it may use.
+const ORG: &str = "my-team";
+const CLUSTER: i64 = 53;
+/// A path the mock does not know: it answers 404 to every method.
+const UNDOCUMENTED: &str = "/api/v1/darkube/apps/";
+
+async fn mock() -> MockServer {
+    MockServer::builder().api_key(KEY).start().await.unwrap()
+}
+
+fn builder(server: &MockServer) -> ClientBuilder {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(server.url())
+        .backoff(Duration::from_millis(1), Duration::from_millis(5))
+}
+
+fn client(server: &MockServer) -> Client {
+    builder(server).build().unwrap()
+}
+
+fn method(name: &str) -> Method {
+    Method::from_bytes(name.as_bytes()).unwrap()
+}
+
+/// Each method's retry rule: (method, fault on the first attempt, requests the server saw, the
+/// outcome: the final status, or the error kind). The path is unknown to the mock, so an
+/// attempt that gets through the fault is answered 404 (405 with no path is not needed).
+#[tokio::test]
+async fn retries_follow_the_method() {
+    let delay = || Fault::Delay(Duration::from_secs(2));
+    let cases: Vec<(&str, Fault, usize, Result<u16, ErrorKind>)> = vec![
+        // Idempotent methods retry every retryable failure.
+        ("GET", Fault::status(503), 2, Ok(404)),
+        ("HEAD", Fault::status(503), 2, Ok(404)),
+        ("OPTIONS", Fault::status(503), 2, Ok(404)),
+        ("PUT", Fault::status(503), 2, Ok(404)),
+        ("DELETE", Fault::status(503), 2, Ok(404)),
+        ("GET", Fault::status(502), 2, Ok(404)),
+        ("GET", Fault::Close, 2, Ok(404)),
+        ("PUT", delay(), 2, Ok(404)),
+        ("DELETE", delay(), 2, Ok(404)),
+        // POST, PATCH and methods the client does not know: only when the request certainly
+        // did not reach the service (429 here; a refused connection below).
+        ("POST", Fault::status(503), 1, Ok(503)),
+        ("PATCH", Fault::status(503), 1, Ok(503)),
+        ("PURGE", Fault::status(503), 1, Ok(503)),
+        ("POST", Fault::status(502), 1, Ok(502)),
+        ("POST", Fault::Close, 1, Err(ErrorKind::Transport)),
+        ("PATCH", Fault::Close, 1, Err(ErrorKind::Transport)),
+        ("POST", delay(), 1, Err(ErrorKind::Timeout)),
+        ("PATCH", delay(), 1, Err(ErrorKind::Timeout)),
+        ("PURGE", delay(), 1, Err(ErrorKind::Timeout)),
+        ("POST", Fault::status_retry_after(429, 0), 2, Ok(404)),
+        ("PATCH", Fault::status_retry_after(429, 0), 2, Ok(404)),
+    ];
+    for (name, fault, requests, expected) in cases {
+        let server = mock().await;
+        server.push_fault(fault.clone(), 1);
+        let client = builder(&server)
+            .timeout(Duration::from_millis(400))
+            .build()
+            .unwrap();
+        let result = client.request(method(name), UNDOCUMENTED).send_raw().await;
+        let row = format!("{name} after {fault:?}");
+        match (&result, expected) {
+            (Ok(response), Ok(status)) => {
+                assert_eq!(response.status().as_u16(), status, "{row}");
+                assert_eq!(response.attempts() as usize, requests, "{row}");
+            }
+            (Err(error), Err(kind)) => {
+                assert_eq!(error.kind(), kind, "{row}: {error:?}");
+                assert_eq!(error.attempts() as usize, requests, "{row}");
+                if name != "GET" {
+                    // A write that may have happened says so.
+                    assert!(error.is_outcome_unknown(), "{row}");
+                    assert!(
+                        error.to_string().contains("may have been carried out"),
+                        "{row}: {error}"
+                    );
+                }
+            }
+            (result, expected) => panic!("{row}: expected {expected:?}, got {result:?}"),
+        }
+        assert_eq!(server.request_count(), requests, "{row}");
+    }
+}
+
+#[tokio::test]
+async fn a_patch_refused_at_connect_is_retried_until_the_service_listens() {
+    let server = mock().await;
+    let client = builder(&server)
+        .backoff(Duration::from_millis(50), Duration::from_millis(100))
+        .max_retries(40)
+        .build()
+        .unwrap();
+    server
+        .refuse_connections_for(Duration::from_millis(300))
+        .await;
+    let logs = Logs::default();
+    let response = client
+        .request(Method::PATCH, "/api/v1/users/profile")
+        .json(&json!({"first_name": "x"}))
+        .send_raw()
+        .with_subscriber(logs.subscriber())
+        .await
+        .unwrap();
+    // The profile is read-only: the mock answers 405, once.
+    assert_eq!(response.status().as_u16(), 405);
+    assert!(response.attempts() >= 2, "{response:?}");
+    assert!(logs.text().contains("retrying"), "{}", logs.text());
+    assert_eq!(server.request_count(), 1);
+}
+
+/// Paths that are not under the base URL: each refused with its reason, no connection made.
+#[tokio::test]
+async fn paths_that_could_leave_the_base_url_are_refused_before_any_request() {
+    let server = mock().await;
+    let client = client(&server);
+    let huge = format!("/{}", "a".repeat(100 * 1024));
+    let evil = format!("http://user:{KEY}@evil.example/x");
+    let cases: Vec<(&str, PathError)> = vec![
+        (
+            "http://evil.example/api/v1/users/profile",
+            PathError::AbsoluteUrl,
+        ),
+        (&evil, PathError::AbsoluteUrl),
+        ("https:evil.example", PathError::AbsoluteUrl),
+        ("//evil.example/x", PathError::SchemeRelative),
+        ("/\\evil.example", PathError::Backslash),
+        ("%2F%2Fevil.example", PathError::NotAbsolute),
+        ("/%2F%2Fevil.example", PathError::Encoded),
+        ("@evil.example", PathError::NotAbsolute),
+        ("/@evil.example", PathError::UserInfo),
+        ("/api\r\nx-evil: 1", PathError::ControlCharacter),
+        ("/api\nHost: evil.example", PathError::ControlCharacter),
+        ("/api/v1/../../../admin", PathError::DotSegment),
+        ("/api/v1/%2e%2e/admin", PathError::Encoded),
+        (
+            &huge,
+            PathError::TooLong {
+                len: huge.len(),
+                max: hamravesh::MAX_PATH_LEN,
+            },
+        ),
+        ("", PathError::Empty),
+    ];
+    for (path, reason) in cases {
+        for method in [Method::GET, Method::POST] {
+            let error = client
+                .request(method.clone(), path)
+                .send_raw()
+                .await
+                .unwrap_err();
+            let row = format!("{method} {:?}", path.chars().take(60).collect::<String>());
+            assert_eq!(error.kind(), ErrorKind::Config, "{row}");
+            match error.config() {
+                Some(ConfigError::InvalidPath { source, .. }) => {
+                    assert_eq!(source, &reason, "{row}")
+                }
+                other => panic!("{row}: {other:?}"),
+            }
+            let report = error.report();
+            assert!(report.chars().count() < 700, "{row}: {report}");
+            assert!(!report.chars().any(char::is_control), "{row}: {report:?}");
+            assert!(!report.contains(KEY), "{row}: {report}");
+            assert!(!format!("{error:?}").contains(KEY), "{row}");
+            assert_eq!(error.attempts(), 0, "{row}");
+            // The typed send refuses the same way.
+            let typed = client.request(method, path).send::<Value>().await;
+            assert!(typed.unwrap_err().is_config(), "{row}");
+        }
+    }
+    assert_eq!(server.request_count(), 0);
+    assert_eq!(server.connection_count(), 0);
+}
+
+#[tokio::test]
+async fn the_raw_answer_carries_status_headers_and_body_whatever_the_status() {
+    let server = mock().await;
+    let client = client(&server);
+    let response = client
+        .request(Method::GET, "/api/v1/users/profile")
+        .send_raw()
+        .await
+        .unwrap();
+    assert!(response.is_success());
+    assert_eq!(response.body(), hamravesh_mock::DEFAULT_PROFILE.as_bytes());
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    let profile: Profile = response.json().unwrap();
+    assert_eq!(profile.organizations[0].name, ORG);
+
+    // An error status is an answer here, and an error once asked.
+    let response = client
+        .request(Method::GET, UNDOCUMENTED)
+        .send_raw()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 404);
+    assert!(!response.body().is_empty());
+    let error = response.error_for_status().unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Api);
+    assert_eq!(error.status().unwrap().as_u16(), 404);
+    assert_eq!(error.path(), Some(UNDOCUMENTED));
+}
+
+#[tokio::test]
+async fn the_typed_answer_decodes_or_names_the_failing_field() {
+    let server = mock().await;
+    let client = client(&server);
+    let profile: Profile = client
+        .request(Method::GET, "/api/v1/users/profile")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(profile.organizations[0].id, 1598);
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Wrong {
+        email: i64,
+    }
+    let error = client
+        .request(Method::GET, "/api/v1/users/profile")
+        .send::<Wrong>()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Decode);
+    assert_eq!(error.decode_error().unwrap().path(), "email");
+    assert!(!error.is_carried_out());
+
+    // An error status is an error of its kind.
+    let error = client
+        .request(Method::GET, UNDOCUMENTED)
+        .send::<Value>()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Api);
+    let error = builder(&server)
+        .api_key("wrong")
+        .build()
+        .unwrap()
+        .request(Method::GET, "/api/v1/users/profile")
+        .send::<Value>()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Unauthorized);
+}
+
+#[tokio::test]
+async fn organization_query_and_body_are_sent() {
+    let server = mock().await;
+    let client = client(&server);
+    // The query from the path and from `query` together.
+    let page: Value = client
+        .request(Method::GET, "/api/v1/notifications/all_list/?limit=3")
+        .query("offset", "2")
+        .organization(ORG)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page["results"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        server.last_request_header("x-organization").as_deref(),
+        Some(ORG)
+    );
+    let first: Value = client
+        .request(Method::GET, "/api/v1/notifications/all_list/?limit=5")
+        .organization(ORG)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page["results"][0], first["results"][2]);
+
+    // A POST with a JSON body creates the namespace.
+    let created: Value = client
+        .request(Method::POST, "/api/v1/darkube/namespaces/")
+        .organization(ORG)
+        .json(&json!({"name": "my-team-raw", "cluster_id": CLUSTER}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created["name"], "my-team-raw");
+    assert_eq!(server.namespaces(ORG).len(), 1);
+    // A refused body is a validation error listing the field.
+    let error = client
+        .request(Method::POST, "/api/v1/darkube/namespaces/")
+        .organization(ORG)
+        .json_bytes(&br#"{"name": "my-team-x"}"#[..])
+        .send::<Value>()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Validation);
+    assert!(error.field_errors().unwrap().get("cluster_id").is_some());
+
+    // An organization name that cannot be a header: nothing sent.
+    let before = server.request_count();
+    for name in ["", "my team", "my-team\r\nx-evil: 1", "\u{1b}[2J"] {
+        let error = client
+            .request(Method::GET, "/api/v1/notifications/all_list/")
+            .organization(name)
+            .send_raw()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                error.config(),
+                Some(ConfigError::InvalidOrganization { .. })
+            ),
+            "{name:?}: {error:?}"
+        );
+    }
+    assert_eq!(server.request_count(), before);
+}
+
+#[tokio::test]
+async fn bodies_are_capped_and_redirects_stay_home() {
+    let server = mock().await;
+    let client = builder(&server).max_body_size(64 * 1024).build().unwrap();
+    server.push_fault(Fault::Oversized(10 * 1024 * 1024), 1);
+    let error = client
+        .request(Method::GET, "/api/v1/users/profile")
+        .send_raw()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::BodyTooLarge);
+    // An error status whose body is over the cap is over the cap too.
+    server.push_fault(
+        Fault::Raw {
+            status: 500,
+            content_type: "text/plain".into(),
+            body: vec![b'x'; 100 * 1024],
+        },
+        1,
+    );
+    let error = client
+        .request(Method::GET, UNDOCUMENTED)
+        .send_raw()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::BodyTooLarge);
+
+    // A redirect to another host is not followed; one answering a POST not at all.
+    server.push_fault(Fault::Redirect("http://evil.example/".into()), 1);
+    let error = client
+        .request(Method::GET, UNDOCUMENTED)
+        .send_raw()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Redirect);
+    server.push_fault(Fault::Redirect(UNDOCUMENTED.into()), 1);
+    let before = server.request_count();
+    let error = client
+        .request(Method::POST, UNDOCUMENTED)
+        .send_raw()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Redirect);
+    assert!(error.is_outcome_unknown());
+    assert_eq!(server.request_count(), before + 1);
+}
+
+#[tokio::test]
+async fn pages_are_followed_by_their_next_links() {
+    let server = mock().await;
+    let client = client(&server);
+    let expected: Vec<Value> = serde_json::from_str(hamravesh_mock::DEFAULT_NOTIFICATIONS).unwrap();
+    let items = client
+        .request(Method::GET, "/api/v1/notifications/all_list/?limit=5")
+        .organization(ORG)
+        .pages()
+        .collect()
+        .await
+        .unwrap();
+    assert_eq!(items, expected);
+    assert_eq!(
+        server.request_count_on(&LIST_NOTIFICATIONS),
+        expected.len().div_ceil(5)
+    );
+    // The caps.
+    let error = client
+        .request(Method::GET, "/api/v1/notifications/all_list/?limit=5")
+        .organization(ORG)
+        .pages()
+        .max_pages(2)
+        .collect()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Pagination);
+    assert!(error.to_string().contains("cap of 2 pages"), "{error}");
+    let error = client
+        .request(Method::GET, "/api/v1/notifications/all_list/?limit=5")
+        .organization(ORG)
+        .pages()
+        .max_items(7)
+        .collect()
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("cap of 7 items"), "{error}");
+    let error = client
+        .request(Method::GET, "/api/v1/notifications/all_list/?limit=5")
+        .organization(ORG)
+        .pages()
+        .max_bytes(100)
+        .collect()
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("cap of 100 bytes"), "{error}");
+}
+
+/// Pages that would make a walk loop or leave the base URL: (first page's body, the message).
+#[tokio::test]
+async fn hostile_pages_end_the_walk() {
+    let server = mock().await;
+    let client = client(&server);
+    let url = server.url();
+    let page = |next: Value, count: Value, results: Value| json!({"count": count, "next": next, "previous": null, "results": results});
+    let cases = [
+        (
+            page(
+                json!("https://evil.example/api/v1/x/?offset=1"),
+                json!(9),
+                json!([1]),
+            ),
+            "another origin",
+            1,
+        ),
+        (
+            page(
+                json!("//evil.example/api/v1/x/?offset=1"),
+                json!(9),
+                json!([1]),
+            ),
+            "another origin",
+            1,
+        ),
+        (
+            page(json!(format!("{url}{UNDOCUMENTED}")), json!(9), json!([1])),
+            "already read",
+            1,
+        ),
+        (
+            page(json!(format!("{url}/@evil/")), json!(9), json!([1])),
+            "is not followed",
+            1,
+        ),
+        (
+            page(json!("/api/v1/x/?offset=1"), json!(9), json!([])),
+            "only items already",
+            1,
+        ),
+        (
+            page(json!(null), json!(1), json!([1, 2])),
+            "more items than",
+            1,
+        ),
+        (page(json!(null), json!(-1), json!([])), "negative total", 1),
+        (json!({"results": 5}), "does not match", 1),
+        (json!([1, 2]), "does not match", 1),
+    ];
+    for (body, message, requests) in cases {
+        let before = server.request_count();
+        server.push_fault(
+            Fault::Raw {
+                status: 200,
+                content_type: "application/json".into(),
+                body: serde_json::to_vec(&body).unwrap(),
+            },
+            1,
+        );
+        let error = client
+            .request(Method::GET, UNDOCUMENTED)
+            .pages()
+            .collect()
+            .await
+            .unwrap_err();
+        assert!(error.to_string().contains(message), "{body}: {error}");
+        assert_eq!(server.request_count() - before, requests, "{body}");
+    }
+}
+
+#[test]
+#[cfg(feature = "blocking")]
+fn the_blocking_client_has_the_same_requests() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(mock());
+    server.push_fault(Fault::status(503), 1);
+    let client = hamravesh::blocking::Client::from_builder(builder(&server)).unwrap();
+    let response = client
+        .request(Method::GET, "/api/v1/users/profile")
+        .send_raw()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(server.request_count(), 2);
+    let profile: Profile = client
+        .request(Method::GET, "/api/v1/users/profile")
+        .send()
+        .unwrap();
+    assert_eq!(profile.organizations[0].name, ORG);
+    let items = client
+        .request(Method::GET, "/api/v1/notifications/all_list/?limit=10")
+        .organization(ORG)
+        .pages()
+        .collect()
+        .unwrap();
+    assert_eq!(items.len(), 37);
+    let error = client
+        .request(Method::GET, "//evil.example/")
+        .send_raw()
+        .unwrap_err();
+    assert!(matches!(
+        error.config(),
+        Some(ConfigError::InvalidPath { .. })
+    ));
+}
