@@ -38,7 +38,12 @@ async fn create(args: CreateNamespaceArgs) -> Result<(), Failure> {
         .cluster_id(args.cluster)
         .try_into()
         .map_err(|e: hamravesh::types::namespaces::ConversionError| {
-            Failure::Usage(format!("cannot build the request: {e}"))
+            // The schema's pattern is unreadable in a message; say what it means.
+            Failure::Usage(if args.name.trim().is_empty() {
+                "the namespace name must not be blank (the service refuses it)".to_owned()
+            } else {
+                format!("cannot build the request: {e}")
+            })
         })?;
     let session = client_cmd::connect(&args.client).await?;
     let organization =

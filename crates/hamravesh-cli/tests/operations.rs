@@ -509,6 +509,21 @@ fn a_refused_create_lists_each_field_and_its_messages() {
 }
 
 #[test]
+fn a_blank_name_is_refused_before_any_request() {
+    let mock = Mock::start();
+    for name in ["", "  \t", "\u{3000}"] {
+        let out = mock.run(&["namespaces", "create", name, "--cluster", "53"]);
+        assert_eq!(out.code, Some(2), "{name:?}: {}", out.stderr);
+        assert_eq!(
+            out.stderr.trim_end(),
+            "error: the namespace name must not be blank (the service refuses it)",
+            "{name:?}"
+        );
+    }
+    assert_eq!(mock.server.request_count(), 0);
+}
+
+#[test]
 fn field_errors_are_escaped_and_bounded() {
     let mock = Mock::start();
     let mut fields = serde_json::Map::new();

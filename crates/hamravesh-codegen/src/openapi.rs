@@ -221,7 +221,8 @@ fn operation_object(operation: &Operation, schemas: &[(&str, &Value)]) -> Result
         None => json!({"description": format!("{} No body.", operation.summary)}),
     };
     responses.insert(status, success);
-    if operation.request.is_some() {
+    // A body or a query parameter can be refused; DRF answers with its field envelope.
+    if operation.request.is_some() || !operation.query_parameters.is_empty() {
         responses.insert(
             "400".to_owned(),
             json!({"$ref": "#/components/responses/BadRequest"}),
@@ -310,7 +311,7 @@ fn error_responses() -> Value {
     };
     json!({
         "BadRequest": {
-            "description": "The body was refused: DRF's field envelope, or the error envelope for a body that is not JSON.",
+            "description": "The request was refused: DRF's field envelope naming each bad body field or query parameter, or the error envelope for a body that is not JSON. A `limit` or `offset` that is not a non-negative integer is refused by the SDK's mock; DRF's pagination may instead read it as absent.",
             "content": {"application/json": {"schema": {"anyOf": [
                 {"$ref": format!("#/components/schemas/{FIELD_ERRORS}")},
                 {"$ref": format!("#/components/schemas/{ERROR_ENVELOPE}")},

@@ -40,9 +40,11 @@
 //! # The notification feed
 //!
 //! Paged like Django REST Framework's `LimitOffsetPagination`: `limit` is the page size (default
-//! [`DEFAULT_PAGE_SIZE`], 10; a missing, non-integer or non-positive `limit` gets the default, a
-//! larger one is cut to [`MAX_PAGE_SIZE`], 100), `offset` how many to skip (default 0; invalid or
-//! negative is 0). The page is `{count, next, previous, results}`: `count` the feed's length,
+//! [`DEFAULT_PAGE_SIZE`], 10; a missing or zero `limit` gets the default, a larger one is cut to
+//! [`MAX_PAGE_SIZE`], 100), `offset` how many to skip (default 0). A value the OpenAPI document does
+//! not allow (not a non-negative integer written in ASCII digits, past `i64::MAX`, or given twice)
+//! gets `400` with DRF's field envelope, `{"offset": ["…"]}`, where DRF would quietly read it as
+//! missing: the mock holds clients to the document. The page is `{count, next, previous, results}`: `count` the feed's length,
 //! `next`/`previous` absolute URLs built from the request's `Host` header,
 //! `http://HOST/api/v1/notifications/all_list/?limit=L&offset=O` (the request's other query
 //! parameters kept, sorted by name; `previous` drops `offset` when it would be 0), `null` at the

@@ -115,9 +115,11 @@ pub(crate) fn check_create(body: Option<&[u8]>, clusters: &[Cluster]) -> Result<
     let name = match object.get("name") {
         None => Err(REQUIRED.to_owned()),
         Some(Value::Null) => Err(NOT_NULL.to_owned()),
-        // DRF trims surrounding whitespace before checking for a blank value.
-        Some(Value::String(name)) if name.trim().is_empty() => Err(NOT_BLANK.to_owned()),
-        Some(Value::String(name)) => Ok(name.trim().to_owned()),
+        // DRF trims surrounding whitespace (Python's) before checking for a blank value.
+        Some(Value::String(name)) if name.chars().all(is_python_whitespace) => {
+            Err(NOT_BLANK.to_owned())
+        }
+        Some(Value::String(name)) => Ok(name.trim_matches(is_python_whitespace).to_owned()),
         Some(_) => Err(NOT_A_STRING.to_owned()),
     };
     let cluster = match object.get("cluster_id") {
@@ -143,6 +145,13 @@ pub(crate) fn check_create(body: Option<&[u8]>, clusters: &[Cluster]) -> Result<
         (Ok(name), Ok(cluster)) => Ok(Create { name, cluster }),
         _ => Err(Refusal::Fields(errors)),
     }
+}
+
+/// Whitespace as Python's `str.strip` (and so DRF) sees it: Unicode's White_Space, which Rust's
+/// `char::is_whitespace` follows, plus the four information separators U+001C..U+001F. The
+/// schema's `name` pattern lists the same class.
+fn is_python_whitespace(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
 /// Every namespace created and not deleted, by id, each with the organization it belongs to.
@@ -257,6 +266,10 @@ mod tests {
                 })),
             ),
             (
+                Some(r#"{"name": "\u001c\u3000", "cluster_id": 53}"#),
+                Some(json!({"name": [NOT_BLANK]})),
+            ),
+            (
                 Some("[]"),
                 Some(json!({
                     "non_field_errors": ["داده نامعتبر. باید یک دیکشنری باشد، اما list دریافت شد."]
@@ -278,6 +291,28 @@ mod tests {
         }
         let parse = check_create(Some(b"{"), &clusters());
         assert!(matches!(&parse, Err(Refusal::Parse(_))), "{parse:?}");
+    }
+
+    /// The mock's blank rule and the schema's `name` pattern (which the generated type checks) are
+    /// one rule: for every name of one character and that character around a letter, the mock
+    /// refuses the name as blank exactly when the type refuses it. Every whitespace character is
+    /// below U+3001; U+FEFF is whitespace to ECMAScript's `\s` but not to Python.
+    #[test]
+    fn the_blank_rule_is_the_schema_pattern() {
+        let characters = (0..=0x3100u32)
+            .chain([0xfeff, 0x10ffff])
+            .filter_map(char::from_u32);
+        for c in characters {
+            for name in [c.to_string(), format!("{c}{c}"), format!("{c}x{c}")] {
+                let body = json!({"name": name, "cluster_id": 53}).to_string();
+                let mock_accepts = check_create(Some(body.as_bytes()), &clusters()).is_ok();
+                let type_accepts = hamravesh_types::decode::<
+                    hamravesh_types::namespaces::CreateNamespace,
+                >(body.as_bytes())
+                .is_ok();
+                assert_eq!(mock_accepts, type_accepts, "U+{:04X} in {name:?}", c as u32);
+            }
+        }
     }
 
     #[test]

@@ -72,89 +72,57 @@ fn quote_plus(text: &str, out: &mut String) {
     }
 }
 
-/// The value of an integer as Python's `int(text)` reads it (surrounding whitespace, a sign,
-/// `_` between digits, ASCII and Arabic-Indic or Persian digits), with its magnitude saturated
-/// at `u64::MAX`; `None` where `int()` raises.
-fn python_int(text: &str) -> Option<i128> {
-    let text = text.trim();
-    let (negative, digits) = match text.as_bytes().first() {
-        Some(b'-') => (true, &text[1..]),
-        Some(b'+') => (false, &text[1..]),
-        _ => (false, text),
-    };
-    let mut value: u64 = 0;
-    let mut previous_was_digit = false;
-    let mut chars = digits.chars().peekable();
-    // An empty string is no integer.
-    chars.peek()?;
-    while let Some(c) = chars.next() {
-        if c == '_' {
-            // Only between two digits.
-            let next_is_digit = chars.peek().copied().and_then(digit_value).is_some();
-            if !previous_was_digit || !next_is_digit {
-                return None;
-            }
-            previous_was_digit = false;
-            continue;
-        }
-        let digit = digit_value(c)?;
-        value = value.saturating_mul(10).saturating_add(u64::from(digit));
-        previous_was_digit = true;
-    }
-    let value = i128::from(value);
-    Some(if negative { -value } else { value })
+/// A query value the document's `integer` (at least 0, at most `i64::MAX`) allows, written as a
+/// client writes an integer: ASCII digits, no sign, no leading zero, no spaces.
+fn document_integer(text: &str) -> Option<u64> {
+    let canonical = text == "0"
+        || (text.bytes().all(|b| b.is_ascii_digit()) && !text.is_empty() && !text.starts_with('0'));
+    canonical
+        .then(|| text.parse::<u64>().ok())
+        .flatten()
+        .filter(|value| *value <= MAX_OFFSET)
 }
 
-/// The value of a decimal digit in the scripts Python's `int()` reads that a Persian user types.
-fn digit_value(c: char) -> Option<u32> {
-    match c {
-        '0'..='9' => c.to_digit(10),
-        // Arabic-Indic digits.
-        '\u{0660}'..='\u{0669}' => Some(u32::from(c) - 0x0660),
-        // Extended Arabic-Indic (Persian) digits.
-        '\u{06F0}'..='\u{06F9}' => Some(u32::from(c) - 0x06F0),
-        _ => None,
-    }
-}
-
-/// DRF's `_positive_int`: the integer, refused when negative (or zero if `strict`), cut to
-/// `cutoff`.
-fn positive_int(text: &str, strict: bool, cutoff: Option<u64>) -> Option<u64> {
-    let value = python_int(text)?;
-    if value < 0 || (value == 0 && strict) {
-        return None;
-    }
-    let value = u64::try_from(value).unwrap_or(u64::MAX);
-    Some(cutoff.map_or(value, |cutoff| value.min(cutoff)))
-}
-
-/// The last value given for `name`, as Django's `QueryDict[name]` returns it.
-fn last<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs
+/// The one value given for `name`: `Ok(None)` when absent, `Err` when it is given more than once
+/// or is no integer the document allows.
+fn single_integer(
+    pairs: &[(String, String)],
+    name: &'static str,
+) -> Result<Option<u64>, BadParameter> {
+    let mut values = pairs
         .iter()
-        .rev()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.as_str())
+        .filter(|(key, _)| key == name)
+        .map(|(_, value)| value);
+    match (values.next(), values.next()) {
+        (None, _) => Ok(None),
+        (Some(value), None) => document_integer(value).map(Some).ok_or(BadParameter(name)),
+        (Some(_), Some(_)) => Err(BadParameter(name)),
+    }
 }
 
-/// The largest offset read; a larger one is cut to it, as `_positive_int` cuts to a cutoff.
-/// DRF itself has no cutoff for `offset` (Python integers are unbounded), but the database's
-/// `OFFSET` is a signed 64-bit integer, so the service cannot serve past it; cutting there keeps
-/// the `previous` link an honest offset (`MAX_OFFSET - limit`) rather than a number that
-/// wrapped or saturated at `u64::MAX`.
+/// A `limit` or `offset` the document does not allow: repeated, or not a non-negative integer.
+/// DRF itself would quietly serve the first page; the mock refuses it (400, DRF's field envelope)
+/// so that a client sending it learns before it meets the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BadParameter(pub(crate) &'static str);
+
+/// "A valid non-negative integer is required.", in the service's language.
+pub(crate) const NOT_A_COUNT: &str = "یک عدد صحیح نامنفی لازم است.";
+
+/// The largest offset the document allows: the database's `OFFSET` is a signed 64-bit integer, so
+/// the service cannot serve past it.
 pub(crate) const MAX_OFFSET: u64 = i64::MAX as u64;
 
-/// The page asked for: DRF's `get_limit` (a missing, non-integer or non-positive `limit` gets the
-/// default; a larger one is cut to the maximum) and `get_offset` (a missing, non-integer or
-/// negative `offset` is 0; one past [`MAX_OFFSET`] is cut to it).
-pub(crate) fn limit_offset(pairs: &[(String, String)]) -> (u64, u64) {
-    let limit = last(pairs, LIMIT)
-        .and_then(|text| positive_int(text, true, Some(MAX_LIMIT)))
-        .unwrap_or(DEFAULT_LIMIT);
-    let offset = last(pairs, OFFSET)
-        .and_then(|text| positive_int(text, false, Some(MAX_OFFSET)))
-        .unwrap_or(0);
-    (limit, offset)
+/// The page asked for: DRF's `get_limit` (a missing or zero `limit` gets the default; a larger one
+/// is cut to the maximum) and `get_offset` (a missing `offset` is 0). A value the document does
+/// not allow is refused (see [`BadParameter`]); DRF would read it as missing.
+pub(crate) fn limit_offset(pairs: &[(String, String)]) -> Result<(u64, u64), BadParameter> {
+    let limit = match single_integer(pairs, LIMIT)? {
+        None | Some(0) => DEFAULT_LIMIT,
+        Some(limit) => limit.min(MAX_LIMIT),
+    };
+    let offset = single_integer(pairs, OFFSET)?.unwrap_or(0);
+    Ok((limit, offset))
 }
 
 /// `base` (`http://HOST/PATH`) with the request's query, `limit` set, and `offset` set or removed,
@@ -189,8 +157,12 @@ fn link(base: &str, pairs: &[(String, String)], limit: u64, offset: Option<u64>)
 
 /// One page of `items` for a request with these query `pairs`, as DRF serves it; `base` is the
 /// absolute URL of the list without its query.
-pub(crate) fn page(items: &[Value], pairs: &[(String, String)], base: &str) -> Value {
-    let (limit, offset) = limit_offset(pairs);
+pub(crate) fn page(
+    items: &[Value],
+    pairs: &[(String, String)],
+    base: &str,
+) -> Result<Value, BadParameter> {
+    let (limit, offset) = limit_offset(pairs)?;
     let count = u64::try_from(items.len()).unwrap_or(u64::MAX);
     let results: &[Value] = if count == 0 || offset > count {
         &[]
@@ -210,12 +182,12 @@ pub(crate) fn page(items: &[Value], pairs: &[(String, String)], base: &str) -> V
             link(base, pairs, limit, Some(offset - limit))
         }
     });
-    serde_json::json!({
+    Ok(serde_json::json!({
         "count": count,
         "next": next,
         "previous": previous,
         "results": results,
-    })
+    }))
 }
 
 /// Whether a `Host` header value is one Django accepts (`split_domain_port`'s pattern): a domain
@@ -257,36 +229,49 @@ mod tests {
     }
 
     #[test]
-    fn limit_and_offset_follow_drf() {
-        // (query, limit, offset)
-        let cases = [
-            ("", 10, 0),
-            ("limit=5&offset=0", 5, 0),
-            ("limit=0", 10, 0),
-            ("limit=-3", 10, 0),
-            ("limit=abc", 10, 0),
-            ("limit=", 10, 0),
-            ("limit=1000", 100, 0),
-            ("limit=99999999999999999999999", 100, 0),
-            ("limit=%207%20", 7, 0),
-            ("limit=+7", 7, 0),
-            ("limit=1_0", 10, 0),
-            ("limit=1__0", 10, 0),
-            ("limit=_10", 10, 0),
-            ("limit=۵", 5, 0),
-            ("limit=3.0", 10, 0),
-            ("limit=2&limit=4", 4, 0),
-            ("offset=-1", 10, 0),
-            ("offset=-0", 10, 0),
-            ("offset=x", 10, 0),
-            ("offset=20", 10, 20),
-            ("offset=18446744073709551616", 10, MAX_OFFSET),
-            ("offset=18446744073709551615", 10, MAX_OFFSET),
-            ("offset=9223372036854775807", 10, MAX_OFFSET),
-            ("offset=9223372036854775806", 10, MAX_OFFSET - 1),
+    fn limit_and_offset_follow_drf_within_the_document() {
+        // (query, Ok((limit, offset)) or the refused parameter)
+        type Expected = Result<(u64, u64), &'static str>;
+        let cases: [(&str, Expected); 27] = [
+            ("", Ok((10, 0))),
+            ("limit=5&offset=0", Ok((5, 0))),
+            ("limit=0", Ok((10, 0))),
+            ("limit=1000", Ok((100, 0))),
+            ("limit=9223372036854775807", Ok((100, 0))),
+            ("offset=20", Ok((10, 20))),
+            ("offset=9223372036854775807", Ok((10, MAX_OFFSET))),
+            (
+                "offset=9223372036854775806&other=x",
+                Ok((10, MAX_OFFSET - 1)),
+            ),
+            // What the document's `integer` (0 to i64::MAX) does not allow, DRF would read
+            // as missing; the mock refuses it.
+            ("limit=-3", Err(LIMIT)),
+            ("limit=abc", Err(LIMIT)),
+            ("limit=null", Err(LIMIT)),
+            ("limit=", Err(LIMIT)),
+            ("limit", Err(LIMIT)),
+            ("limit=99999999999999999999999", Err(LIMIT)),
+            ("limit=9223372036854775808", Err(LIMIT)),
+            ("limit=%207%20", Err(LIMIT)),
+            ("limit=+7", Err(LIMIT)),
+            ("limit=07", Err(LIMIT)),
+            ("limit=1_0", Err(LIMIT)),
+            ("limit=۵", Err(LIMIT)),
+            ("limit=3.0", Err(LIMIT)),
+            ("limit=2&limit=4", Err(LIMIT)),
+            ("offset=-1", Err(OFFSET)),
+            ("offset=-0", Err(OFFSET)),
+            ("offset=x", Err(OFFSET)),
+            ("offset=null&offset=null", Err(OFFSET)),
+            ("offset=18446744073709551616", Err(OFFSET)),
         ];
-        for (query, limit, offset) in cases {
-            assert_eq!(limit_offset(&pairs(query)), (limit, offset), "{query}");
+        for (query, expected) in cases {
+            assert_eq!(
+                limit_offset(&pairs(query)),
+                expected.map_err(BadParameter),
+                "{query}"
+            );
         }
     }
 
@@ -309,16 +294,16 @@ mod tests {
                 Some("limit=10"),
             ),
             ("limit=10&offset=100", None, Some("limit=10&offset=90")),
-            // Past the largest offset the database holds: cut to it, never a wrapped number.
+            // At the largest offset the database holds: an honest `previous`, never a wrapped number.
             (
-                "limit=2&offset=99999999999999999999999",
+                "limit=2&offset=9223372036854775807",
                 None,
                 Some("limit=2&offset=9223372036854775805"),
             ),
             ("flag", Some("flag=&limit=10&offset=10"), None),
         ];
         for (query, next, previous) in cases {
-            let page = page(&items, &pairs(query), base);
+            let page = page(&items, &pairs(query), base).unwrap();
             let url = |q: Option<&str>| q.map(|q| format!("{base}?{q}"));
             assert_eq!(
                 page["next"].as_str().map(str::to_owned),

@@ -287,8 +287,13 @@ fn notifications(state: &State, parts: &Parts, success: StatusCode) -> Response 
     };
     let pairs = paging::parse_query(parts.uri.query().unwrap_or(""));
     let base = format!("http://{host}{}", parts.uri.path());
-    let page = paging::page(&state.notifications, &pairs, &base);
-    json(success, Bytes::from(page.to_string()))
+    match paging::page(&state.notifications, &pairs, &base) {
+        Ok(page) => json(success, Bytes::from(page.to_string())),
+        Err(paging::BadParameter(name)) => json(
+            StatusCode::BAD_REQUEST,
+            Bytes::from(serde_json::json!({ name: [paging::NOT_A_COUNT] }).to_string()),
+        ),
+    }
 }
 
 /// Creates a namespace from a JSON body, or refuses it as DRF does.

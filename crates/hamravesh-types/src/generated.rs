@@ -2144,13 +2144,79 @@ pub mod namespaces {
     pub struct CreateNamespace {
         ///The id of the cluster to create it on: one of the profile's `available_clusters`.
         pub cluster_id: i64,
-        ///The new namespace's name; the docs say it should contain the organization's name, e.g. `my-team-staging`.
-        pub name: ::std::string::String,
+        ///The new namespace's name; the docs say it should contain the organization's name, e.g. `my-team-staging`. It must not be blank.
+        pub name: CreateNamespaceName,
     }
     impl CreateNamespace {
         ///A builder for this type: set every field the schema requires, then convert it with `try_into()`. It is how code outside this crate constructs a value, since the type is `#[non_exhaustive]`.
         pub fn builder() -> builder::CreateNamespace {
             Default::default()
+        }
+    }
+    ///The new namespace's name; the docs say it should contain the organization's name, e.g. `my-team-staging`. It must not be blank.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateNamespaceName(::std::string::String);
+    impl ::std::ops::Deref for CreateNamespaceName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateNamespaceName> for ::std::string::String {
+        fn from(value: CreateNamespaceName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateNamespaceName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new(
+                        "[^\\t\\n\\u000b\\f\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]",
+                    )
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"[^\\t\\n\\u000b\\f\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateNamespaceName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateNamespaceName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateNamespaceName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///A namespace, as returned by `POST /api/v1/darkube/namespaces/` when it is created.
@@ -2281,7 +2347,10 @@ pub mod namespaces {
         #[derive(Clone, Debug)]
         pub struct CreateNamespace {
             cluster_id: ::std::result::Result<i64, ::std::string::String>,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                super::CreateNamespaceName,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CreateNamespace {
             fn default() -> Self {
@@ -2308,7 +2377,7 @@ pub mod namespaces {
             ///Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::CreateNamespaceName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
