@@ -98,6 +98,12 @@ pub enum Command {
     /// `listening on http://ADDR` first; SIGINT or SIGTERM stops it.
     #[command(after_help = EXPORTER_HELP)]
     Exporter(ExporterArgs),
+    /// Call any endpoint, documented or not: METHOD PATH under the base URL, with the client's
+    /// safety (the key only to the API's host, retries that follow the method, the body cap).
+    ///
+    /// With --validate, the answer of a documented operation is checked against its schema and
+    /// the fields the schema does not declare are listed.
+    Api(crate::api_cmd::ApiArgs),
 }
 
 /// The exit codes of `hamravesh balance` (the monitoring-plugin convention).

@@ -11,7 +11,9 @@
 //! - `hamravesh schema [NAME] [--openapi]` prints an embedded JSON Schema or the OpenAPI document.
 //! - `hamravesh balance [--org NAME]... [--min-balance AMOUNT] [--min-runway DURATION]` checks
 //!   each organization's money (exit 0 ok, 1 breach, 2 usage, 3 could not check);
-//! - `hamravesh exporter [--listen ADDR] [--min-interval DURATION]` serves it as Prometheus metrics.
+//! - `hamravesh exporter [--listen ADDR] [--min-interval DURATION]` serves it as Prometheus metrics;
+//! - `hamravesh api METHOD PATH [-d JSON] [--paginate] [--include] [--raw] [--validate]` calls any
+//!   endpoint under the base URL, and checks a documented operation's answer against its schema.
 //!
 //! Flags are parsed in `args`; each command resolves them into a configuration and runs. The
 //! flags every API command shares (`--base-url`, `--timeout`, `--total-timeout`, `--retries`,
@@ -22,6 +24,7 @@
 //! Exit codes: 0 success, 1 the API or network failed (or stdout could not be written: only a
 //! closed pipe is ignored), 2 usage or configuration error.
 
+mod api_cmd;
 mod args;
 mod balance_cmd;
 mod client_cmd;
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
         // Its own exit codes (the monitoring-plugin convention, with 3 for "could not check").
         Command::Balance(args) => balance_cmd::main(args),
         Command::Exporter(args) => with_runtime(|runtime| runtime.block_on(exporter::run(args))),
+        Command::Api(args) => with_runtime(|runtime| runtime.block_on(api_cmd::run(args))),
     };
     result.unwrap_or_else(fail)
 }

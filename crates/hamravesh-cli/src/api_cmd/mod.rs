@@ -1,0 +1,476 @@
+//! `hamravesh api METHOD PATH`: any endpoint, documented or not, with the client's safety (the
+//! key only to the base URL's host, same-origin redirects, the body cap, retries that follow the
+//! method, errors made safe); and, with `--validate`, the live answer of a documented operation
+//! checked against its schema, with the fields the schema does not declare listed.
+//!
+//! Everything that can be checked locally is checked before anything is sent: the method, the
+//! path (by the client), the `-d` body (JSON, at most [`MAX_DATA_BYTES`]).
+
+mod body;
+
+use std::io::{IsTerminal, Read, Write};
+use std::time::Duration;
+
+use hamravesh::{Method, Response};
+use hamravesh_types::{Operation, undeclared_fields};
+
+use crate::Failure;
+use crate::args::ClientArgs;
+use crate::client_cmd::{self, Session, classify};
+use crate::organization::ORGANIZATION_ENV;
+use crate::output::{print_stderr, safe_line};
+
+/// The methods `hamravesh api` sends.
+const METHODS: [&str; 7] = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"];
+
+/// The largest `-d` body read, from the argument, a file or stdin: 8 MiB (the service's bodies
+/// are small JSON documents; the mock takes at most 64 KiB).
+pub const MAX_DATA_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Validation errors listed at most; the rest are counted.
+const MAX_ERRORS: usize = 100;
+
+/// How `--validate` lines are cut, in characters.
+const MAX_LINE_CHARS: usize = 1000;
+
+/// Help after the flags: what is printed, and the exit codes.
+const AFTER_HELP: &str = "\
+Output:
+  The body on stdout: JSON pretty-printed (keys in the order sent, numbers exact; characters a
+  terminal would act on escaped as \\uXXXX, which is the same JSON), other text with control
+  characters shown as escapes, binary bodies only when stdout is not a terminal. --raw writes the
+  exact bytes (still not to a terminal when they hold control sequences). --include writes the
+  status line and headers first (values made safe). An error status prints its body too.
+
+Retries follow the method: GET, HEAD, OPTIONS, PUT and DELETE retry connection failures,
+timeouts, 429 and 502-504; POST and PATCH only when the request certainly did not arrive (the
+connection was refused, or 429). A redirect is followed only within the API's origin, and never
+for POST or PATCH.
+
+The organization (x-organization): --org NAME, else $HAMRAVESH_ORGANIZATION if set and not
+blank; for a documented organization-scoped operation, else the account's only organization.
+
+Exit codes:
+  0  the API answered 2xx (and, with --validate, the answer matches the schema; fields the
+     schema does not declare are listed but do not fail)
+  1  the API answered an error status (its body is still printed), the network failed, the
+     answer does not match the schema (--validate), a page was refused (--paginate), or stdout
+     could not be written (a closed pipe is not an error)
+  2  usage or configuration error (unknown method, a PATH that is not a path under the base
+     URL, -d that is not JSON or cannot be read, missing key)";
+
+/// Flags of `hamravesh api`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct ApiArgs {
+    /// The HTTP method: GET, HEAD, OPTIONS, POST, PUT, PATCH or DELETE (any case).
+    #[arg(value_name = "METHOD")]
+    pub method: String,
+    /// A path under the base URL, with an optional query: /api/v1/users/profile,
+    /// '/api/v1/notifications/all_list/?limit=5'. Absolute URLs (http://…, //host) and paths
+    /// that could be read as another host or outside the base URL's path are refused.
+    #[arg(value_name = "PATH", allow_hyphen_values = true)]
+    pub path: String,
+    /// The organization to act for, sent as x-organization: its `name` (slug), as
+    /// `hamravesh profile` lists it.
+    #[arg(long, value_name = "NAME")]
+    pub org: Option<String>,
+    /// The JSON body: the JSON itself, @FILE to read it from a file, or @- from stdin (at most
+    /// 8 MiB; it must be JSON, and is sent as given). Not with GET or HEAD.
+    #[arg(short = 'd', long = "data", value_name = "JSON|@FILE|@-")]
+    pub data: Option<String>,
+    /// Follow Django REST framework pages (`next`, within the base URL) and print one JSON array
+    /// of every page's `results` (GET only; at most 10,000 pages, 100,000 items and 64 MiB,
+    /// within --total-timeout for the whole walk).
+    #[arg(long, conflicts_with_all = ["include", "raw", "validate"])]
+    pub paginate: bool,
+    /// Print the status line and the response headers before the body.
+    #[arg(long, short = 'i')]
+    pub include: bool,
+    /// Print the body's exact bytes instead of pretty-printing it.
+    #[arg(long)]
+    pub raw: bool,
+    /// When METHOD and PATH are a documented operation, check a 2xx answer against that
+    /// operation's schema (errors on stderr with JSON pointers, exit 1 if it does not match) and
+    /// list the fields it carries that the schema does not declare (stderr, exit unchanged).
+    #[arg(long)]
+    pub validate: bool,
+    /// Where the API is and how long to wait for it.
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+/// Runs the command.
+pub async fn run(args: ApiArgs) -> Result<(), Failure> {
+    let method = parse_method(&args.method)?;
+    if args.paginate && method != Method::GET {
+        return Err(Failure::Usage(format!(
+            "--paginate follows pages of a list: it needs GET, not {method}"
+        )));
+    }
+    let data = match &args.data {
+        Some(_) if matches!(method, Method::GET | Method::HEAD) => {
+            return Err(Failure::Usage(format!(
+                "-d sends a body, which a {method} does not carry; use POST, PUT or PATCH"
+            )));
+        }
+        Some(data) => Some(read_data(data)?),
+        None => None,
+    };
+    let operation = Operation::find(method.as_str(), &args.path);
+    let session = client_cmd::connect(&args.client).await?;
+    let organization = organization(&session, &args, operation).await?;
+    let mut request = session.client.request(method.clone(), &args.path);
+    if let Some(name) = organization {
+        request = request.organization(name);
+    }
+    if let Some(data) = data {
+        request = request.json_bytes(data);
+    }
+    if args.paginate {
+        return paginate(request, &args.client).await;
+    }
+    let response = request.send_raw().await.map_err(classify)?;
+    let style = body::Style {
+        raw: args.raw,
+        terminal: std::io::stdout().is_terminal(),
+    };
+    print_answer(&response, args.include, style)?;
+    if !response.is_success() {
+        if args.validate {
+            print_stderr("not validated: the answer is an error status\n");
+        }
+        return Err(status_failure(response));
+    }
+    if args.validate {
+        validate(&method, &args.path, operation, response.body())?;
+    }
+    Ok(())
+}
+
+/// The method, upper-cased, if it is one `hamravesh api` sends; otherwise a usage error.
+fn parse_method(text: &str) -> Result<Method, Failure> {
+    let upper = text.to_ascii_uppercase();
+    match METHODS.iter().find(|known| **known == upper) {
+        Some(known) => Method::from_bytes(known.as_bytes()).map_err(|_| unknown_method(text)),
+        None => Err(unknown_method(text)),
+    }
+}
+
+fn unknown_method(text: &str) -> Failure {
+    Failure::Usage(format!(
+        "unknown method \"{}\"; use one of {}",
+        safe_line(text, 40),
+        METHODS.join(", ")
+    ))
+}
+
+/// The `-d` body: the argument itself, or a file's or stdin's content, at most
+/// [`MAX_DATA_BYTES`], which must be one JSON document (blank, not JSON or a key repeated inside
+/// one object is a usage error).
+fn read_data(data: &str) -> Result<Vec<u8>, Failure> {
+    let (bytes, source) = match data.strip_prefix('@') {
+        Some("-") => (
+            read_capped(std::io::stdin().lock(), "stdin")?,
+            "stdin".to_owned(),
+        ),
+        Some(path) => {
+            let shown = safe_line(path, 200);
+            let file = std::fs::File::open(path)
+                .map_err(|e| Failure::Usage(format!("cannot read -d @{shown}: {e}")))?;
+            (
+                read_capped(file, &format!("@{shown}"))?,
+                format!("@{shown}"),
+            )
+        }
+        None => {
+            if data.len() as u64 > MAX_DATA_BYTES {
+                return Err(too_large("the -d argument"));
+            }
+            (data.as_bytes().to_vec(), "the -d argument".to_owned())
+        }
+    };
+    if let Err(report) = hamravesh_types::parse_payload(&bytes, 1) {
+        let reason = report
+            .errors
+            .first()
+            .map(|error| error.message.clone())
+            .unwrap_or_default();
+        return Err(Failure::Usage(format!(
+            "-d: {source} is not one JSON document ({}); the body must be JSON",
+            safe_line(&reason, 300)
+        )));
+    }
+    Ok(bytes)
+}
+
+/// At most [`MAX_DATA_BYTES`] from `reader`; more is a usage error, never held.
+fn read_capped(reader: impl Read, source: &str) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_DATA_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure::Usage(format!("cannot read -d {source}: {e}")))?;
+    if bytes.len() as u64 > MAX_DATA_BYTES {
+        return Err(too_large(&format!("-d {source}")));
+    }
+    Ok(bytes)
+}
+
+fn too_large(source: &str) -> Failure {
+    Failure::Usage(format!(
+        "{source} is larger than {MAX_DATA_BYTES} bytes (8 MiB), more than any request body the API takes"
+    ))
+}
+
+/// The organization to send: `--org`, else `HAMRAVESH_ORGANIZATION` (not with `--mock`); for a
+/// documented organization-scoped operation, else the account's only one (as every
+/// organization-scoped command picks it). `None` sends no header.
+async fn organization(
+    session: &Session,
+    args: &ApiArgs,
+    operation: Option<&'static Operation>,
+) -> Result<Option<String>, Failure> {
+    if operation.is_some_and(Operation::is_organization_scoped) {
+        return crate::organization::resolve(session, args.org.as_deref())
+            .await
+            .map(Some);
+    }
+    if let Some(name) = &args.org {
+        if name.trim().is_empty() {
+            return Err(Failure::Usage(
+                "--org must name an organization, not be blank".to_owned(),
+            ));
+        }
+        return Ok(Some(name.clone()));
+    }
+    if session.is_mock() {
+        return Ok(None);
+    }
+    match std::env::var_os(ORGANIZATION_ENV).map(std::ffi::OsString::into_string) {
+        None => Ok(None),
+        Some(Ok(name)) if name.trim().is_empty() => Ok(None),
+        Some(Ok(name)) => Ok(Some(name)),
+        Some(Err(_)) => Err(Failure::Usage(format!(
+            "{ORGANIZATION_ENV} is not valid UTF-8"
+        ))),
+    }
+}
+
+/// Writes the head (with `--include`) and the body to stdout; a closed pipe ends the writing
+/// quietly, any other write error is exit 1.
+fn print_answer(response: &Response, include: bool, style: body::Style) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    let written = (|| -> std::io::Result<Option<String>> {
+        if include {
+            let head = body::head(response.version(), response.status(), response.headers());
+            stdout.write_all(head.as_bytes())?;
+        }
+        let note = body::write_body(&mut stdout, response.body(), style)?;
+        stdout.flush()?;
+        Ok(note)
+    })();
+    match written {
+        Ok(Some(note)) => {
+            print_stderr(&format!("note: {}\n", safe_line(&note, MAX_LINE_CHARS)));
+            Ok(())
+        }
+        Ok(None) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) => Err(Failure::Remote(format!(
+            "cannot write the output to stdout: {error}"
+        ))),
+    }
+}
+
+/// Exit 1 for an error status, saying what the client would say of it (the body is printed
+/// already; the message quotes at most 300 characters of it, on one line).
+fn status_failure(response: Response) -> Failure {
+    match response.error_for_status() {
+        Err(error) => classify(error),
+        Ok(response) => Failure::Remote(format!("the API answered {}", response.status())),
+    }
+}
+
+/// `--validate`: the answer of a documented operation against its schema. Errors (with JSON
+/// pointers) and the undeclared fields go to stderr; only errors fail.
+fn validate(
+    method: &Method,
+    path: &str,
+    operation: Option<&'static Operation>,
+    body: &[u8],
+) -> Result<(), Failure> {
+    let shown = format!("{method} {}", safe_line(path, 200));
+    let Some(operation) = operation else {
+        print_stderr(&format!(
+            "not validated: {shown} is not a documented operation, so there is no schema to check it against\n"
+        ));
+        return Ok(());
+    };
+    let Some(document) = operation.response_document() else {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            print_stderr(&format!(
+                "valid: {} answers with no body, and none came\n",
+                operation.id
+            ));
+        } else {
+            print_stderr(&format!(
+                "note: {} documents no response body, but {} bytes came; not validated\n",
+                operation.id,
+                body.len()
+            ));
+        }
+        return Ok(());
+    };
+    let schema = format!("schema/{}", document.schema_ref());
+    let value = match hamravesh_types::parse_payload(body, MAX_ERRORS) {
+        Ok(value) => value,
+        Err(report) => return Err(invalid(&schema, &report)),
+    };
+    let verdict = document.validator().validate_capped(&value, MAX_ERRORS);
+    let undeclared = undeclared_fields(document, &value);
+    let mut lines = String::new();
+    for line in undeclared.to_string().lines() {
+        lines.push_str(&format!(
+            "undeclared: {}\n",
+            safe_line(line, MAX_LINE_CHARS)
+        ));
+    }
+    print_stderr(&lines);
+    match verdict {
+        Err(report) => Err(invalid(&schema, &report)),
+        Ok(()) => {
+            let fields = undeclared.fields().len() as u64 + undeclared.omitted();
+            let note = match fields {
+                0 => String::new(),
+                1 => "; 1 field it does not declare (listed above)".to_owned(),
+                n => format!("; {n} fields it does not declare (listed above)"),
+            };
+            print_stderr(&format!(
+                "valid: the answer matches {schema} ({}){note}\n",
+                operation.id
+            ));
+            Ok(())
+        }
+    }
+}
+
+/// Prints each validation error (`invalid: POINTER: MESSAGE`) and what was left out, and gives
+/// the failure that ends the command.
+fn invalid(schema: &str, report: &hamravesh_types::CappedErrors) -> Failure {
+    let mut lines = String::new();
+    for error in &report.errors {
+        lines.push_str(&format!(
+            "invalid: {}\n",
+            safe_line(&error.to_string(), MAX_LINE_CHARS)
+        ));
+    }
+    let omitted = report.omitted.to_string();
+    if !omitted.is_empty() {
+        lines.push_str(&format!("invalid: {omitted}\n"));
+    }
+    print_stderr(&lines);
+    let errors = report.errors.len();
+    Failure::Remote(format!(
+        "the answer does not match {schema} ({errors} error{}{} listed above)",
+        if errors == 1 { "" } else { "s" },
+        if omitted.is_empty() { "" } else { " and more" }
+    ))
+}
+
+/// `--paginate`: every page's `results`, within `--total-timeout` for the whole walk, printed as
+/// one JSON array.
+async fn paginate(request: hamravesh::RequestBuilder, client: &ClientArgs) -> Result<(), Failure> {
+    let deadline = match client.total_timeout {
+        Some(seconds) => client_cmd::positive_seconds("--total-timeout", seconds)?,
+        None => hamravesh::DEFAULT_TOTAL_TIMEOUT,
+    };
+    let items = match tokio::time::timeout(deadline, request.pages().collect()).await {
+        Ok(Ok(items)) => items,
+        Ok(Err(error)) => return Err(walk_failure(error)),
+        Err(_elapsed) => {
+            return Err(Failure::Remote(format!(
+                "--total-timeout ({}s) passed before the last page; raise --total-timeout",
+                Duration::as_secs_f64(&deadline)
+            )));
+        }
+    };
+    let text = serde_json::to_string(&items)
+        .map_err(|e| Failure::Remote(format!("cannot encode the items as JSON: {e}")))?;
+    let style = body::Style {
+        raw: false,
+        terminal: std::io::stdout().is_terminal(),
+    };
+    let mut stdout = std::io::stdout().lock();
+    match body::write_body(&mut stdout, text.as_bytes(), style).and_then(|_| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) => Err(Failure::Remote(format!(
+            "cannot write the output to stdout: {error}"
+        ))),
+    }
+}
+
+/// A walk's error, its advice in the command's terms (the client names its own setters).
+fn walk_failure(error: hamravesh::Error) -> Failure {
+    let advice = |message: String| {
+        ["max_pages", "max_items", "max_bytes"]
+            .iter()
+            .fold(message, |message, setter| {
+                message.replace(
+                    &format!("; raise it with {setter}"),
+                    " (the CLI reads at most that much; read page by page instead)",
+                )
+            })
+    };
+    match classify(error) {
+        Failure::Remote(message) => Failure::Remote(advice(message)),
+        Failure::Usage(message) => Failure::Usage(advice(message)),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn methods_are_the_known_ones_in_any_case() {
+        for (text, method) in [("get", "GET"), ("Patch", "PATCH"), ("DELETE", "DELETE")] {
+            assert_eq!(
+                parse_method(text).ok().map(|m| m.to_string()).as_deref(),
+                Some(method)
+            );
+        }
+        for bad in [
+            "",
+            "TRACE",
+            "CONNECT",
+            "PURGE",
+            "GET ",
+            "G\nET",
+            "\u{1b}[2J",
+        ] {
+            match parse_method(bad) {
+                Err(Failure::Usage(message)) => {
+                    assert!(message.starts_with("unknown method"), "{message}");
+                    assert!(!message.contains('\u{1b}') && !message.contains('\n'));
+                }
+                _ => panic!("{bad:?} accepted"),
+            }
+        }
+    }
+
+    #[test]
+    fn data_must_be_one_json_document() {
+        assert_eq!(read_data(r#"{"a": 1}"#).ok(), Some(br#"{"a": 1}"#.to_vec()));
+        for bad in ["", "  ", "{", "{\"a\":1,\"a\":2}", "not json", "{} {}"] {
+            match read_data(bad) {
+                Err(Failure::Usage(message)) => {
+                    assert!(message.contains("not one JSON document"), "{message}")
+                }
+                _ => panic!("{bad:?} accepted"),
+            }
+        }
+    }
+}
