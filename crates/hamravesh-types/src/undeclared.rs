@@ -52,7 +52,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::Document;
 
@@ -294,6 +294,9 @@ struct PathNode<'s> {
     segment: Segment<'s>,
 }
 
+/// What one schema says of an object's keys: its `properties` and its map's values schema.
+type KeyRules<'s> = (Option<&'s Map<String, Value>>, Option<&'s Value>);
+
 /// What is left to do: a value to walk with the schemas that apply to it and its path pattern,
 /// or an undeclared key to record (kept on the stack so the report follows the value's order).
 enum Frame<'v, 's> {
@@ -354,23 +357,22 @@ impl<'s> Walker<'s> {
                     if leaves.iter().any(|leaf| is_open_object(leaf)) {
                         continue;
                     }
-                    for (key, child) in map {
-                        let mut schemas = Vec::new();
-                        let mut declared_by_name = None;
-                        for leaf in &leaves {
+                    // Each schema's rules, read once per object rather than once per key.
+                    let rules: Vec<KeyRules<'s>> = leaves
+                        .iter()
+                        .map(|leaf| {
                             let properties = leaf.get("properties").and_then(Value::as_object);
-                            if let Some((name, schema)) =
-                                properties.and_then(|p| p.get_key_value(key.as_str()))
-                            {
-                                declared_by_name = Some(name.as_str());
-                                schemas.push(schema);
-                            } else if let Some(schema) =
-                                leaf.get("additionalProperties").filter(|s| s.is_object())
-                            {
-                                schemas.push(schema);
-                            }
-                        }
-                        if schemas.is_empty() {
+                            (properties, map_values(leaf))
+                        })
+                        .collect();
+                    let in_a_map = rules.iter().any(|(_, values)| values.is_some());
+                    for (key, child) in map {
+                        let declared_by_name = rules.iter().find_map(|&(properties, _)| {
+                            properties?
+                                .get_key_value(key.as_str())
+                                .map(|(name, _)| name.as_str())
+                        });
+                        if declared_by_name.is_none() && !in_a_map {
                             stack.push(Frame::Undeclared {
                                 parent: path,
                                 key,
@@ -378,6 +380,17 @@ impl<'s> Walker<'s> {
                             });
                             continue;
                         }
+                        // A declared scalar holds no keys: nothing to walk.
+                        if !is_container(child) {
+                            continue;
+                        }
+                        // Each schema's own rule: its property, else its map's values.
+                        let schemas: Vec<&Value> = rules
+                            .iter()
+                            .filter_map(|(properties, values)| {
+                                properties.and_then(|p| p.get(key.as_str())).or(*values)
+                            })
+                            .collect();
                         let segment = declared_by_name.map_or(Segment::AnyKey, Segment::Key);
                         stack.push(Frame::Walk {
                             value: child,
@@ -390,6 +403,9 @@ impl<'s> Walker<'s> {
                 Value::Array(items) => {
                     let items_path = self.child(path, Segment::Items);
                     for (index, child) in items.iter().enumerate() {
+                        if !is_container(child) {
+                            continue;
+                        }
                         let schemas: Vec<&Value> = leaves
                             .iter()
                             .filter_map(|leaf| item_schema(leaf, index))
@@ -554,6 +570,16 @@ impl<'s> Walker<'s> {
     }
 }
 
+/// The schema of a map's values (`additionalProperties` as a schema, not `true`/`false`).
+fn map_values(schema: &Value) -> Option<&Value> {
+    schema.get("additionalProperties").filter(|s| s.is_object())
+}
+
+/// Whether `value` can hold keys (an object, or an array that may hold objects).
+fn is_container(value: &Value) -> bool {
+    value.is_object() || value.is_array()
+}
+
 /// Whether `schema` allows the JSON type of `value` (no `type` allows every type).
 fn allows_type(schema: &Value, value: &Value) -> bool {
     let allows = |name: &str| match (name, value) {
@@ -583,10 +609,7 @@ fn is_open_object(schema: &Value) -> bool {
     if object.contains_key("patternProperties") {
         return true;
     }
-    let has_map = object
-        .get("additionalProperties")
-        .is_some_and(Value::is_object);
-    !object.contains_key("properties") && !has_map
+    !object.contains_key("properties") && map_values(schema).is_none()
 }
 
 /// The schema of element `index` of an array under `schema`, if it gives one.
