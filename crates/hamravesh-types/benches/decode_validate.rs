@@ -1,7 +1,11 @@
 //! Per-payload costs, measured in one run so they can be read as ratios:
 //! parsing a profile into `serde_json::Value` (the baseline), decoding it into `Profile`,
-//! validating an already parsed value against the schema, and `check_bytes` (strict parse with
-//! the repeated-key check, then validation), which `hamravesh validate` runs per payload.
+//! validating an already parsed value against the schema, the schema-specialised fast path
+//! alone (one pass over the bytes, no `Value`), and `check_bytes` (the fast path, and when it
+//! cannot prove the payload valid, the full path: strict parse with the repeated-key check, then
+//! validation), which `hamravesh validate` runs per payload. The `invalid_payload` group compares
+//! `check_bytes` on invalid payloads with the full path alone (what `check_bytes` was before the
+//! fast path): the price of trying the fast path first.
 //!
 //! `cargo bench -p hamravesh-types --bench decode_validate`
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark with a broken setup should stop loudly
@@ -61,8 +65,44 @@ fn per_payload(c: &mut Criterion) {
     group.bench_function("check_bytes_quiet", |b| {
         b.iter(|| check_bytes(black_box(&bytes), validator, 0).is_valid());
     });
+    group.bench_function("fast_path", |b| {
+        b.iter(|| validator.fast_path_accepts(black_box(&bytes)) == Some(true));
+    });
     group.finish();
 }
 
-criterion_group!(benches, per_payload);
+/// The full path as `check_bytes` ran it before the fast path existed.
+fn full_path(bytes: &[u8], validator: &hamravesh_types::Validator, max_errors: usize) -> bool {
+    match parse_payload(bytes, max_errors) {
+        Ok(value) => validator.validate_capped(&value, max_errors).is_ok(),
+        Err(_) => false,
+    }
+}
+
+fn invalid_payloads(c: &mut Criterion) {
+    let validator = Document::Profile.validator();
+    let valid: serde_json::Value = serde_json::from_slice(&payload()).unwrap();
+    // An error near the start (the fast path stops early) and one it only sees at the end.
+    let mut early = valid.clone();
+    early["first_name"] = serde_json::json!(5);
+    let mut late = valid;
+    late.as_object_mut().unwrap().remove("profile_settings");
+    let mut group = c.benchmark_group("invalid_payload");
+    for (name, value) in [("early_error", early), ("late_error", late)] {
+        let bytes = serde_json::to_vec(&value).unwrap();
+        assert!(!check_bytes(&bytes, validator, 0).is_valid());
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        for (label, max_errors) in [("", 100), ("_quiet", 0)] {
+            group.bench_function(format!("{name}/full_path{label}"), |b| {
+                b.iter(|| full_path(black_box(&bytes), validator, max_errors));
+            });
+            group.bench_function(format!("{name}/check_bytes{label}"), |b| {
+                b.iter(|| check_bytes(black_box(&bytes), validator, max_errors).is_valid());
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, per_payload, invalid_payloads);
 criterion_main!(benches);

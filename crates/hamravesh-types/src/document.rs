@@ -133,7 +133,8 @@ impl Document {
         self.validator().is_valid(value)
     }
 
-    /// The validator of this kind, compiled once per process.
+    /// The validator of this kind, compiled once per process, with the schema-specialised fast
+    /// path ([`crate::Validator::fast_path_accepts`]).
     #[cfg(feature = "validate")]
     pub fn validator(self) -> &'static crate::Validator {
         use std::sync::OnceLock;
@@ -144,7 +145,7 @@ impl Document {
             OnceLock::new(),
         ];
         let index = Self::ALL.iter().position(|kind| *kind == self).unwrap_or(0);
-        VALIDATORS[index].get_or_init(|| match crate::Validator::new(&self.schema()) {
+        VALIDATORS[index].get_or_init(|| match crate::Validator::with_fast_path(&self.schema()) {
             Ok(validator) => validator,
             // Every embedded schema is compiled by the test suite.
             Err(error) => unreachable!(

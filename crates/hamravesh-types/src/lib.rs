@@ -42,6 +42,8 @@ mod decode;
 mod document;
 mod duplicates;
 #[cfg(feature = "validate")]
+mod fast;
+#[cfg(feature = "validate")]
 mod validate;
 #[rustfmt::skip]
 // typify's output: its only unwrap compiles a schema pattern, a constant, on first use.

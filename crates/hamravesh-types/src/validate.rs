@@ -78,6 +78,8 @@ pub struct Validator {
     inner: jsonschema::Validator,
     /// Whether the schema can only accept more when array elements are removed (see [`prune`]).
     prune_safe: bool,
+    /// The schema-specialised single pass over the bytes (embedded schemas only).
+    fast: Option<crate::fast::FastSchema>,
 }
 
 impl std::fmt::Debug for Validator {
@@ -96,8 +98,40 @@ impl Validator {
             .map(|inner| Self {
                 inner,
                 prune_safe: is_prune_safe(schema),
+                fast: None,
             })
             .map_err(|error| SchemaError(error.to_string()))
+    }
+
+    /// Compiles `schema` as [`Validator::new`] does, plus the schema-specialised fast path when
+    /// the schema uses only what it implements (the embedded schemas; a test checks each).
+    pub(crate) fn with_fast_path(schema: &Value) -> Result<Self, SchemaError> {
+        let mut validator = Self::new(schema)?;
+        validator.fast = crate::fast::FastSchema::compile(schema);
+        Ok(validator)
+    }
+
+    /// Whether this validator has a schema-specialised fast path (the validators of the
+    /// embedded schemas, [`crate::Document::validator`], do; one from [`Validator::new`] does not).
+    pub fn has_fast_path(&self) -> bool {
+        self.fast.is_some()
+    }
+
+    /// The fast path alone, on a payload's bytes: `Some(true)` when it proves them valid (one JSON
+    /// value, no key repeated inside an object, accepted by the schema: what
+    /// [`crate::check_bytes`] calls [`crate::Verdict::Valid`]), `Some(false)` when it does not
+    /// (the full path then decides, and is expected to find the payload invalid), `None` when
+    /// this validator has no fast path. It reads the bytes once, builds no `serde_json::Value`,
+    /// and stops at the first thing it cannot prove.
+    ///
+    /// ```
+    /// use hamravesh_types::Document;
+    /// let validator = Document::CreateNamespace.validator();
+    /// assert_eq!(validator.fast_path_accepts(br#"{"name": "a", "cluster_id": 53}"#), Some(true));
+    /// assert_eq!(validator.fast_path_accepts(br#"{"name": "a", "cluster_id": "53"}"#), Some(false));
+    /// ```
+    pub fn fast_path_accepts(&self, bytes: &[u8]) -> Option<bool> {
+        self.fast.as_ref().map(|fast| fast.accepts(bytes))
     }
 
     /// Checks `value`, reporting every error.

@@ -428,3 +428,235 @@ proptest! {
         prop_assert_eq!(decodes, is_valid(&value), "{:?}: decode {}", text, decodes);
     }
 }
+
+// The schema-specialised fast path (`Validator::fast_path_accepts`) against the full path
+// (parse into `Value` with the repeated-key check, then jsonschema): it may only say "valid"
+// where the full path does, and should say it wherever the full path does, for every document.
+
+/// The full path's verdict alone, without the fast path `check_bytes` tries first.
+fn full_path_valid(kind: Document, bytes: &[u8]) -> bool {
+    hamravesh_types::parse_payload(bytes, 0).is_ok_and(|value| kind.validator().is_valid(&value))
+}
+
+fn fast_path_valid(kind: Document, bytes: &[u8]) -> bool {
+    kind.validator()
+        .fast_path_accepts(bytes)
+        .expect("every embedded schema has a fast path")
+}
+
+/// Every document with the valid payloads of its corpus.
+fn every_document_valid_base() -> Vec<(Document, Value)> {
+    let mut bases: Vec<(Document, Value)> = hamravesh_test_support::valid()
+        .into_iter()
+        .map(|file| {
+            (
+                Document::Profile,
+                serde_json::from_slice(&file.bytes).unwrap(),
+            )
+        })
+        .collect();
+    for (folder, name) in hamravesh_test_support::DOCUMENT_CORPORA {
+        let kind = Document::from_name(name).unwrap();
+        for file in hamravesh_test_support::valid_in(folder) {
+            bases.push((kind, serde_json::from_slice(&file.bytes).unwrap()));
+        }
+    }
+    bases
+}
+
+#[test]
+fn fast_path_agrees_with_the_full_path_on_every_corpus_file() {
+    let mut files: Vec<(Document, String, Vec<u8>)> = Vec::new();
+    for file in hamravesh_test_support::valid()
+        .into_iter()
+        .chain(hamravesh_test_support::invalid())
+    {
+        files.push((Document::Profile, file.name, file.bytes));
+    }
+    for (folder, name) in hamravesh_test_support::DOCUMENT_CORPORA {
+        let kind = Document::from_name(name).unwrap();
+        for file in hamravesh_test_support::valid_in(folder)
+            .into_iter()
+            .chain(hamravesh_test_support::invalid_in(folder))
+        {
+            files.push((kind, format!("{folder}/{}", file.name), file.bytes));
+        }
+    }
+    for (kind, name, bytes) in &files {
+        // Each file against every document's schema: a namespace is not a valid profile.
+        for other in Document::ALL {
+            assert_eq!(
+                fast_path_valid(*other, bytes),
+                full_path_valid(*other, bytes),
+                "{name} ({kind}) checked as {other}"
+            );
+        }
+    }
+}
+
+/// Marks a string leaf to be written as raw JSON text (numbers `Value` cannot hold as written).
+const RAW: &str = "\u{0}raw:";
+
+/// Values where the fast path's semantics could drift from jsonschema's: numbers at the edges
+/// of `i64`, `u64` and `f64` (`1.0` against `1`, `-0`, exponents), strings with escapes,
+/// date-time lookalikes, nested values holding objects.
+fn edge_json() -> impl Strategy<Value = Value> {
+    let raw_number = prop::sample::select(vec![
+        "1.0",
+        "-0",
+        "-0.0",
+        "1E2",
+        "1e-2",
+        "5e0",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-9223372036854775808",
+        "-9223372036854775809",
+        "-9223372036854777856",
+        "18446744073709551615",
+        "18446744073709551616",
+        "9.223372036854775807e18",
+        "-9.223372036854775808e18",
+        "1e308",
+        "-1e308",
+        "4.9e-324",
+        "123456789012345678901234567890",
+        "0.30000000000000004",
+    ])
+    .prop_map(|text| Value::String(format!("{RAW}{text}")));
+    let escaped = prop::sample::select(vec![
+        "a\"b",
+        "\\",
+        "\u{7}",
+        "\n\t",
+        "\u{e9}",
+        "\u{1F600}",
+        "\u{2028}",
+        "",
+    ])
+    .prop_map(|s| Value::String(s.to_owned()));
+    prop_oneof![
+        3 => any_json(),
+        2 => raw_number,
+        1 => escaped,
+        1 => any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+        1 => any::<i64>().prop_map(|i| Value::from(i as f64)),
+    ]
+}
+
+/// JSON text of `value`: compact, pretty, or with every key and string written as `\u` escapes
+/// (so that keys the schema names arrive unborrowed); raw leaves are written as they are.
+fn write_text(value: &Value, style: u8) -> Vec<u8> {
+    fn escaped(text: &str) -> String {
+        let mut out = String::from("\"");
+        for unit in text.encode_utf16() {
+            out.push_str(&format!("\\u{unit:04x}"));
+        }
+        out.push('"');
+        out
+    }
+    fn write(value: &Value, out: &mut String) {
+        match value {
+            Value::String(text) => match text.strip_prefix(RAW) {
+                Some(raw) => out.push_str(raw),
+                None => out.push_str(&escaped(text)),
+            },
+            Value::Array(items) => {
+                out.push('[');
+                for (index, item) in items.iter().enumerate() {
+                    if index > 0 {
+                        out.push(',');
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            Value::Object(map) => {
+                out.push('{');
+                for (index, (key, child)) in map.iter().enumerate() {
+                    if index > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&escaped(key));
+                    out.push(':');
+                    write(child, out);
+                }
+                out.push('}');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let text = match style {
+        0 => serde_json::to_string(value).unwrap(),
+        1 => serde_json::to_string_pretty(value).unwrap(),
+        _ => {
+            let mut out = String::new();
+            write(value, &mut out);
+            out
+        }
+    };
+    unraw(text.into_bytes())
+}
+
+/// `text` with each raw leaf, which serde_json wrote as a string starting with `\u0000raw:`,
+/// written as the JSON text it holds.
+fn unraw(text: Vec<u8>) -> Vec<u8> {
+    let marker = serde_json::to_string(RAW).unwrap();
+    let marker = &marker[1..marker.len() - 1];
+    let mut text = String::from_utf8(text).unwrap();
+    while let Some(start) = text.find(marker) {
+        let end = start + text[start..].find('"').unwrap();
+        let raw = text[start + marker.len()..end].to_owned();
+        text.replace_range(start - 1..=end, &raw);
+    }
+    text.into_bytes()
+}
+
+fn edge_mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        4 => edge_json().prop_map(Mutation::Replace),
+        1 => Just(Mutation::Remove),
+        1 => edge_json().prop_map(Mutation::AddUnknownField),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, .. ProptestConfig::default() })]
+
+    /// For every document: a valid payload with types swapped, fields removed or added, numbers
+    /// at the edges, strings with escapes, or a key written twice (documented, unknown, or inside
+    /// a field of any value), in any of three spellings: the fast path says "valid" exactly when
+    /// the full path does.
+    #[test]
+    fn fast_path_agrees_with_the_full_path(
+        (kind, base) in prop::sample::select(every_document_valid_base()),
+        mutations in prop::collection::vec((any::<prop::sample::Index>(), edge_mutation()), 0..4),
+        repeat in prop::option::weighted(0.2, (any::<prop::sample::Index>(), edge_json())),
+        style in 0u8..3,
+    ) {
+        let mut value = base;
+        for (selector, mutation) in &mutations {
+            if value.is_object() && !value.as_object().unwrap().is_empty() {
+                value = mutate(value, *selector, mutation);
+            }
+        }
+        let bytes = match &repeat {
+            Some((selector, extra)) => {
+                let keys = object_keys(&value);
+                prop_assume!(!keys.is_empty());
+                let (path, key) = selector.get(&keys);
+                unraw(text_with_repeated_key(&value, path, key, extra))
+            }
+            None => write_text(&value, style),
+        };
+        let fast = fast_path_valid(kind, &bytes);
+        let full = full_path_valid(kind, &bytes);
+        prop_assert_eq!(
+            fast, full,
+            "{}: fast {} full {}\n{}", kind, fast, full, String::from_utf8_lossy(&bytes)
+        );
+        if repeat.is_some() {
+            prop_assert!(!fast, "a repeated key must never pass the fast path");
+        }
+    }
+}
