@@ -5,9 +5,10 @@
 //! replaces the values; the HTTP server answers `/metrics` by encoding what is there, so a
 //! scrape never waits for the API and however many scrapes come, the API sees one call per
 //! interval. `/healthz` answers while the process lives; `/` links to `/metrics`. SIGINT and
-//! SIGTERM stop the server gracefully.
+//! SIGTERM stop the server gracefully. [`serve`] bounds what slow or idle peers can hold.
 
 pub mod metrics;
+pub mod serve;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -72,14 +73,17 @@ pub async fn run(args: ExporterArgs) -> Result<(), Failure> {
         interval,
         args.org.clone(),
     ));
-    let result = axum::serve(listener, router(metrics))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| Failure::Usage(format!("the HTTP server stopped: {e}")));
+    serve::serve(
+        listener,
+        router(metrics),
+        serve::Limits::default(),
+        shutdown_signal(),
+    )
+    .await;
     poller.abort();
     // The session (and an embedded mock with --mock) lives until here.
     drop(session);
-    result
+    Ok(())
 }
 
 /// The routes: `/metrics`, `/healthz`, `/`.
