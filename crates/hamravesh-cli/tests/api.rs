@@ -560,6 +560,12 @@ fn control_characters_and_bidi_in_headers_and_bodies_are_escaped() {
         assert!(!out.stdout.contains(c), "{c:?} in {:?}", out.stdout);
     }
     assert_eq!(json_of(&out), serde_json::from_str::<Value>(json).unwrap());
+    // In the order sent.
+    assert!(
+        out.stdout.starts_with("{\n  \"t\": \"\\u202egpj.exe"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

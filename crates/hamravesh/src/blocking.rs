@@ -263,9 +263,15 @@ impl PageWalk {
         self
     }
 
-    /// Every item of every page, in order, or the first error.
-    pub fn collect(self) -> Result<Vec<serde_json::Value>, Error> {
+    /// Every item of every page, decoded; see [`crate::PageWalk::collect`].
+    pub fn collect<T: serde::de::DeserializeOwned>(self) -> Result<Vec<T>, Error> {
         self.client.run(self.walk.collect())?
+    }
+
+    /// Every item of every page as sent, in one JSON array; see
+    /// [`crate::PageWalk::collect_json`].
+    pub fn collect_json(self) -> Result<Vec<u8>, Error> {
+        self.client.run(self.walk.collect_json())?
     }
 }
 

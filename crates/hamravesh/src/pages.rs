@@ -6,7 +6,8 @@ use std::collections::HashSet;
 
 use reqwest::Url;
 use serde::Deserialize;
-use serde_json::Value;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 
 use crate::config::shown_url;
 use crate::error::{Error, Kind, PageProblem, PathError};
@@ -19,7 +20,21 @@ pub const DEFAULT_MAX_PAGE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A walk over every page of a list, made by [`RequestBuilder::pages`]: the first page is the
 /// request as built; each next page is the page's `next` link, requested with the same method
-/// and organization. Read it with [`PageWalk::collect`].
+/// and organization. Read it with [`PageWalk::collect`] (every item decoded) or
+/// [`PageWalk::collect_json`] (every item as sent, in one JSON array).
+///
+/// ```no_run
+/// # async fn run(client: hamravesh::Client) -> Result<(), hamravesh::Error> {
+/// let notifications: Vec<serde_json::Value> = client
+///     .request(hamravesh::Method::GET, "/api/v1/notifications/all_list/?limit=100")
+///     .organization("my-team")
+///     .pages()
+///     .max_pages(50)
+///     .collect()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 ///
 /// How a walk ends:
 /// - **The end**: a page whose `next` is `null` (or absent).
@@ -47,14 +62,15 @@ pub struct PageWalk {
     max_bytes: u64,
 }
 
-/// One page, as far as the walk reads it.
+/// One page, as far as the walk reads it: its items are kept as the text sent (no tree is built,
+/// so a page costs about its size).
 #[derive(Deserialize)]
 struct Page {
     #[serde(default)]
     count: Option<i64>,
     #[serde(default)]
     next: Option<String>,
-    results: Vec<Value>,
+    results: Vec<Box<RawValue>>,
 }
 
 impl PageWalk {
@@ -87,12 +103,43 @@ impl PageWalk {
         self
     }
 
-    /// Every item of every page, in order, or the first error.
-    pub async fn collect(self) -> Result<Vec<Value>, Error> {
+    /// Every item of every page, in order, each decoded as `T` (`serde_json::Value` for any
+    /// JSON), or the first error; an item that does not decode is an error of kind
+    /// [`crate::ErrorKind::Decode`] naming the JSON path inside the item.
+    pub async fn collect<T: DeserializeOwned>(self) -> Result<Vec<T>, Error> {
+        let items = self.walk().await?;
+        items
+            .iter()
+            .map(|item| {
+                hamravesh_types::decode(item.get().as_bytes())
+                    .map_err(|error| Error::from_decode(error, item.get().as_bytes()))
+            })
+            .collect()
+    }
+
+    /// Every item of every page, in order, as one JSON array of the items exactly as sent (keys in
+    /// their order, numbers as written), or the first error.
+    pub async fn collect_json(self) -> Result<Vec<u8>, Error> {
+        let items = self.walk().await?;
+        let len = items.iter().map(|item| item.get().len() + 1).sum::<usize>() + 2;
+        let mut json = Vec::with_capacity(len);
+        json.push(b'[');
+        for (index, item) in items.iter().enumerate() {
+            if index > 0 {
+                json.push(b',');
+            }
+            json.extend_from_slice(item.get().as_bytes());
+        }
+        json.push(b']');
+        Ok(json)
+    }
+
+    /// Reads every page; the items as sent.
+    async fn walk(self) -> Result<Vec<Box<RawValue>>, Error> {
         let base = self.first.client().base().clone();
         let template = self.first.next_page(String::new());
         let mut request = self.first;
-        let mut items: Vec<Value> = Vec::new();
+        let mut items: Vec<Box<RawValue>> = Vec::new();
         let mut pages: u32 = 0;
         let mut bytes: u64 = 0;
         let mut count: Option<i64> = None;

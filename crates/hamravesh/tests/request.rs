@@ -392,7 +392,7 @@ async fn pages_are_followed_by_their_next_links() {
         .request(Method::GET, "/api/v1/notifications/all_list/?limit=5")
         .organization(ORG)
         .pages()
-        .collect()
+        .collect::<Value>()
         .await
         .unwrap();
     assert_eq!(items, expected);
@@ -406,7 +406,7 @@ async fn pages_are_followed_by_their_next_links() {
         .organization(ORG)
         .pages()
         .max_pages(2)
-        .collect()
+        .collect::<Value>()
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Pagination);
@@ -416,7 +416,7 @@ async fn pages_are_followed_by_their_next_links() {
         .organization(ORG)
         .pages()
         .max_items(7)
-        .collect()
+        .collect::<Value>()
         .await
         .unwrap_err();
     assert!(error.to_string().contains("cap of 7 items"), "{error}");
@@ -425,10 +425,60 @@ async fn pages_are_followed_by_their_next_links() {
         .organization(ORG)
         .pages()
         .max_bytes(100)
-        .collect()
+        .collect::<Value>()
         .await
         .unwrap_err();
     assert!(error.to_string().contains("cap of 100 bytes"), "{error}");
+}
+
+#[tokio::test]
+async fn collect_json_keeps_each_item_as_sent() {
+    let server = mock().await;
+    let client = client(&server);
+    let url = server.url();
+    let pages = [
+        format!(
+            r#"{{"count": 4, "next": "{url}{UNDOCUMENTED}?offset=2", "results": [{{"z": 1, "a": 1.0}}, {{"z": 1e400}}]}}"#
+        ),
+        r#"{"count": 4, "next": null, "results": ["\u202e", {"k": [1, {}]}]}"#.to_owned(),
+    ];
+    for page in &pages {
+        server.push_fault(
+            Fault::Raw {
+                status: 200,
+                content_type: "application/json".into(),
+                body: page.clone().into_bytes(),
+            },
+            1,
+        );
+    }
+    let json = client
+        .request(Method::GET, UNDOCUMENTED)
+        .pages()
+        .collect_json()
+        .await
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(json).unwrap(),
+        r#"[{"z": 1, "a": 1.0},{"z": 1e400},"\u202e",{"k": [1, {}]}]"#
+    );
+    assert_eq!(server.request_count(), 2);
+    // A key repeated inside one object is refused, as typed decoding and validation refuse it.
+    server.push_fault(
+        Fault::Raw {
+            status: 200,
+            content_type: "application/json".into(),
+            body: br#"{"next": null, "results": [{"k": 1, "k": 2}]}"#.to_vec(),
+        },
+        1,
+    );
+    let error = client
+        .request(Method::GET, UNDOCUMENTED)
+        .pages()
+        .collect_json()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Decode);
 }
 
 /// Pages that would make a walk loop or leave the base URL: (first page's body, the message).
@@ -494,7 +544,7 @@ async fn hostile_pages_end_the_walk() {
         let error = client
             .request(Method::GET, UNDOCUMENTED)
             .pages()
-            .collect()
+            .collect::<Value>()
             .await
             .unwrap_err();
         assert!(error.to_string().contains(message), "{body}: {error}");
@@ -524,7 +574,7 @@ fn the_blocking_client_has_the_same_requests() {
         .request(Method::GET, "/api/v1/notifications/all_list/?limit=10")
         .organization(ORG)
         .pages()
-        .collect()
+        .collect::<Value>()
         .unwrap();
     assert_eq!(items.len(), 37);
     let error = client

@@ -49,7 +49,8 @@ pub fn write_body(out: &mut impl Write, bytes: &[u8], style: Style) -> io::Resul
         out.write_all(bytes)?;
         return Ok(None);
     }
-    if serde_json::from_slice::<serde_json::Value>(bytes).is_ok() {
+    // Checked without building a tree: a body costs about its size.
+    if serde_json::from_slice::<&serde_json::value::RawValue>(bytes).is_ok() {
         // Valid JSON is UTF-8.
         let text = String::from_utf8_lossy(bytes);
         pretty_json(out, &text)?;

@@ -385,8 +385,8 @@ async fn paginate(request: hamravesh::RequestBuilder, client: &ClientArgs) -> Re
         Some(seconds) => client_cmd::positive_seconds("--total-timeout", seconds)?,
         None => hamravesh::DEFAULT_TOTAL_TIMEOUT,
     };
-    let items = match tokio::time::timeout(deadline, request.pages().collect()).await {
-        Ok(Ok(items)) => items,
+    let json = match tokio::time::timeout(deadline, request.pages().collect_json()).await {
+        Ok(Ok(json)) => json,
         Ok(Err(error)) => return Err(walk_failure(error)),
         Err(_elapsed) => {
             return Err(Failure::Remote(format!(
@@ -395,14 +395,12 @@ async fn paginate(request: hamravesh::RequestBuilder, client: &ClientArgs) -> Re
             )));
         }
     };
-    let text = serde_json::to_string(&items)
-        .map_err(|e| Failure::Remote(format!("cannot encode the items as JSON: {e}")))?;
     let style = body::Style {
         raw: false,
         terminal: std::io::stdout().is_terminal(),
     };
     let mut stdout = std::io::stdout().lock();
-    match body::write_body(&mut stdout, text.as_bytes(), style).and_then(|_| stdout.flush()) {
+    match body::write_body(&mut stdout, &json, style).and_then(|_| stdout.flush()) {
         Ok(()) => Ok(()),
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(error) => Err(Failure::Remote(format!(
