@@ -168,10 +168,12 @@ fn absolute_and_hostile_paths_are_refused_without_a_request() {
         "/api/v1/../../admin",
         "/api/v1/users/profile#x",
         "-x",
+        // It fills in the delete's template: its organization would be read from the profile.
+        "/api/v1/darkube/namespaces/@1/",
         &huge,
     ];
     for path in paths {
-        for method in ["GET", "POST"] {
+        for method in ["GET", "POST", "DELETE"] {
             let out = mock.run(&[method, path]);
             let row = format!("{method} {:?}", path.chars().take(50).collect::<String>());
             assert_eq!(out.code, Some(2), "{row}: {}", out.stderr);

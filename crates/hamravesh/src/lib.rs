@@ -31,7 +31,7 @@ pub use hamravesh_types::{
 };
 pub use pages::{DEFAULT_MAX_PAGE_BYTES, PageWalk};
 pub use pagination::{DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, NotificationWalk};
-pub use request::{MAX_PATH_LEN, RequestBuilder, Response};
+pub use request::{MAX_PATH_LEN, RequestBuilder, Response, check_request_path};
 /// HTTP methods, for [`Client::request`].
 pub use reqwest::Method;
 /// HTTP status codes, as [`Error::status`] returns them.

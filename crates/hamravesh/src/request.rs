@@ -389,6 +389,29 @@ impl Response {
     }
 }
 
+/// Checks `path` as [`Client::request`] checks it when sending, without a client or a request:
+/// `Ok`, or the same error ([`ConfigError::InvalidPath`], kind [`crate::ErrorKind::Config`]), so
+/// that a program can refuse a path before doing anything else.
+///
+/// ```
+/// use hamravesh::{ConfigError, PathError, check_request_path};
+/// assert!(check_request_path("/api/v1/users/profile?x=1").is_ok());
+/// let error = check_request_path("//evil.example/").unwrap_err();
+/// assert!(matches!(
+///     error.config(),
+///     Some(ConfigError::InvalidPath { source: PathError::SchemeRelative, .. })
+/// ));
+/// ```
+pub fn check_request_path(path: &str) -> Result<(), Error> {
+    check_path(path).map(|_| ()).map_err(|source| {
+        ConfigError::InvalidPath {
+            path: shown_url(path),
+            source,
+        }
+        .into()
+    })
+}
+
 /// Checks a request path and splits it at its query: it must be a path under the base URL and
 /// nothing a URL parser, a proxy or a server could read as another host or as a path outside the
 /// base URL's. Refused: an empty path, one over [`MAX_PATH_LEN`] bytes, an absolute URL

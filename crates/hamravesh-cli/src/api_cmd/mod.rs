@@ -103,6 +103,8 @@ pub struct ApiArgs {
 /// Runs the command.
 pub async fn run(args: ApiArgs) -> Result<(), Failure> {
     let method = parse_method(&args.method)?;
+    // Before anything else (the organization of a documented operation may take a request).
+    hamravesh::check_request_path(&args.path).map_err(classify)?;
     if args.paginate && method != Method::GET {
         return Err(Failure::Usage(format!(
             "--paginate follows pages of a list: it needs GET, not {method}"
