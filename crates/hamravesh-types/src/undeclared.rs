@@ -21,18 +21,26 @@
 //! ```
 //!
 //! # How the schema is read
-//! - `$ref` to a local pointer (`#/definitions/NAME`) is followed; as in draft-07, keywords beside
-//!   a `$ref` are ignored. A reference that does not resolve, or points outside the document, makes
-//!   that part open (see below).
-//! - `allOf`, `anyOf` and `oneOf` are merged: a key is declared when any branch that allows the
+//! - `$ref` to a local pointer (`#/definitions/NAME`) is followed. A reference that does not
+//!   resolve, or points outside the document, makes that part open (see below).
+//! - Everything that must hold at once adds up: a node's own keywords, its `$ref` (and the
+//!   keywords beside it, which draft 2019-09 on reads; draft-07 ignores them, so counting them
+//!   only ever declares more), `allOf`, `then` and `else` (`if` is not evaluated, so both
+//!   count), and the schemas of `dependencies`/`dependentSchemas`. A part that says nothing of
+//!   keys (`{"required": [...]}`, `{}`) adds nothing, so `allOf: [{properties}, {required}]`
+//!   still reports keys outside `properties`.
+//! - `anyOf` and `oneOf` are alternatives: a key is declared when any branch that allows the
 //!   value's JSON type declares it, so a nullable reference (`anyOf: [{$ref}, {type: null}]`)
-//!   reads as the reference.
+//!   reads as the reference; a branch the value may match that says nothing of keys leaves the
+//!   value open, and `anyOf: [{required: [a]}, {required: [b]}]` beside `properties` leaves the
+//!   properties in force.
 //! - In an object, a key is declared by `properties`, or, when the schema has
 //!   `additionalProperties` as a schema (a map such as `organization_roles`), by that schema: its
 //!   keys are then shown as `*` (`organization_roles.*`), so a map's many keys are one path.
 //!   `additionalProperties: true` allows keys without declaring them: they are reported.
-//! - In an array, `items` (or positional `items` and `additionalItems`) describe the elements,
-//!   shown as `[]`.
+//!   `unevaluatedProperties` as a schema counts as a map's when there is no `additionalProperties`.
+//! - In an array, `items` (or positional `items` and `additionalItems`, or draft 2020-12's
+//!   `prefixItems` and `items`) describe the elements, shown as `[]`.
 //! - **Open parts are not reported.** A value where the schema says nothing about keys or items
 //!   (`{}`, a bare `{"type": "object"}`, `patternProperties`, which is not evaluated, an array
 //!   without `items`, such as the profile's `owned_domains`) is free-form: nothing inside it is
@@ -354,9 +362,6 @@ impl<'s> Walker<'s> {
             let start = stack.len();
             match value {
                 Value::Object(map) => {
-                    if leaves.iter().any(|leaf| is_open_object(leaf)) {
-                        continue;
-                    }
                     // Each schema's rules, read once per object rather than once per key.
                     let rules: Vec<KeyRules<'s>> = leaves
                         .iter()
@@ -429,71 +434,88 @@ impl<'s> Walker<'s> {
         }
     }
 
-    /// The schemas among `schemas` (references followed, branches merged) that allow `value`'s
-    /// type; `None` when one of them is open or the set is too large, which stops the walk here
-    /// (also when none applies: a type error is validation's business).
+    /// The schemas among `schemas` (references followed, branches merged) that describe the keys
+    /// or items of `value`; `None` when the walk stops here: when one of `schemas` leaves the
+    /// value open, when what it declares cannot be known (an unresolved reference,
+    /// `patternProperties`, too many branches), or when none allows the value's type (a type
+    /// error is validation's business).
+    ///
+    /// The schemas are alternatives (the same key declared by several branches), so one that
+    /// leaves the value open makes it open.
     fn applicable(&self, schemas: &[&'s Value], value: &Value) -> Option<Vec<&'s Value>> {
-        let mut leaves: Vec<&'s Value> = Vec::new();
-        let mut pending: Vec<(&'s Value, usize)> = schemas.iter().map(|s| (*s, 0)).collect();
-        let mut seen = 0usize;
-        while let Some((schema, hops)) = pending.pop() {
-            seen += 1;
-            if seen > MAX_BRANCHES * 4 {
-                return None;
-            }
-            let object = match schema {
-                Value::Bool(true) => return None,
-                Value::Object(object) => object,
-                // `false` allows nothing; anything else is not a schema.
-                _ => continue,
-            };
-            if let Some(reference) = object.get("$ref") {
-                let target = reference.as_str().and_then(|r| self.resolve(r));
-                match target {
-                    Some(target) if hops < MAX_REF_HOPS => pending.push((target, hops + 1)),
-                    // A reference that cannot be followed says nothing we can check against.
-                    _ => return None,
-                }
-                continue;
-            }
-            if !allows_type(schema, value) {
-                continue;
-            }
-            let mut combined = false;
-            for keyword in ["allOf", "anyOf", "oneOf"] {
-                if let Some(branches) = object.get(keyword).and_then(Value::as_array) {
-                    combined = true;
-                    pending.extend(branches.iter().map(|branch| (branch, hops)));
-                }
-            }
-            // A node that only combines branches adds nothing itself; one that also describes
-            // keys or items does.
-            let describes = [
-                "properties",
-                "additionalProperties",
-                "patternProperties",
-                "items",
-            ]
+        let mut budget = MAX_BRANCHES * 4;
+        let readings = schemas
             .iter()
-            .any(|keyword| object.contains_key(*keyword));
-            if combined && !describes {
-                continue;
+            .map(|schema| self.read(schema, value, 0, &mut budget));
+        match Reading::any_of(readings) {
+            Reading::Declares(leaves) => Some(leaves),
+            Reading::Skip | Reading::Silent | Reading::Unknown => None,
+        }
+    }
+
+    /// What `schema` says of `value`'s keys (or items), following references and combining
+    /// branches as the keywords do: the node's own `properties`/`additionalProperties`/`items`,
+    /// its `$ref`, `allOf`, `then`, `else` and the schemas of `dependencies`/`dependentSchemas`
+    /// must all hold, so their declarations add up and one that says nothing is ignored;
+    /// `anyOf` and `oneOf` are alternatives, so one that says nothing leaves the value open.
+    /// `if` is not evaluated: both `then` and `else` count. Keywords beside a `$ref` count too
+    /// (draft 2019-09 on), which in draft-07 only ever declares more, never less.
+    fn read(
+        &self,
+        schema: &'s Value,
+        value: &Value,
+        hops: usize,
+        budget: &mut usize,
+    ) -> Reading<'s> {
+        if *budget == 0 {
+            return Reading::Unknown;
+        }
+        *budget -= 1;
+        let object = match schema {
+            Value::Bool(true) => return Reading::Silent,
+            Value::Object(object) => object,
+            // `false` allows nothing; anything else is not a schema.
+            _ => return Reading::Skip,
+        };
+        if !allows_type(schema, value) {
+            return Reading::Skip;
+        }
+        let mut all: Vec<Reading<'s>> = vec![own_reading(schema, value)];
+        if let Some(reference) = object.get("$ref") {
+            let target = reference.as_str().and_then(|r| self.resolve(r));
+            all.push(match target {
+                Some(target) if hops < MAX_REF_HOPS => self.read(target, value, hops + 1, budget),
+                // A reference that cannot be followed may declare anything.
+                _ => Reading::Unknown,
+            });
+        }
+        let members = object
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .chain(["then", "else"].iter().filter_map(|k| object.get(*k)))
+            .chain(
+                ["dependencies", "dependentSchemas"]
+                    .iter()
+                    .filter_map(|k| object.get(*k).and_then(Value::as_object))
+                    .flat_map(|deps| deps.values())
+                    // A dependency given as a list of names declares nothing.
+                    .filter(|dependency| !dependency.is_array()),
+            );
+        for member in members {
+            all.push(self.read(member, value, hops, budget));
+        }
+        for keyword in ["anyOf", "oneOf"] {
+            if let Some(branches) = object.get(keyword).and_then(Value::as_array) {
+                let readings: Vec<Reading<'s>> = branches
+                    .iter()
+                    .map(|branch| self.read(branch, value, hops, budget))
+                    .collect();
+                all.push(Reading::any_of(readings));
             }
-            if !leaves.iter().any(|leaf| std::ptr::eq(*leaf, schema)) {
-                leaves.push(schema);
-                if leaves.len() > MAX_BRANCHES {
-                    return None;
-                }
-            }
         }
-        if leaves.is_empty() {
-            return None;
-        }
-        if value.is_array() && leaves.iter().any(|leaf| leaf.get("items").is_none()) {
-            // An array some schema leaves open: its elements are free-form.
-            return None;
-        }
-        Some(leaves)
+        Reading::all_of(all)
     }
 
     /// The schema a local reference (`#`, `#/definitions/NAME`) points at.
@@ -570,9 +592,102 @@ impl<'s> Walker<'s> {
     }
 }
 
+/// What a schema says of a value's keys (for an object) or elements (for an array).
+#[derive(Debug)]
+enum Reading<'s> {
+    /// It does not allow the value's type (or is `false`): it does not apply.
+    Skip,
+    /// It allows the value and says nothing of its keys or items (`{}`, `true`, a bare
+    /// `{"type": "object"}`, `{"required": [...]}`).
+    Silent,
+    /// It may declare keys this walk cannot see (`patternProperties`, an unresolved reference,
+    /// too many branches).
+    Unknown,
+    /// These schemas (each with `properties`, an `additionalProperties` schema or `items`)
+    /// declare the keys or items.
+    Declares(Vec<&'s Value>),
+}
+
+impl<'s> Reading<'s> {
+    /// Readings that must all hold: what one cannot see makes the whole unknown, one that says
+    /// nothing adds nothing, declarations add up.
+    fn all_of(readings: impl IntoIterator<Item = Reading<'s>>) -> Self {
+        let mut combined = Reading::Skip;
+        for reading in readings {
+            combined = match (combined, reading) {
+                (Reading::Unknown, _) | (_, Reading::Unknown) => Reading::Unknown,
+                (Reading::Declares(mut a), Reading::Declares(b)) => {
+                    push_leaves(&mut a, b);
+                    Reading::Declares(a)
+                }
+                (Reading::Declares(a), _) | (_, Reading::Declares(a)) => Reading::Declares(a),
+                (Reading::Silent, _) | (_, Reading::Silent) => Reading::Silent,
+                (Reading::Skip, Reading::Skip) => Reading::Skip,
+            };
+        }
+        combined.capped()
+    }
+
+    /// Alternatives: one the value may match while saying nothing of its keys leaves them open,
+    /// one that does not apply is ignored, declarations add up.
+    fn any_of(readings: impl IntoIterator<Item = Reading<'s>>) -> Self {
+        let mut combined = Reading::Skip;
+        for reading in readings {
+            combined = match (combined, reading) {
+                (Reading::Unknown, _) | (_, Reading::Unknown) => Reading::Unknown,
+                (Reading::Silent, _) | (_, Reading::Silent) => Reading::Silent,
+                (Reading::Declares(mut a), Reading::Declares(b)) => {
+                    push_leaves(&mut a, b);
+                    Reading::Declares(a)
+                }
+                (Reading::Declares(a), Reading::Skip) | (Reading::Skip, Reading::Declares(a)) => {
+                    Reading::Declares(a)
+                }
+                (Reading::Skip, Reading::Skip) => Reading::Skip,
+            };
+        }
+        combined.capped()
+    }
+
+    /// Unknown past [`MAX_BRANCHES`] declaring schemas: walking them all would cost too much.
+    fn capped(self) -> Self {
+        match self {
+            Reading::Declares(leaves) if leaves.len() > MAX_BRANCHES => Reading::Unknown,
+            reading => reading,
+        }
+    }
+}
+
+/// Adds `more` to `leaves`, each schema once.
+fn push_leaves<'s>(leaves: &mut Vec<&'s Value>, more: Vec<&'s Value>) {
+    for leaf in more {
+        if !leaves.iter().any(|kept| std::ptr::eq(*kept, leaf)) {
+            leaves.push(leaf);
+        }
+    }
+}
+
+/// What the keywords of `schema` itself (not its references or branches) say of `value`.
+fn own_reading<'s>(schema: &'s Value, value: &Value) -> Reading<'s> {
+    match value {
+        Value::Object(_) if schema.get("patternProperties").is_some() => Reading::Unknown,
+        Value::Object(_) if !is_open_object(schema) => Reading::Declares(vec![schema]),
+        Value::Array(_) if schema.get("items").is_some() || schema.get("prefixItems").is_some() => {
+            Reading::Declares(vec![schema])
+        }
+        _ => Reading::Silent,
+    }
+}
+
 /// The schema of a map's values (`additionalProperties` as a schema, not `true`/`false`).
+/// `unevaluatedProperties` (draft 2019-09) stands in when there is no `additionalProperties`.
 fn map_values(schema: &Value) -> Option<&Value> {
-    schema.get("additionalProperties").filter(|s| s.is_object())
+    match schema.get("additionalProperties") {
+        Some(values) => Some(values).filter(|s| s.is_object()),
+        None => schema
+            .get("unevaluatedProperties")
+            .filter(|s| s.is_object()),
+    }
 }
 
 /// Whether `value` can hold keys (an object, or an array that may hold objects).
@@ -613,7 +728,14 @@ fn is_open_object(schema: &Value) -> bool {
 }
 
 /// The schema of element `index` of an array under `schema`, if it gives one.
+/// Draft 2020-12's `prefixItems` describe the first elements and `items` the rest; draft-07's
+/// positional `items` the first and `additionalItems` the rest.
 fn item_schema(schema: &Value, index: usize) -> Option<&Value> {
+    if let Some(prefix) = schema.get("prefixItems").and_then(Value::as_array) {
+        return prefix
+            .get(index)
+            .or_else(|| schema.get("items").filter(|s| !s.is_boolean()));
+    }
     match schema.get("items")? {
         Value::Array(positional) => positional
             .get(index)

@@ -370,3 +370,89 @@ fn non_object_roots() {
         assert!(undeclared_fields(Document::Profile, &value).is_empty());
     }
 }
+
+/// Parts that must all hold add their declarations up, and a part that says nothing of keys
+/// neither hides the others' undeclared keys nor is read as declaring any: draft-07's
+/// `if`/`then`/`else` and `dependencies`, `required`-only branches, draft 2020-12's
+/// `prefixItems` and keywords beside `$ref`.
+#[test]
+fn conjunctions_add_up_and_silent_parts_hide_nothing() {
+    let cases: &[(&str, Value, Value, &[&str])] = &[
+        (
+            "then and else declare (if is not evaluated)",
+            json!({"type": "object", "properties": {"kind": {}},
+                   "if": {"properties": {"kind": {"const": "a"}}},
+                   "then": {"properties": {"a_only": {}}},
+                   "else": {"properties": {"b_only": {}}}}),
+            json!({"kind": "a", "a_only": 1, "b_only": 2, "extra": 3}),
+            &["extra: integer, not in s"],
+        ),
+        (
+            "schema dependencies declare",
+            json!({"properties": {"kind": {}},
+                   "dependencies": {"kind": {"properties": {"dep": {}}}, "x": ["kind"]},
+                   "dependentSchemas": {"kind": {"properties": {"dep2": {}}}}}),
+            json!({"kind": 1, "dep": 2, "dep2": 3, "extra": 4}),
+            &["extra: integer, not in s"],
+        ),
+        (
+            "anyOf of required-only branches keeps the properties",
+            json!({"type": "object", "properties": {"a": {}, "b": {}},
+                   "anyOf": [{"required": ["a"]}, {"required": ["b"]}]}),
+            json!({"a": 1, "extra": 2}),
+            &["extra: integer, not in s"],
+        ),
+        (
+            "allOf with a required-only part keeps the other part",
+            json!({"type": "object", "allOf": [{"properties": {"a": {}}}, {"required": ["a"]}]}),
+            json!({"a": 1, "extra": 2}),
+            &["extra: integer, not in s"],
+        ),
+        (
+            "allOf with an open reference keeps the other part",
+            json!({"allOf": [{"$ref": "#/definitions/Open"}, {"properties": {"a": {}}}],
+                   "definitions": {"Open": {"type": "object"}}}),
+            json!({"a": 1, "extra": 2}),
+            &["extra: integer, not in s"],
+        ),
+        (
+            "an anyOf branch that says nothing leaves the value open",
+            json!({"anyOf": [{"$ref": "#/definitions/Open"}, {"properties": {"a": {}}}],
+                   "definitions": {"Open": {"type": "object"}}}),
+            json!({"a": 1, "extra": 2}),
+            &[],
+        ),
+        (
+            "patternProperties in a part that must hold leaves the value open",
+            json!({"properties": {"a": {}}, "allOf": [{"patternProperties": {"^x": {}}}]}),
+            json!({"a": 1, "xy": 2}),
+            &[],
+        ),
+        (
+            "keywords beside $ref declare (draft 2019-09 on)",
+            json!({"$defs": {"Base": {"type": "object", "properties": {"a": {}}}},
+                   "$ref": "#/$defs/Base", "properties": {"b": {}}}),
+            json!({"a": 1, "b": 2, "extra": 3}),
+            &["extra: integer, not in s"],
+        ),
+        (
+            "prefixItems describe the first elements, items the rest",
+            json!({"type": "array", "prefixItems": [{"properties": {"head": {}}}],
+                   "items": {"properties": {"tail": {}}}}),
+            json!([{"head": 1, "x": 1}, {"tail": 2, "y": 2}, {"tail": 3}]),
+            &["[].x: integer, not in s", "[].y: integer, not in s"],
+        ),
+        (
+            "unevaluatedProperties as a schema is a map's values",
+            json!({"type": "object", "properties": {"a": {}},
+                   "unevaluatedProperties": {"properties": {"v": {}}}}),
+            json!({"a": 1, "k": {"v": 1, "w": 2}}),
+            &["*.w: integer, not in s"],
+        ),
+    ];
+    for (what, schema, value, expected) in cases {
+        let report = undeclared_fields_in(schema, "s", value, 100);
+        let lines: Vec<String> = report.to_string().lines().map(str::to_owned).collect();
+        assert_eq!(lines, *expected, "{what}");
+    }
+}
