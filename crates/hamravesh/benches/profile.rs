@@ -1,5 +1,6 @@
 //! The SDK's overhead: sequential `profile()` calls against the local mock, next to the same
-//! request made with a bare `reqwest::Client` that only reads the bytes, in the same run.
+//! request made with a bare `reqwest::Client` that only reads the bytes, and through
+//! `Client::request` for the raw answer, in the same run.
 //!
 //! `cargo bench -p hamravesh --bench profile`; compare the two `time` figures as a ratio.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark with a broken setup should stop loudly
@@ -38,6 +39,15 @@ fn profile_calls(c: &mut Criterion) {
     group.bench_function("sdk_profile", |b| {
         b.to_async(&runtime)
             .iter(|| async { sdk.profile().await.unwrap() });
+    });
+    // The same request through `Client::request`, the raw answer (no decoding).
+    group.bench_function("sdk_request_raw", |b| {
+        b.to_async(&runtime).iter(|| async {
+            sdk.request(hamravesh::Method::GET, hamravesh::PROFILE_PATH)
+                .send_raw()
+                .await
+                .unwrap()
+        });
     });
     group.finish();
 }

@@ -140,7 +140,13 @@ pub async fn run(args: ApiArgs) -> Result<(), Failure> {
     print_answer(&response, args.include, style)?;
     if !response.is_success() {
         if args.validate {
-            print_stderr("not validated: the answer is an error status\n");
+            match operation {
+                Some(_) => print_stderr(&format!(
+                    "not validated: the answer is an error status ({})\n",
+                    response.status()
+                )),
+                None => not_documented(&method, &args.path),
+            }
         }
         return Err(status_failure(response));
     }
@@ -302,11 +308,8 @@ fn validate(
     operation: Option<&'static Operation>,
     body: &[u8],
 ) -> Result<(), Failure> {
-    let shown = format!("{method} {}", safe_line(path, 200));
     let Some(operation) = operation else {
-        print_stderr(&format!(
-            "not validated: {shown} is not a documented operation, so there is no schema to check it against\n"
-        ));
+        not_documented(method, path);
         return Ok(());
     };
     let Some(document) = operation.response_document() else {
@@ -355,6 +358,14 @@ fn validate(
             Ok(())
         }
     }
+}
+
+/// Says on stderr that there is no schema for `METHOD PATH`.
+fn not_documented(method: &Method, path: &str) {
+    print_stderr(&format!(
+        "not validated: {method} {} is not a documented operation, so there is no schema to check it against\n",
+        safe_line(path, 200)
+    ));
 }
 
 /// Prints each validation error (`invalid: POINTER: MESSAGE`) and what was left out, and gives
