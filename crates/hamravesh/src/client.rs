@@ -810,7 +810,10 @@ impl Client {
             url.query_pairs_mut().extend_pairs(&request.query);
         }
         let prefix = base.path().trim_end_matches('/');
-        let inside = url.origin() == base.origin()
+        // The origin compared part by part: `Url::origin` allocates.
+        let inside = url.scheme() == base.scheme()
+            && url.host() == base.host()
+            && url.port_or_known_default() == base.port_or_known_default()
             && url.path().starts_with(prefix)
             && url.path()[prefix.len()..].starts_with('/');
         if !inside {
@@ -1121,6 +1124,34 @@ mod tests {
                 let error = Request::new(operation, operation.path, None).err().unwrap();
                 assert!(error.is_config(), "{error:?}");
             }
+        }
+    }
+
+    #[test]
+    fn a_url_outside_the_base_is_refused_whatever_the_path_checks_let_through() {
+        // The path checks come first; this is the last line, met only if they missed something.
+        let client = Client::builder()
+            .api_key("k")
+            .base_url("https://api.example/prefix/")
+            .build()
+            .unwrap();
+        let url = |path: &'static str| client.url_of(&Request::new_raw(Method::GET, path.into()));
+        assert_eq!(
+            url("/api/v1/x/").unwrap().as_str(),
+            "https://api.example/prefix/api/v1/x/"
+        );
+        for outside in ["/../x", "/%2e%2e/x", "/./../../x"] {
+            let error = url(outside).unwrap_err();
+            assert!(
+                matches!(
+                    error.config(),
+                    Some(ConfigError::InvalidPath {
+                        source: PathError::OutsideBase,
+                        ..
+                    })
+                ),
+                "{outside}: {error:?}"
+            );
         }
     }
 
