@@ -21,9 +21,11 @@ for tool in curl jq; do
   command -v "$tool" >/dev/null || { echo "contract-test: $tool is not installed" >&2; exit 2; }
 done
 
-BIN=$(cd "$ROOT" && cargo build -q -p hamravesh-cli --message-format=json \
-  | jq -r 'select(.reason == "compiler-artifact" and .executable != null and .target.name == "hamravesh") | .executable' | tail -1)
-[ -x "$BIN" ] || { echo "contract-test: could not build hamravesh" >&2; exit 2; }
+# json-render-diagnostics: compile errors are shown on stderr (plain `json` would hide them in the
+# JSON that jq filters away, leaving only "could not compile").
+BIN=$(cd "$ROOT" && cargo build -q -p hamravesh-cli --message-format=json-render-diagnostics \
+  | jq -r 'select(.reason == "compiler-artifact" and .executable != null and .target.name == "hamravesh") | .executable' | tail -1) || BIN=""
+[ -x "$BIN" ] || { echo "contract-test: could not build hamravesh (see above)" >&2; exit 2; }
 
 WORK=$(mktemp -d)
 MOCK_PID=""
