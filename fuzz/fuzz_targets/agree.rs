@@ -2,7 +2,8 @@
 //! same verdict on a valid profile changed in the ways they once disagreed on: an arbitrary
 //! `creation_time` (`Timestamp` against `date-time`), an arbitrary `u64` as an organization id
 //! (past `i64::MAX` the schema's `maximum` must refuse what `i64` cannot hold), and a documented
-//! field written twice (typed decoding refuses a repeated field, so validation must too).
+//! field written twice (typed decoding refuses a repeated field, so validation must too). The
+//! schema-specialised fast path must also give the full path's verdict on each of them.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -32,5 +33,12 @@ libfuzzer_sys::fuzz_target!(|input: (&str, u64, bool)| {
     assert_eq!(
         decodes, validates,
         "{text:?}, id {id}, repeated email {repeat_email}: decode {decodes}, validate {validates}"
+    );
+    let validator = hamravesh_types::Document::Profile.validator();
+    let fast = validator.fast_path_accepts(&bytes) == Some(true);
+    let full = hamravesh_types::parse_payload(&bytes, 0).is_ok_and(|v| validator.is_valid(&v));
+    assert_eq!(
+        fast, full,
+        "{text:?}, id {id}, repeated email {repeat_email}: fast path {fast}, full path {full}"
     );
 });

@@ -93,7 +93,7 @@ struct Checks {
 struct ObjectRules {
     /// Every key of `properties` and `required`, in the schema's order.
     names: Vec<Box<str>>,
-    /// The node of each name's value (`ANY` for a name only `required` lists).
+    /// The node of each name's value (for a name only `required` lists, `additional`).
     nodes: Vec<usize>,
     /// A bit per name that must be present.
     required: u128,
@@ -261,6 +261,20 @@ impl<'s> Compiler<'s> {
         if pointer.contains('%') || !(pointer.is_empty() || pointer.starts_with('/')) {
             return None;
         }
+        // A `$id` on the way would change what the target's own references resolve against.
+        let mut prefix = String::new();
+        for token in pointer.split('/').skip(1) {
+            prefix.push('/');
+            prefix.push_str(token);
+            if self
+                .document
+                .pointer(&prefix)
+                .and_then(Value::as_object)
+                .is_some_and(|map| map.contains_key("$id"))
+            {
+                return None;
+            }
+        }
         let target = self.document.pointer(pointer)?;
         let Value::Object(map) = target else {
             return self.node(target, depth + 1, false);
@@ -405,7 +419,12 @@ fn object_rules(
         rules.nodes[index] = node;
     }
     for name in required {
+        let named = rules.names.len();
         let index = position(&mut rules, name)?;
+        if index == named {
+            // Not in `properties`: `additionalProperties` applies to its value.
+            rules.nodes[index] = additional;
+        }
         rules.required |= 1 << index;
     }
     Some(rules)
@@ -741,6 +760,8 @@ mod tests {
             json!({"properties": {"a": {"$ref": "#/definitions/x", "type": "string"}}, "definitions": {"x": {}}}),
             json!({"properties": {"a": {"$ref": "https://example.com/s.json"}}}),
             json!({"properties": {"a": {"$id": "other"}}}),
+            json!({"properties": {"a": {"$ref": "#/definitions/x/properties/y"}}, "definitions": {"x": {"$id": "other", "properties": {"y": {}}}}}),
+            json!({"properties": {"a": {"$ref": "#foo"}}}),
         ] {
             let mut schema = extra.clone();
             schema["$schema"] = json!(DRAFT);
@@ -838,6 +859,20 @@ mod tests {
             assert_eq!(full, valid, "the full path on {payload}");
             assert_eq!(fast, valid, "the fast path on {payload}");
         }
+    }
+
+    #[test]
+    fn a_required_key_not_in_properties_is_an_additional_property() {
+        let schema = json!({
+            "$schema": DRAFT,
+            "required": ["a"],
+            "properties": {"b": {}},
+            "additionalProperties": {"type": "string"}
+        });
+        assert_eq!(both(&schema, r#"{"a": "x", "b": 1}"#), (true, true));
+        assert_eq!(both(&schema, r#"{"a": 1}"#), (false, false));
+        assert_eq!(both(&schema, r#"{"b": 1}"#), (false, false));
+        assert_eq!(both(&schema, r#"{"a": "x", "c": 1}"#), (false, false));
     }
 
     #[test]
