@@ -205,3 +205,41 @@ fn quiet_prints_nothing() {
     assert_eq!(r.stdout, "");
     assert_eq!(r.stderr, "");
 }
+
+/// A schema file's conditional and combined parts declare keys too: `then`/`else`, schema
+/// `dependencies` and `allOf` add up, and a `required`-only `anyOf` hides nothing.
+#[test]
+fn a_schema_files_conditional_parts_declare_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = dir.path().join("cond.schema.json");
+    std::fs::write(
+        &schema,
+        r#"{"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+            "properties": {"kind": {"type": "string"}},
+            "if": {"properties": {"kind": {"const": "a"}}},
+            "then": {"properties": {"a_only": {}}}, "else": {"properties": {"b_only": {}}},
+            "dependencies": {"kind": {"properties": {"dep": {}}}},
+            "allOf": [{"properties": {"all": {}}}, {"required": ["kind"]}],
+            "anyOf": [{"required": ["a_only"]}, {"required": ["b_only"]}]}"#,
+    )
+    .unwrap();
+    let file = dir.path().join("cond.json");
+    std::fs::write(
+        &file,
+        r#"{"kind": "a", "a_only": 1, "dep": 2, "all": 3, "extra": 4}"#,
+    )
+    .unwrap();
+    let r = validate(
+        &["--undeclared", "--schema", schema.to_str().unwrap()],
+        &[&file],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        format!(
+            "{}: undeclared fields:\n  extra: integer, not in {}\n",
+            file.display(),
+            schema.display()
+        )
+    );
+}
