@@ -362,7 +362,8 @@ pub(crate) struct Request {
     pub(crate) path: Cow<'static, str>,
     /// The query string the path was given with (after `?`), checked with it.
     pub(crate) raw_query: Option<String>,
-    /// Query parameters appended to it (encoded by the URL library).
+    /// Query parameters appended to it (encoded by the URL library; path and query together at
+    /// most [`crate::MAX_PATH_LEN`] bytes).
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: HeaderMap,
     pub(crate) json: Option<Vec<u8>>,
@@ -808,6 +809,18 @@ impl Client {
         }
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&request.query);
+            // Parameters added with `query` count towards the same limit as the path's own.
+            let len = url.path().len() + url.query().map_or(0, |query| query.len() + 1);
+            if len > crate::MAX_PATH_LEN {
+                return Err(ConfigError::InvalidPath {
+                    path: shown_url(&request.path),
+                    source: PathError::TooLong {
+                        len,
+                        max: crate::MAX_PATH_LEN,
+                    },
+                }
+                .into());
+            }
         }
         let prefix = base.path().trim_end_matches('/');
         // The origin compared part by part: `Url::origin` allocates.

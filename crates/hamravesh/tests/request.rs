@@ -189,6 +189,23 @@ async fn paths_that_could_leave_the_base_url_are_refused_before_any_request() {
             assert!(typed.unwrap_err().is_config(), "{row}");
         }
     }
+    // Query parameters count towards the same limit.
+    let error = client
+        .request(Method::GET, "/api/v1/users/profile")
+        .query("q", "x".repeat(hamravesh::MAX_PATH_LEN))
+        .send_raw()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error.config(),
+            Some(ConfigError::InvalidPath {
+                source: PathError::TooLong { .. },
+                ..
+            })
+        ),
+        "{error:?}"
+    );
     assert_eq!(server.request_count(), 0);
     assert_eq!(server.connection_count(), 0);
 }
