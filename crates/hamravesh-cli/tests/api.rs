@@ -18,8 +18,8 @@ use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_hamravesh");
 const ORG: &str = "my-team";
-const PROFILE: &str = "/api/v1/users/profile";
-const NAMESPACES: &str = "/api/v1/darkube/namespaces/";
+const PROFILE: &str = GET_PROFILE.path;
+const NAMESPACES: &str = CREATE_NAMESPACE.path;
 /// Characters that must never reach a terminal from a server.
 const RAW_CONTROLS: [char; 5] = ['\u{1b}', '\u{7}', '\u{202e}', '\u{9b}', '\r'];
 
@@ -61,6 +61,11 @@ impl Mock {
     fn run(&self, args: &[&str]) -> Run {
         run(&mut self.command(args))
     }
+}
+
+/// The notification feed's path with this query.
+fn feed(query: &str) -> String {
+    format!("{}?{query}", LIST_NOTIFICATIONS.path)
 }
 
 fn json_of(run: &Run) -> Value {
@@ -107,12 +112,7 @@ fn an_error_status_prints_its_body_and_exits_1() {
         out.stderr
     );
     // A 403 for a documented organization-scoped operation says what to check.
-    let out = mock.run(&[
-        "GET",
-        "/api/v1/notifications/all_list/",
-        "--org",
-        "other-team",
-    ]);
+    let out = mock.run(&["GET", LIST_NOTIFICATIONS.path, "--org", "other-team"]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert!(out.stderr.contains("other-team"), "{}", out.stderr);
 }
@@ -319,23 +319,13 @@ fn a_patch_refused_at_connect_is_retried() {
 #[test]
 fn paginate_follows_every_page_into_one_array() {
     let mock = Mock::start();
-    let out = mock.run(&[
-        "GET",
-        "/api/v1/notifications/all_list/?limit=5",
-        "--org",
-        ORG,
-        "--paginate",
-    ]);
+    let out = mock.run(&["GET", &feed("limit=5"), "--org", ORG, "--paginate"]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     let fixture: Value = serde_json::from_str(hamravesh_mock::DEFAULT_NOTIFICATIONS).unwrap();
     assert_eq!(json_of(&out), fixture);
     assert_eq!(mock.server.request_count_on(&LIST_NOTIFICATIONS), 8);
     // The organization of a documented scoped operation is picked as other commands pick it.
-    let out = mock.run(&[
-        "GET",
-        "/api/v1/notifications/all_list/?limit=20",
-        "--paginate",
-    ]);
+    let out = mock.run(&["GET", &feed("limit=20"), "--paginate"]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(json_of(&out), fixture);
     // A foreign next link ends it (exit 1) without following it.
@@ -367,11 +357,7 @@ fn validate_accepts_a_valid_answer() {
     );
     assert_eq!(json_of(&out)["organizations"][0]["name"], ORG);
     // The page of a scoped operation, its organization picked from the profile.
-    let out = mock.run(&[
-        "GET",
-        "/api/v1/notifications/all_list/?limit=3",
-        "--validate",
-    ]);
+    let out = mock.run(&["GET", &feed("limit=3"), "--validate"]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(
         out.stderr
@@ -590,11 +576,7 @@ fn a_closed_stdout_is_not_an_error() {
     for args in [
         &["GET", PROFILE][..],
         &["GET", PROFILE, "--raw", "--include"],
-        &[
-            "GET",
-            "/api/v1/notifications/all_list/?limit=5",
-            "--paginate",
-        ],
+        &["GET", &feed("limit=5"), "--paginate"],
     ] {
         let output = mock
             .command(args)
@@ -610,13 +592,7 @@ fn a_closed_stdout_is_not_an_error() {
 #[test]
 fn the_mock_flag_runs_against_an_embedded_mock() {
     let out = run(hamravesh()
-        .args([
-            "api",
-            "GET",
-            "/api/v1/notifications/all_list/?limit=2",
-            "--mock",
-            "--validate",
-        ])
+        .args(["api", "GET", &feed("limit=2"), "--mock", "--validate"])
         .env("HAMRAVESH_BASE_URL", "https://unused.example"));
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(json_of(&out)["results"].as_array().unwrap().len(), 2);

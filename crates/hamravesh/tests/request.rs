@@ -9,7 +9,8 @@ use common::Logs;
 
 use std::time::Duration;
 
-use hamravesh::types::operations::LIST_NOTIFICATIONS;
+use hamravesh::types::ORGANIZATION_HEADER;
+use hamravesh::types::operations::{CREATE_NAMESPACE, GET_PROFILE, LIST_NOTIFICATIONS};
 use hamravesh::{Client, ClientBuilder, ConfigError, ErrorKind, Method, PathError, Profile};
 use hamravesh_mock::{Fault, MockServer};
 use serde_json::{Value, json};
@@ -35,6 +36,11 @@ fn builder(server: &MockServer) -> ClientBuilder {
 
 fn client(server: &MockServer) -> Client {
     builder(server).build().unwrap()
+}
+
+/// The notification feed's path with this query.
+fn feed(query: &str) -> String {
+    format!("{}?{query}", LIST_NOTIFICATIONS.path)
 }
 
 fn method(name: &str) -> Method {
@@ -117,7 +123,7 @@ async fn a_patch_refused_at_connect_is_retried_until_the_service_listens() {
         .await;
     let logs = Logs::default();
     let response = client
-        .request(Method::PATCH, "/api/v1/users/profile")
+        .request(Method::PATCH, GET_PROFILE.path)
         .json(&json!({"first_name": "x"}))
         .send_raw()
         .with_subscriber(logs.subscriber())
@@ -191,7 +197,7 @@ async fn paths_that_could_leave_the_base_url_are_refused_before_any_request() {
     }
     // Query parameters count towards the same limit.
     let error = client
-        .request(Method::GET, "/api/v1/users/profile")
+        .request(Method::GET, GET_PROFILE.path)
         .query("q", "x".repeat(hamravesh::MAX_PATH_LEN))
         .send_raw()
         .await
@@ -215,7 +221,7 @@ async fn the_raw_answer_carries_status_headers_and_body_whatever_the_status() {
     let server = mock().await;
     let client = client(&server);
     let response = client
-        .request(Method::GET, "/api/v1/users/profile")
+        .request(Method::GET, GET_PROFILE.path)
         .send_raw()
         .await
         .unwrap();
@@ -249,7 +255,7 @@ async fn the_typed_answer_decodes_or_names_the_failing_field() {
     let server = mock().await;
     let client = client(&server);
     let profile: Profile = client
-        .request(Method::GET, "/api/v1/users/profile")
+        .request(Method::GET, GET_PROFILE.path)
         .send()
         .await
         .unwrap();
@@ -261,7 +267,7 @@ async fn the_typed_answer_decodes_or_names_the_failing_field() {
         email: i64,
     }
     let error = client
-        .request(Method::GET, "/api/v1/users/profile")
+        .request(Method::GET, GET_PROFILE.path)
         .send::<Wrong>()
         .await
         .unwrap_err();
@@ -280,7 +286,7 @@ async fn the_typed_answer_decodes_or_names_the_failing_field() {
         .api_key("wrong")
         .build()
         .unwrap()
-        .request(Method::GET, "/api/v1/users/profile")
+        .request(Method::GET, GET_PROFILE.path)
         .send::<Value>()
         .await
         .unwrap_err();
@@ -293,7 +299,7 @@ async fn organization_query_and_body_are_sent() {
     let client = client(&server);
     // The query from the path and from `query` together.
     let page: Value = client
-        .request(Method::GET, "/api/v1/notifications/all_list/?limit=3")
+        .request(Method::GET, feed("limit=3"))
         .query("offset", "2")
         .organization(ORG)
         .send()
@@ -301,11 +307,11 @@ async fn organization_query_and_body_are_sent() {
         .unwrap();
     assert_eq!(page["results"].as_array().unwrap().len(), 3);
     assert_eq!(
-        server.last_request_header("x-organization").as_deref(),
+        server.last_request_header(ORGANIZATION_HEADER).as_deref(),
         Some(ORG)
     );
     let first: Value = client
-        .request(Method::GET, "/api/v1/notifications/all_list/?limit=5")
+        .request(Method::GET, feed("limit=5"))
         .organization(ORG)
         .send()
         .await
@@ -314,7 +320,7 @@ async fn organization_query_and_body_are_sent() {
 
     // A POST with a JSON body creates the namespace.
     let created: Value = client
-        .request(Method::POST, "/api/v1/darkube/namespaces/")
+        .request(Method::POST, CREATE_NAMESPACE.path)
         .organization(ORG)
         .json(&json!({"name": "my-team-raw", "cluster_id": CLUSTER}))
         .send()
@@ -324,7 +330,7 @@ async fn organization_query_and_body_are_sent() {
     assert_eq!(server.namespaces(ORG).len(), 1);
     // A refused body is a validation error listing the field.
     let error = client
-        .request(Method::POST, "/api/v1/darkube/namespaces/")
+        .request(Method::POST, CREATE_NAMESPACE.path)
         .organization(ORG)
         .json_bytes(&br#"{"name": "my-team-x"}"#[..])
         .send::<Value>()
@@ -337,7 +343,7 @@ async fn organization_query_and_body_are_sent() {
     let before = server.request_count();
     for name in ["", "my team", "my-team\r\nx-evil: 1", "\u{1b}[2J"] {
         let error = client
-            .request(Method::GET, "/api/v1/notifications/all_list/")
+            .request(Method::GET, LIST_NOTIFICATIONS.path)
             .organization(name)
             .send_raw()
             .await
@@ -359,7 +365,7 @@ async fn bodies_are_capped_and_redirects_stay_home() {
     let client = builder(&server).max_body_size(64 * 1024).build().unwrap();
     server.push_fault(Fault::Oversized(10 * 1024 * 1024), 1);
     let error = client
-        .request(Method::GET, "/api/v1/users/profile")
+        .request(Method::GET, GET_PROFILE.path)
         .send_raw()
         .await
         .unwrap_err();
@@ -406,7 +412,7 @@ async fn pages_are_followed_by_their_next_links() {
     let client = client(&server);
     let expected: Vec<Value> = serde_json::from_str(hamravesh_mock::DEFAULT_NOTIFICATIONS).unwrap();
     let items = client
-        .request(Method::GET, "/api/v1/notifications/all_list/?limit=5")
+        .request(Method::GET, feed("limit=5"))
         .organization(ORG)
         .pages()
         .collect::<Value>()
@@ -419,7 +425,7 @@ async fn pages_are_followed_by_their_next_links() {
     );
     // The caps.
     let error = client
-        .request(Method::GET, "/api/v1/notifications/all_list/?limit=5")
+        .request(Method::GET, feed("limit=5"))
         .organization(ORG)
         .pages()
         .max_pages(2)
@@ -429,7 +435,7 @@ async fn pages_are_followed_by_their_next_links() {
     assert_eq!(error.kind(), ErrorKind::Pagination);
     assert!(error.to_string().contains("cap of 2 pages"), "{error}");
     let error = client
-        .request(Method::GET, "/api/v1/notifications/all_list/?limit=5")
+        .request(Method::GET, feed("limit=5"))
         .organization(ORG)
         .pages()
         .max_items(7)
@@ -438,7 +444,7 @@ async fn pages_are_followed_by_their_next_links() {
         .unwrap_err();
     assert!(error.to_string().contains("cap of 7 items"), "{error}");
     let error = client
-        .request(Method::GET, "/api/v1/notifications/all_list/?limit=5")
+        .request(Method::GET, feed("limit=5"))
         .organization(ORG)
         .pages()
         .max_bytes(100)
@@ -577,18 +583,18 @@ fn the_blocking_client_has_the_same_requests() {
     server.push_fault(Fault::status(503), 1);
     let client = hamravesh::blocking::Client::from_builder(builder(&server)).unwrap();
     let response = client
-        .request(Method::GET, "/api/v1/users/profile")
+        .request(Method::GET, GET_PROFILE.path)
         .send_raw()
         .unwrap();
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(server.request_count(), 2);
     let profile: Profile = client
-        .request(Method::GET, "/api/v1/users/profile")
+        .request(Method::GET, GET_PROFILE.path)
         .send()
         .unwrap();
     assert_eq!(profile.organizations[0].name, ORG);
     let items = client
-        .request(Method::GET, "/api/v1/notifications/all_list/?limit=10")
+        .request(Method::GET, feed("limit=10"))
         .organization(ORG)
         .pages()
         .collect::<Value>()
