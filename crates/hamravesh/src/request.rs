@@ -596,6 +596,54 @@ mod tests {
         assert!(check_path("/a/%2F%2Fevil.example").is_ok());
     }
 
+    /// Random paths over the characters that matter to URL parsers: whatever is accepted stays
+    /// on the base URL's host and under its path, also once the URL is written out and parsed
+    /// again (as a proxy or server reads it), and holds no dot segment once decoded.
+    #[test]
+    fn accepted_paths_never_leave_the_base_url() {
+        let base = crate::config::parse_base_url("https://api.example/prefix/")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let alphabet: Vec<char> = "/\\.%2eEfF5cC0@:?#a \t\r\n\0\u{7f}\u{85}\u{202e}ش"
+            .chars()
+            .collect();
+        // xorshift64*: deterministic, no dependency.
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            state.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        };
+        let mut accepted = 0;
+        for _ in 0..200_000 {
+            let len = 1 + (next() % 12) as usize;
+            let mut path = String::from("/");
+            for _ in 0..len {
+                path.push(alphabet[(next() % alphabet.len() as u64) as usize]);
+            }
+            let Ok((clean, query)) = check_path(&path) else {
+                continue;
+            };
+            accepted += 1;
+            let mut url = crate::config::endpoint(&base, clean);
+            if let Some(query) = query {
+                url.set_query(Some(query));
+            }
+            let reparsed =
+                reqwest::Url::parse(url.as_str()).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+            for url in [&url, &reparsed] {
+                assert_eq!(url.host_str(), Some("api.example"), "{path:?} -> {url}");
+                assert_eq!(url.port(), None, "{path:?} -> {url}");
+                assert!(url.username().is_empty(), "{path:?} -> {url}");
+                assert!(url.path().starts_with("/prefix/"), "{path:?} -> {url}");
+                let decoded = percent_decode(url.path().as_bytes());
+                assert!(!has_dot_segment(&decoded), "{path:?} -> {url}");
+                assert!(!decoded.contains(&b'\\'), "{path:?} -> {url}");
+            }
+        }
+        assert!(accepted > 1_000, "only {accepted} accepted: the alphabet is too hostile");
+    }
+
     #[test]
     fn percent_decoding_keeps_what_is_not_an_escape() {
         assert_eq!(percent_decode(b"/a%20b%zz%4"), b"/a b%zz%4");
