@@ -122,7 +122,7 @@ fn usage_errors_exit_2_before_any_request() {
     let mock = Mock::start();
     let missing = tempfile::tempdir().unwrap().path().join("missing.json");
     let missing = format!("@{}", missing.display());
-    let cases: [(&[&str], &str); 9] = [
+    let cases: [(&[&str], &str); 11] = [
         (&["FETCH", PROFILE], "unknown method \"FETCH\""),
         (&["TRACE", PROFILE], "unknown method"),
         (&["G\u{1b}ET", PROFILE], "unknown method \"G\\u{1b}ET\""),
@@ -138,6 +138,14 @@ fn usage_errors_exit_2_before_any_request() {
         (&["POST", NAMESPACES, "-d", &missing], "cannot read -d @"),
         (&["GET", PROFILE, "-d", "{}"], "a GET does not carry"),
         (&["POST", PROFILE, "--paginate"], "--paginate follows pages"),
+        (
+            &["GET", PROFILE, "--org", "a\r\nx-evil: 1"],
+            "invalid organization name",
+        ),
+        (
+            &["GET", PROFILE, "--org", " "],
+            "--org must name an organization",
+        ),
     ];
     for (args, message) in cases {
         let out = mock.run(args);
