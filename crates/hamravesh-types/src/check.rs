@@ -33,6 +33,12 @@ impl Verdict {
 /// [`Validator::is_valid`]). Time and memory stay bounded however many errors the payload has
 /// (see [`Validator::validate_capped`]).
 ///
+/// With a validator of an embedded schema ([`crate::Document::validator`]), a schema-specialised
+/// pass over the bytes comes first ([`Validator::fast_path_accepts`]): it proves most valid
+/// payloads valid without building a `serde_json::Value`. Whatever it cannot prove takes the
+/// full path (parse, repeated keys, schema), which gives the verdict and the errors, so both
+/// are the same as without it.
+///
 /// Whole-payload problems have an empty `instance_path` and `schema_path`: blank input
 /// (`empty input: expected a JSON payload`), text that is not JSON (`not JSON: …` with line and
 /// column), and each repeated key (`duplicate key "email"`, at the pointer of the object that
@@ -47,11 +53,12 @@ impl Verdict {
 pub fn check_bytes(bytes: &[u8], validator: &Validator, max_errors: usize) -> Verdict {
     // The fast path only ever says "valid"; whatever it cannot prove takes the full path, which
     // gives the verdict and the errors.
-    if validator.fast_path_accepts(bytes) == Some(true) {
+    let fast = validator.fast_path_accepts(bytes);
+    if fast == Some(true) {
         return Verdict::Valid;
     }
     match parse_payload(bytes, max_errors) {
-        Ok(value) => match validator.validate_capped(&value, max_errors) {
+        Ok(value) => match validator.capped(&value, max_errors, fast.is_some()) {
             Ok(()) => Verdict::Valid,
             Err(report) => Verdict::Invalid(report),
         },
@@ -326,6 +333,30 @@ mod tests {
         let ours = parse_payload(text, 1).unwrap();
         let theirs: Value = serde_json::from_slice(text).unwrap();
         assert_eq!(ours, theirs);
+    }
+
+    #[test]
+    fn the_fast_path_changes_no_report() {
+        let validator = crate::Document::Profile.validator();
+        for bytes in [
+            &br#"{"email": 5, "mobile": 9}"#[..],
+            br#"{"organizations": [{}, {}]}"#,
+            br#"{"a": 1, "a": 2}"#,
+            b"[]",
+            b"nope",
+        ] {
+            for max_errors in [0, 1, 3, DEFAULT_MAX_ERRORS] {
+                let without = match parse_payload(bytes, max_errors) {
+                    Ok(value) => validator.validate_capped(&value, max_errors),
+                    Err(report) => Err(report),
+                };
+                let with = match check_bytes(bytes, validator, max_errors) {
+                    Verdict::Valid => Ok(()),
+                    Verdict::Invalid(report) => Err(report),
+                };
+                assert_eq!(with, without, "{}", String::from_utf8_lossy(bytes));
+            }
+        }
     }
 
     #[test]

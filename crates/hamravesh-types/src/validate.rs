@@ -179,6 +179,28 @@ impl Validator {
     /// assert!(report.omitted.exact && report.omitted.count > 100);
     /// ```
     pub fn validate_capped(&self, value: &Value, max_errors: usize) -> Result<(), CappedErrors> {
+        self.capped(value, max_errors, false)
+    }
+
+    /// [`Validator::validate_capped`]; `suspect` says the value is most likely invalid (the fast
+    /// path could not prove it valid), so a small one is listed at once, without the `is_valid`
+    /// pass that would only say what listing its errors says too.
+    pub(crate) fn capped(
+        &self,
+        value: &Value,
+        max_errors: usize,
+        suspect: bool,
+    ) -> Result<(), CappedErrors> {
+        if suspect && max_errors > 0 && count_nodes(value, NODE_BUDGET + 1) <= NODE_BUDGET {
+            let mut kept = Collector::new(max_errors);
+            for error in self.inner.iter_errors(value) {
+                kept.push_with(|| convert(&error));
+            }
+            if !kept.is_empty() {
+                return Err(kept.finish(true));
+            }
+            // No error listed: valid after all; the path below says so.
+        }
         if self.inner.is_valid(value) {
             return Ok(());
         }

@@ -658,5 +658,13 @@ proptest! {
         if repeat.is_some() {
             prop_assert!(!fast, "a repeated key must never pass the fast path");
         }
+        // `check_bytes` (fast path first) reports what the full path alone reports.
+        let with = match check_bytes(&bytes, kind.validator(), 10) {
+            hamravesh_types::Verdict::Valid => Ok(()),
+            hamravesh_types::Verdict::Invalid(report) => Err(report),
+        };
+        let without = hamravesh_types::parse_payload(&bytes, 10)
+            .and_then(|value| kind.validator().validate_capped(&value, 10));
+        prop_assert_eq!(with, without);
     }
 }
