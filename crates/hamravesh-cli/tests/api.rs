@@ -470,6 +470,63 @@ fn validate_lists_fields_the_schema_does_not_declare_and_still_exits_0() {
     );
 }
 
+#[test]
+fn validate_with_paginate_checks_every_page() {
+    let mock = Mock::start();
+    let out = mock.run(&["GET", &feed("limit=10"), "--paginate", "--validate"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "valid: every page read (4) matches schema/notifications.json (list_notifications)\n"
+    );
+    assert_eq!(json_of(&out).as_array().unwrap().len(), 37);
+
+    // A first page with a wrong-typed item carrying an undeclared field, then the real rest.
+    let mut first: Value =
+        serde_json::from_str::<Vec<Value>>(hamravesh_mock::DEFAULT_NOTIFICATIONS)
+            .unwrap()
+            .remove(0);
+    first["slug"] = json!("x");
+    first["has_gpu"] = json!(true);
+    let page = json!({
+        "count": 37,
+        "next": format!("{}{}", mock.server.url(), feed("limit=36&offset=1")),
+        "previous": null,
+        "results": [first],
+    });
+    mock.server.push_fault_on(
+        &LIST_NOTIFICATIONS,
+        Fault::Raw {
+            status: 200,
+            content_type: "application/json".into(),
+            body: page.to_string().into_bytes(),
+        },
+        1,
+    );
+    let out = mock.run(&["GET", &feed("limit=1"), "--paginate", "--validate"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert_eq!(json_of(&out).as_array().unwrap().len(), 37);
+    assert!(
+        out.stderr
+            .contains("undeclared: results[].has_gpu: boolean, not in schema/notifications.json\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("invalid: page 1: /results/0/slug: \"x\" is not of type \"integer\"\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.ends_with(
+            "error: 1 of 2 pages do not match schema/notifications.json (errors listed above)\n"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
 // ---- hostile answers ----
 
 /// A raw HTTP server answering every request with `head` then `body` (or, with `endless`, a

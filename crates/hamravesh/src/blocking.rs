@@ -257,6 +257,12 @@ impl PageWalk {
         self
     }
 
+    /// Calls `inspect` with each page's body; see [`crate::PageWalk::inspect_pages`].
+    pub fn inspect_pages(mut self, inspect: impl FnMut(&[u8]) + Send + 'static) -> Self {
+        self.walk = self.walk.inspect_pages(inspect);
+        self
+    }
+
     /// The most bytes of pages to read; see [`crate::PageWalk::max_bytes`].
     pub fn max_bytes(mut self, bytes: u64) -> Self {
         self.walk = self.walk.max_bytes(bytes);

@@ -54,12 +54,27 @@ pub const DEFAULT_MAX_PAGE_BYTES: u64 = 64 * 1024 * 1024;
 /// - **Request errors** end the walk with that error (each page is retried like the request it
 ///   is), and an error status is an error.
 #[must_use = "a walk does nothing until it is read"]
-#[derive(Debug)]
 pub struct PageWalk {
     first: RequestBuilder,
     max_pages: u32,
     max_items: u64,
     max_bytes: u64,
+    inspect: Option<Inspect>,
+}
+
+/// What [`PageWalk::inspect_pages`] calls with each page's body.
+type Inspect = Box<dyn FnMut(&[u8]) + Send>;
+
+impl std::fmt::Debug for PageWalk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageWalk")
+            .field("first", &self.first)
+            .field("max_pages", &self.max_pages)
+            .field("max_items", &self.max_items)
+            .field("max_bytes", &self.max_bytes)
+            .field("inspect", &self.inspect.is_some())
+            .finish()
+    }
 }
 
 /// One page, as far as the walk reads it: its items are kept as the text sent (no tree is built,
@@ -80,7 +95,15 @@ impl PageWalk {
             max_pages: DEFAULT_MAX_PAGES,
             max_items: DEFAULT_MAX_ITEMS,
             max_bytes: DEFAULT_MAX_PAGE_BYTES,
+            inspect: None,
         }
+    }
+
+    /// Calls `inspect` with each page's body as received, in order, before the walk checks it
+    /// (so a page that ends the walk is seen too): to validate or record every page.
+    pub fn inspect_pages(mut self, inspect: impl FnMut(&[u8]) + Send + 'static) -> Self {
+        self.inspect = Some(Box::new(inspect));
+        self
     }
 
     /// The most pages to read (default 10,000; the first page is always read); reaching it
@@ -135,7 +158,7 @@ impl PageWalk {
     }
 
     /// Reads every page; the items as sent.
-    async fn walk(self) -> Result<Vec<Box<RawValue>>, Error> {
+    async fn walk(mut self) -> Result<Vec<Box<RawValue>>, Error> {
         let base = self.first.client().base().clone();
         let template = self.first.next_page(String::new());
         let mut request = self.first;
@@ -150,6 +173,9 @@ impl PageWalk {
             let path = built.path.clone();
             seen.insert(page_key(&built.path, built.raw_query.as_deref()));
             let success = client.execute(&built).await?;
+            if let Some(inspect) = &mut self.inspect {
+                inspect(&success.body);
+            }
             let fail = |problem: PageProblem, items: usize| {
                 Error::new(Kind::Pagination {
                     problem,

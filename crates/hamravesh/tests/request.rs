@@ -423,6 +423,25 @@ async fn pages_are_followed_by_their_next_links() {
         server.request_count_on(&LIST_NOTIFICATIONS),
         expected.len().div_ceil(5)
     );
+    // Every page's body is seen, in order.
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let pages = seen.clone();
+    let items = client
+        .request(Method::GET, feed("limit=10"))
+        .organization(ORG)
+        .pages()
+        .inspect_pages(move |page| {
+            let page: Value = serde_json::from_slice(page).unwrap();
+            pages
+                .lock()
+                .unwrap()
+                .push(page["results"].as_array().unwrap().len());
+        })
+        .collect::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(items, expected);
+    assert_eq!(*seen.lock().unwrap(), [10, 10, 10, 7]);
     // The caps.
     let error = client
         .request(Method::GET, feed("limit=5"))

@@ -12,7 +12,10 @@ use std::io::{IsTerminal, Read, Write};
 use std::time::Duration;
 
 use hamravesh::{Method, Response};
-use hamravesh_types::{Operation, undeclared_fields};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use hamravesh_types::{Document, Operation, undeclared_fields};
 
 use crate::Failure;
 use crate::args::ClientArgs;
@@ -81,8 +84,8 @@ pub struct ApiArgs {
     pub data: Option<String>,
     /// Follow Django REST framework pages (`next`, within the base URL) and print one JSON array
     /// of every page's `results` (GET only; at most 10,000 pages, 100,000 items and 64 MiB,
-    /// within --total-timeout for the whole walk).
-    #[arg(long, conflicts_with_all = ["include", "raw", "validate"])]
+    /// within --total-timeout for the whole walk). With --validate, every page is checked.
+    #[arg(long, conflicts_with_all = ["include", "raw"])]
     pub paginate: bool,
     /// Print the status line and the response headers before the body.
     #[arg(long, short = 'i')]
@@ -130,7 +133,12 @@ pub async fn run(args: ApiArgs) -> Result<(), Failure> {
         request = request.json_bytes(data);
     }
     if args.paginate {
-        return paginate(request, &args.client).await;
+        let checks = if args.validate {
+            page_checks(&method, &args.path, operation)
+        } else {
+            None
+        };
+        return paginate(request, &args.client, checks).await;
     }
     let response = request.send_raw().await.map_err(classify)?;
     let style = body::Style {
@@ -393,12 +401,36 @@ fn invalid(schema: &str, report: &hamravesh_types::CappedErrors) -> Failure {
 
 /// `--paginate`: every page's `results`, within `--total-timeout` for the whole walk, printed as
 /// one JSON array.
-async fn paginate(request: hamravesh::RequestBuilder, client: &ClientArgs) -> Result<(), Failure> {
+async fn paginate(
+    request: hamravesh::RequestBuilder,
+    client: &ClientArgs,
+    checks: Option<(PageChecks, Document)>,
+) -> Result<(), Failure> {
     let deadline = match client.total_timeout {
         Some(seconds) => client_cmd::positive_seconds("--total-timeout", seconds)?,
         None => hamravesh::DEFAULT_TOTAL_TIMEOUT,
     };
-    let json = match tokio::time::timeout(deadline, request.pages().collect_json()).await {
+    let mut walk = request.pages();
+    let shared = checks.map(|(checks, document)| (Arc::new(Mutex::new(checks)), document));
+    if let Some((checks, document)) = &shared {
+        let (checks, document) = (Arc::clone(checks), *document);
+        walk = walk.inspect_pages(move |page| {
+            checks
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .check(document, page);
+        });
+    }
+    let walked = tokio::time::timeout(deadline, walk.collect_json()).await;
+    // What the pages read so far said, whatever ended the walk.
+    let verdict = match &shared {
+        Some((checks, _)) => checks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .report(),
+        None => Ok(()),
+    };
+    let json = match walked {
         Ok(Ok(json)) => json,
         Ok(Err(error)) => return Err(walk_failure(error)),
         Err(_elapsed) => {
@@ -414,11 +446,133 @@ async fn paginate(request: hamravesh::RequestBuilder, client: &ClientArgs) -> Re
     };
     let mut stdout = std::io::stdout().lock();
     match body::write_body(&mut stdout, &json, style).and_then(|_| stdout.flush()) {
-        Ok(()) => Ok(()),
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Ok(()) => verdict,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => verdict,
         Err(error) => Err(Failure::Remote(format!(
             "cannot write the output to stdout: {error}"
         ))),
+    }
+}
+
+/// The checks `--validate` makes on every page of a `--paginate` walk, and the schema: `None`
+/// (after saying why on stderr) when METHOD and PATH are not a documented operation with a body.
+fn page_checks(
+    method: &Method,
+    path: &str,
+    operation: Option<&'static Operation>,
+) -> Option<(PageChecks, Document)> {
+    let Some(operation) = operation else {
+        not_documented(method, path);
+        return None;
+    };
+    let Some(document) = operation.response_document() else {
+        print_stderr(&format!(
+            "not validated: {} documents no response body\n",
+            operation.id
+        ));
+        return None;
+    };
+    let checks = PageChecks {
+        schema: format!("schema/{}", document.schema_ref()),
+        operation: operation.id,
+        ..PageChecks::default()
+    };
+    Some((checks, document))
+}
+
+/// Distinct undeclared-field lines kept over every page of a walk.
+const MAX_UNDECLARED_LINES: usize = 200;
+
+/// What `--validate` found in the pages of a walk: errors (at most [`MAX_ERRORS`] over all
+/// pages, each naming its page) and the undeclared fields (each line once).
+#[derive(Debug, Default)]
+struct PageChecks {
+    schema: String,
+    operation: &'static str,
+    pages: u64,
+    invalid_pages: u64,
+    errors: Vec<String>,
+    more_errors: u64,
+    undeclared: Vec<String>,
+    seen: HashSet<String>,
+    more_undeclared: u64,
+}
+
+impl PageChecks {
+    /// Checks one page's body against `document`.
+    fn check(&mut self, document: Document, body: &[u8]) {
+        self.pages += 1;
+        let value = match hamravesh_types::parse_payload(body, MAX_ERRORS) {
+            Ok(value) => value,
+            Err(report) => return self.invalid(&report),
+        };
+        if let Err(report) = document.validator().validate_capped(&value, MAX_ERRORS) {
+            self.invalid(&report);
+        }
+        for line in undeclared_fields(document, &value).to_string().lines() {
+            if self.seen.contains(line) {
+                continue;
+            }
+            if self.undeclared.len() >= MAX_UNDECLARED_LINES {
+                self.more_undeclared += 1;
+                continue;
+            }
+            self.seen.insert(line.to_owned());
+            self.undeclared.push(line.to_owned());
+        }
+    }
+
+    fn invalid(&mut self, report: &hamravesh_types::CappedErrors) {
+        self.invalid_pages += 1;
+        for error in &report.errors {
+            if self.errors.len() < MAX_ERRORS {
+                self.errors.push(format!("page {}: {error}", self.pages));
+            } else {
+                self.more_errors += 1;
+            }
+        }
+        self.more_errors += u64::try_from(report.omitted.count).unwrap_or(u64::MAX);
+    }
+
+    /// Prints what was found on stderr; an error if any page was invalid.
+    fn report(&self) -> Result<(), Failure> {
+        let mut lines = String::new();
+        for line in &self.undeclared {
+            lines.push_str(&format!(
+                "undeclared: {}\n",
+                safe_line(line, MAX_LINE_CHARS)
+            ));
+        }
+        if self.more_undeclared > 0 {
+            lines.push_str(&format!(
+                "undeclared: … and {} more lines\n",
+                self.more_undeclared
+            ));
+        }
+        for error in &self.errors {
+            lines.push_str(&format!("invalid: {}\n", safe_line(error, MAX_LINE_CHARS)));
+        }
+        if self.more_errors > 0 {
+            lines.push_str(&format!(
+                "invalid: … and {} more errors\n",
+                self.more_errors
+            ));
+        }
+        let (pages, schema) = (self.pages, &self.schema);
+        if self.invalid_pages == 0 {
+            lines.push_str(&format!(
+                "valid: every page read ({pages}) matches {schema} ({})\n",
+                self.operation
+            ));
+        }
+        print_stderr(&lines);
+        if self.invalid_pages == 0 {
+            return Ok(());
+        }
+        Err(Failure::Remote(format!(
+            "{} of {pages} pages do not match {schema} (errors listed above)",
+            self.invalid_pages
+        )))
     }
 }
 
