@@ -271,12 +271,13 @@ pub struct ClientArgs {
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<f64>,
     /// Seconds allowed for the whole call: every attempt and every wait before a retry
-    /// (including a server's Retry-After); with `notifications --all`, the whole walk, every
-    /// page included [default: 120; at most a year].
+    /// (including a server's Retry-After); with `notifications --all` or `api --paginate`, the
+    /// whole walk, every page included [default: 120; at most a year].
     #[arg(long, value_name = "SECS")]
     pub total_timeout: Option<f64>,
     /// Retries after a failed attempt (connection failures and resets, timeouts, 429, 502-504;
-    /// creating a namespace only when the request certainly did not arrive) [default: 3].
+    /// POST and PATCH, such as creating a namespace, only when the request certainly did not
+    /// arrive) [default: 3].
     #[arg(long, value_name = "N")]
     pub retries: Option<u32>,
     /// Run against an embedded mock of the API on a loopback port, started afresh for this
