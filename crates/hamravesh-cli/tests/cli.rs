@@ -627,7 +627,8 @@ fn help_says_which_limit_each_timeout_sets() {
     );
     let total = format!(
         "--total-timeout <SECS> Seconds allowed for the whole call: every attempt and every wait \
-         before a retry (including a server's Retry-After); with `notifications --all`, the whole \
+         before a retry (including a server's Retry-After); with `notifications --all` or `api \
+         --paginate`, the whole \
          walk, every page included [default: {}; at most a year]",
         hamravesh::DEFAULT_TOTAL_TIMEOUT.as_secs()
     );
