@@ -78,6 +78,9 @@ pub const MAX_KEY_BYTES: usize = 200;
 /// branches); past this the value is treated as open rather than walked at great cost.
 const MAX_BRANCHES: usize = 64;
 
+/// Readings of schema lists kept for reuse ([`Walker::applicable_once`]); each is a few pointers.
+const MAX_READINGS: usize = 4096;
+
 /// References followed in a row before a chain (or a cycle, `{"$ref": "#"}`) counts as open.
 const MAX_REF_HOPS: usize = 32;
 
@@ -117,6 +120,7 @@ pub fn undeclared_fields_in(
         }],
         children: HashMap::new(),
         found: HashMap::new(),
+        readings: HashMap::new(),
     };
     walker.walk(value);
     walker.report
@@ -329,6 +333,10 @@ struct Walker<'s> {
     children: HashMap<(usize, Segment<'s>), usize>,
     /// Per parent path, each undeclared key (cut to MAX_KEY_BYTES) and its field's index.
     found: HashMap<usize, HashMap<Box<str>, usize>>,
+    /// What a list of schemas says of an object (`false`) or an array (`true`), by the schemas'
+    /// addresses: the elements of an array, and the values of a map, meet the same list again
+    /// and again, and reading it can take [`MAX_BRANCHES`]` * 4` steps.
+    readings: HashMap<(bool, Vec<usize>), Option<Vec<&'s Value>>>,
 }
 
 impl<'s> Walker<'s> {
@@ -356,7 +364,7 @@ impl<'s> Walker<'s> {
                 self.report.too_deep += 1;
                 continue;
             }
-            let Some(leaves) = self.applicable(&schemas, value) else {
+            let Some(leaves) = self.applicable_once(&schemas, value) else {
                 continue;
             };
             let start = stack.len();
@@ -432,6 +440,32 @@ impl<'s> Walker<'s> {
             // Walk children in the order the value holds them.
             stack[start..].reverse();
         }
+    }
+
+    /// [`Self::applicable`], read once per list of schemas and kind of container: a reading
+    /// depends only on the schemas and on the value's type, and only objects and arrays are
+    /// walked further. At most [`MAX_READINGS`] readings are kept.
+    fn applicable_once(&mut self, schemas: &[&'s Value], value: &Value) -> Option<Vec<&'s Value>> {
+        let is_array = match value {
+            Value::Object(_) => false,
+            Value::Array(_) => true,
+            _ => return self.applicable(schemas, value),
+        };
+        let key = (
+            is_array,
+            schemas
+                .iter()
+                .map(|schema| std::ptr::from_ref::<Value>(schema) as usize)
+                .collect::<Vec<usize>>(),
+        );
+        if let Some(reading) = self.readings.get(&key) {
+            return reading.clone();
+        }
+        let reading = self.applicable(schemas, value);
+        if self.readings.len() < MAX_READINGS {
+            self.readings.insert(key, reading.clone());
+        }
+        reading
     }
 
     /// The schemas among `schemas` (references followed, branches merged) that describe the keys
