@@ -96,7 +96,7 @@ fn python_type(value: &Value) -> &'static str {
 ///
 /// `body` is `None` when the request has no content (DRF then sees no fields at all). Stricter
 /// than DRF's own coercion, as the schema is: `name` must be a JSON string and `cluster_id` a JSON
-/// integer.
+/// integer (a whole number, `53.0` included, as JSON Schema counts it).
 pub(crate) fn check_create(body: Option<&[u8]>, clusters: &[Cluster]) -> Result<Create, Refusal> {
     let value: Value = match body {
         None => Value::Object(Map::new()),
@@ -125,7 +125,7 @@ pub(crate) fn check_create(body: Option<&[u8]>, clusters: &[Cluster]) -> Result<
     let cluster = match object.get("cluster_id") {
         None => Err(REQUIRED.to_owned()),
         Some(Value::Null) => Err(NOT_NULL.to_owned()),
-        Some(value @ Value::Number(_)) => match value.as_i64() {
+        Some(Value::Number(number)) => match whole_number(number) {
             Some(id) => clusters
                 .iter()
                 .find(|cluster| cluster.id == id)
@@ -145,6 +145,21 @@ pub(crate) fn check_create(body: Option<&[u8]>, clusters: &[Cluster]) -> Result<
         (Ok(name), Ok(cluster)) => Ok(Create { name, cluster }),
         _ => Err(Refusal::Fields(errors)),
     }
+}
+
+/// The id a JSON number names, if it is a whole number within `i64`: JSON Schema's `integer`
+/// (which the document gives `cluster_id`) counts `53.0` as 53, and so does the service's primary
+/// key field (Django reads the id with `int()`). A fraction, or a number beyond `i64`, is none.
+fn whole_number(number: &serde_json::Number) -> Option<i64> {
+    if let Some(id) = number.as_i64() {
+        return Some(id);
+    }
+    // 2^63 is exact as an f64; every whole f64 in [-2^63, 2^63) is an i64.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    let float = number.as_f64()?;
+    #[allow(clippy::cast_possible_truncation)]
+    let id = float as i64;
+    (float.fract() == 0.0 && (-LIMIT..LIMIT).contains(&float)).then_some(id)
 }
 
 /// Whitespace as Python's `str.strip` (and so DRF) sees it: Unicode's White_Space, which Rust's
@@ -250,9 +265,20 @@ mod tests {
                 Some(r#"{"name": "x", "cluster_id": "53"}"#),
                 Some(json!({"cluster_id": [NOT_AN_INTEGER]})),
             ),
+            // JSON Schema's `integer` is a whole number however it is written.
+            (Some(r#"{"name": "x", "cluster_id": 53.0}"#), None),
+            (Some(r#"{"name": "x", "cluster_id": 5.3e1}"#), None),
             (
-                Some(r#"{"name": "x", "cluster_id": 53.0}"#),
+                Some(r#"{"name": "x", "cluster_id": 53.5}"#),
                 Some(json!({"cluster_id": [NOT_AN_INTEGER]})),
+            ),
+            (
+                Some(r#"{"name": "x", "cluster_id": 9223372036854775808.0}"#),
+                Some(json!({"cluster_id": [NOT_AN_INTEGER]})),
+            ),
+            (
+                Some(r#"{"name": "x", "cluster_id": -0.0}"#),
+                Some(json!({"cluster_id": ["شناسهٔ نامعتبر \"0\" - چنین شیئی وجود ندارد."]})),
             ),
             (
                 Some(r#"{"name": 5, "cluster_id": null}"#),
@@ -312,6 +338,42 @@ mod tests {
                 .is_ok();
                 assert_eq!(mock_accepts, type_accepts, "U+{:04X} in {name:?}", c as u32);
             }
+        }
+    }
+
+    /// The mock reads `cluster_id` as the document's `integer` does: for every spelling of a
+    /// number, the mock takes it for an id exactly when the create schema accepts it (and then
+    /// finds cluster 53 for the spellings of 53).
+    #[test]
+    fn cluster_ids_are_the_schemas_integers() {
+        let spellings = [
+            "53",
+            "53.0",
+            "5.3e1",
+            "530e-1",
+            "53.5",
+            "-0.0",
+            "0",
+            "-9223372036854775808",
+            "-9223372036854775808.0",
+            "-9223372036854775809",
+            "9223372036854775807",
+            "9223372036854775807.0",
+            "9223372036854775808",
+            "1e20",
+        ];
+        for spelling in spellings {
+            let body = format!(r#"{{"name": "x", "cluster_id": {spelling}}}"#);
+            let schema_accepts = hamravesh_types::Document::CreateNamespace
+                .is_valid(&serde_json::from_str::<Value>(&body).unwrap_or(Value::Null));
+            let result = check_create(Some(body.as_bytes()), &clusters());
+            let mock_reads_an_id = match &result {
+                Ok(_) => true,
+                Err(refusal) => refusal.body()["cluster_id"][0] != NOT_AN_INTEGER,
+            };
+            assert_eq!(mock_reads_an_id, schema_accepts, "cluster_id {spelling}");
+            let is_53 = ["53", "53.0", "5.3e1", "530e-1"].contains(&spelling);
+            assert_eq!(result.is_ok(), is_53, "cluster_id {spelling}: {result:?}");
         }
     }
 
