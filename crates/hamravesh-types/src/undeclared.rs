@@ -148,7 +148,8 @@ impl UndeclaredReport {
     }
 
     /// The undeclared fields, one per path, in the order first met (depth-first, keys in the
-    /// order the value holds them).
+    /// order the value's maps hold them: sorted by key, as `serde_json::Map` keeps them unless
+    /// serde_json's `preserve_order` feature is on).
     pub fn fields(&self) -> &[UndeclaredField] {
         &self.fields
     }
