@@ -801,7 +801,7 @@ impl Client {
 
     /// The URL of a request: its path under the base URL's, its query. A path that would leave
     /// the base URL's origin or path is refused here too, whatever the checks before allowed.
-    fn url_of(&self, request: &Request) -> Result<Url, Error> {
+    pub(crate) fn url_of(&self, request: &Request) -> Result<Url, Error> {
         let base = &self.inner.base_url;
         let mut url = endpoint(base, &request.path);
         if let Some(query) = &request.raw_query {
@@ -809,20 +809,22 @@ impl Client {
         }
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&request.query);
-            // Parameters added with `query` count towards the same limit as the path's own.
-            let len = url.path().len() + url.query().map_or(0, |query| query.len() + 1);
-            if len > crate::MAX_PATH_LEN {
-                return Err(ConfigError::InvalidPath {
-                    path: shown_url(&request.path),
-                    source: PathError::TooLong {
-                        len,
-                        max: crate::MAX_PATH_LEN,
-                    },
-                }
-                .into());
-            }
         }
         let prefix = base.path().trim_end_matches('/');
+        // The limit holds for what is sent: the path as encoded (a non-ASCII letter or a space
+        // takes three bytes per byte once percent-encoded), with parameters added with `query`.
+        let len = url.path().len().saturating_sub(prefix.len())
+            + url.query().map_or(0, |query| query.len() + 1);
+        if len > crate::MAX_PATH_LEN {
+            return Err(ConfigError::InvalidPath {
+                path: shown_url(&request.path),
+                source: PathError::TooLong {
+                    len,
+                    max: crate::MAX_PATH_LEN,
+                },
+            }
+            .into());
+        }
         // The origin compared part by part: `Url::origin` allocates.
         let inside = url.scheme() == base.scheme()
             && url.host() == base.host()

@@ -149,7 +149,9 @@ pub enum PathError {
     #[error("it is empty; give a path such as /api/v1/users/profile")]
     Empty,
     /// It is longer than any request line a server takes.
-    #[error("it is {len} bytes long; a request path has at most {max}")]
+    #[error(
+        "it is {len} bytes long as sent (percent-encoded, with its query); a request path has at most {max}"
+    )]
     TooLong {
         /// Its length in bytes.
         len: usize,

@@ -19,8 +19,8 @@ use crate::request::{RequestBuilder, check_path};
 pub const DEFAULT_MAX_PAGE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A walk over every page of a list, made by [`RequestBuilder::pages`]: the first page is the
-/// request as built; each next page is the page's `next` link, requested with the same method
-/// and organization. Read it with [`PageWalk::collect`] (every item decoded) or
+/// request as built; each next page is the page's `next` link (a relative one read against that
+/// page's URL), requested with the same method and organization. Read it with [`PageWalk::collect`] (every item decoded) or
 /// [`PageWalk::collect_json`] (every item as sent, in one JSON array).
 ///
 /// ```no_run
@@ -77,14 +77,23 @@ impl std::fmt::Debug for PageWalk {
     }
 }
 
-/// One page, as far as the walk reads it: its items are kept as the text sent (no tree is built,
-/// so a page costs about its size).
+/// One page's shape, as far as the walk reads it: its items are only counted (`IgnoredAny` takes
+/// no memory), so the caps are checked before any item is kept. A 4 MiB page of 2 million
+/// one-byte items would otherwise cost some 120 MB of small allocations before the item cap
+/// refused it.
 #[derive(Deserialize)]
-struct Page {
+struct PageShape {
     #[serde(default)]
     count: Option<i64>,
     #[serde(default)]
     next: Option<String>,
+    results: Vec<serde::de::IgnoredAny>,
+}
+
+/// One page's items, kept as the text sent (no tree is built, so an item costs about its size):
+/// read only once [`PageShape`] has said how many there are.
+#[derive(Deserialize)]
+struct PageItems {
     results: Vec<Box<RawValue>>,
 }
 
@@ -171,7 +180,11 @@ impl PageWalk {
             let (client, built) = request.build(false)?;
             let method = built.method.clone();
             let path = built.path.clone();
-            seen.insert(page_key(&built.path, built.raw_query.as_deref()));
+            // The URL this page is read from (as the request loop builds it, with every query
+            // parameter): a relative `next` is resolved against it, and it is remembered in the
+            // form `next_path` gives, so that a link back to it is seen as one.
+            let page_url = client.url_of(&built)?;
+            seen.insert(under_base(&page_url, &base).unwrap_or_default());
             let success = client.execute(&built).await?;
             if let Some(inspect) = &mut self.inspect {
                 inspect(&success.body);
@@ -194,7 +207,7 @@ impl PageWalk {
                     items.len(),
                 ));
             }
-            let page: Page = crate::client::decode_success(
+            let page: PageShape = crate::client::decode_success(
                 &built,
                 success.status,
                 &success.body,
@@ -237,7 +250,17 @@ impl PageWalk {
                     ));
                 }
             }
-            items.extend(page.results);
+            if received > 0 {
+                // The shape is known to be right: this only keeps the items, now known to be
+                // within the caps.
+                let kept: PageItems = crate::client::decode_success(
+                    &built,
+                    success.status,
+                    &success.body,
+                    success.attempts,
+                )?;
+                items.extend(kept.results);
+            }
             let Some(next) = page.next else {
                 return Ok(items);
             };
@@ -245,7 +268,7 @@ impl PageWalk {
                 return Err(fail(PageProblem::NoProgress, items.len()));
             }
             let next_path =
-                next_path(&next, &base).map_err(|problem| fail(problem, items.len()))?;
+                next_path(&next, &page_url, &base).map_err(|problem| fail(problem, items.len()))?;
             if seen.contains(&next_path) {
                 return Err(fail(
                     PageProblem::RepeatedNext {
@@ -276,12 +299,24 @@ fn page_key(path: &str, query: Option<&str>) -> String {
     }
 }
 
+/// The path and query of `url` under the base URL's path, or `None` when it is not under it.
+fn under_base(url: &Url, base: &Url) -> Option<String> {
+    let prefix = base.path().trim_end_matches('/');
+    let under = url
+        .path()
+        .strip_prefix(prefix)
+        .filter(|rest| rest.starts_with('/'))?;
+    Some(page_key(under, url.query()))
+}
+
 /// The path and query under the base URL that a `next` link names, or why it is not followed:
 /// not a URL, another host or port (an `http` link to an `https` base URL's host is accepted and
 /// requested over `https`), a path outside the base URL's path, or a path the client refuses.
-fn next_path(next: &str, base: &Url) -> Result<String, PageProblem> {
+/// A relative link (`?offset=10`, `page2/`) is read against `page`, the URL of the page that
+/// holds it, as a browser or any HTTP client would read it.
+fn next_path(next: &str, page: &Url, base: &Url) -> Result<String, PageProblem> {
     let web = |url: &Url| matches!(url.scheme(), "http" | "https");
-    let url = base.join(next).map_err(|_| PageProblem::InvalidNext {
+    let url = page.join(next).map_err(|_| PageProblem::InvalidNext {
         next: shown_url(next),
     })?;
     let same_host = url.origin() == base.origin()
@@ -291,17 +326,11 @@ fn next_path(next: &str, base: &Url) -> Result<String, PageProblem> {
             next: shown_url(next),
         });
     }
-    let prefix = base.path().trim_end_matches('/');
     let refused = |reason: PathError| PageProblem::RefusedNext {
         next: shown_url(next),
         reason,
     };
-    let under = url
-        .path()
-        .strip_prefix(prefix)
-        .filter(|rest| rest.starts_with('/'))
-        .ok_or_else(|| refused(PathError::OutsideBase))?;
-    let relative = page_key(under, url.query());
+    let relative = under_base(&url, base).ok_or_else(|| refused(PathError::OutsideBase))?;
     check_path(&relative).map_err(refused)?;
     Ok(relative)
 }
@@ -337,7 +366,7 @@ mod tests {
             ("https://api.example/@x/", &base, Err("refused")),
             ("http://[::1", &base, Err("invalid")),
         ] {
-            let got = next_path(next, base);
+            let got = next_path(next, base, base);
             match (expected, &got) {
                 (Ok(path), Ok(got)) => assert_eq!(got, path, "{next}"),
                 (Err("origin"), Err(PageProblem::OtherOrigin { .. }))
@@ -352,6 +381,29 @@ mod tests {
                 | (Err("refused"), Err(PageProblem::RefusedNext { .. })) => {}
                 _ => panic!("{next}: expected {expected:?}, got {got:?}"),
             }
+        }
+    }
+
+    /// A relative link is read against the page that holds it, not against the base URL; what it
+    /// names must still be under the base URL.
+    #[test]
+    fn relative_next_links_are_read_against_their_page() {
+        let base = Url::parse("https://api.example/p/").unwrap_or_else(|e| panic!("{e}"));
+        let page = Url::parse("https://api.example/p/api/v1/apps/?limit=5")
+            .unwrap_or_else(|e| panic!("{e}"));
+        for (next, expected) in [
+            ("?limit=5&offset=5", Some("/api/v1/apps/?limit=5&offset=5")),
+            ("page2/?o=1", Some("/api/v1/apps/page2/?o=1")),
+            ("../../v2/x/", Some("/api/v2/x/")),
+            ("/p/api/v1/apps/?offset=5", Some("/api/v1/apps/?offset=5")),
+            ("../../../../x/", None),
+            ("/x/", None),
+        ] {
+            assert_eq!(
+                next_path(next, &page, &base).ok().as_deref(),
+                expected,
+                "{next}"
+            );
         }
     }
 }

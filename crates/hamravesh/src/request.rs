@@ -21,8 +21,9 @@ use crate::config::{organization, shown_url};
 use crate::error::{CarriedOut, ConfigError, Error, Kind, PathError};
 use crate::pages::PageWalk;
 
-/// The longest request path (query included) sent, in bytes. Servers refuse longer request
-/// lines (the mock at 8 KiB, nginx at 8 KiB by default), and every attempt would fail the same way.
+/// The longest request path (query included) sent, in bytes as sent: percent-encoded, so a
+/// non-ASCII letter or a space counts three bytes per byte. Servers refuse longer request lines
+/// (the mock at 8 KiB, nginx at 8 KiB by default), and every attempt would fail the same way.
 pub const MAX_PATH_LEN: usize = 8 * 1024;
 
 /// The organization header, from the operation list.

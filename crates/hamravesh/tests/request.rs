@@ -212,8 +212,34 @@ async fn paths_that_could_leave_the_base_url_are_refused_before_any_request() {
         ),
         "{error:?}"
     );
-    assert_eq!(server.request_count(), 0);
-    assert_eq!(server.connection_count(), 0);
+    // The limit holds once encoded: 4,000 Persian letters are 8,001 bytes as typed but 24,001
+    // on the request line (each byte percent-encoded), which the server refuses (414).
+    for path in [
+        format!("/{}", "ش".repeat(4000)),
+        format!("/api/v1/x/?q={}", " ".repeat(8000)),
+    ] {
+        assert!(path.len() <= hamravesh::MAX_PATH_LEN);
+        let error = client
+            .request(Method::GET, &path)
+            .send_raw()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                error.config(),
+                Some(ConfigError::InvalidPath {
+                    source: PathError::TooLong { .. },
+                    ..
+                })
+            ),
+            "{error:?}"
+        );
+    }
+    // Just under the limit once encoded is sent.
+    let path = format!("/{}", "ش".repeat(1300));
+    let response = client.request(Method::GET, &path).send_raw().await.unwrap();
+    assert_eq!(response.status().as_u16(), 404);
+    assert_eq!(server.request_count(), 1);
 }
 
 #[tokio::test]
@@ -592,6 +618,90 @@ async fn hostile_pages_end_the_walk() {
         assert!(error.to_string().contains(message), "{body}: {error}");
         assert_eq!(server.request_count() - before, requests, "{body}");
     }
+}
+
+/// A relative `next` (`?offset=10`) names a page of the list that holds it, as any HTTP client
+/// reads a relative link; read against the base URL it named `/?offset=10`, and the walk failed.
+#[tokio::test]
+async fn relative_next_links_are_read_against_the_page_that_holds_them() {
+    let server = mock().await;
+    let client = client(&server);
+    let expected: Vec<Value> = serde_json::from_str(hamravesh_mock::DEFAULT_NOTIFICATIONS).unwrap();
+    let first = json!({
+        "count": expected.len(),
+        "next": "?limit=10&offset=10",
+        "previous": null,
+        "results": expected[..10],
+    });
+    server.push_fault_on(
+        &LIST_NOTIFICATIONS,
+        Fault::Raw {
+            status: 200,
+            content_type: "application/json".into(),
+            body: serde_json::to_vec(&first).unwrap(),
+        },
+        1,
+    );
+    let items = client
+        .request(Method::GET, feed("limit=10"))
+        .organization(ORG)
+        .pages()
+        .collect::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(items, expected);
+    assert_eq!(server.request_count_on(&LIST_NOTIFICATIONS), 4);
+    assert_eq!(server.request_count(), 4);
+}
+
+/// A page holding far more items than the cap is refused by counting them, before any is kept;
+/// the items of pages within the caps are kept as before.
+#[tokio::test]
+async fn a_page_over_the_item_cap_is_refused_before_its_items_are_kept() {
+    let server = mock().await;
+    let client = builder(&server).max_body_size(8 << 20).build().unwrap();
+    let mut body = br#"{"next": null, "results": ["#.to_vec();
+    for index in 0..2_000_000 {
+        if index > 0 {
+            body.push(b',');
+        }
+        body.push(b'1');
+    }
+    body.extend_from_slice(b"]}");
+    server.push_fault(
+        Fault::Raw {
+            status: 200,
+            content_type: "application/json".into(),
+            body,
+        },
+        1,
+    );
+    let error = client
+        .request(Method::GET, UNDOCUMENTED)
+        .pages()
+        .max_items(1000)
+        .collect_json()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Pagination);
+    assert!(error.to_string().contains("cap of 1000 items"), "{error}");
+    // A results list that is not a list is still a decode error naming it.
+    server.push_fault(
+        Fault::Raw {
+            status: 200,
+            content_type: "application/json".into(),
+            body: br#"{"next": null, "results": {"a": 1}}"#.to_vec(),
+        },
+        1,
+    );
+    let error = client
+        .request(Method::GET, UNDOCUMENTED)
+        .pages()
+        .collect_json()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Decode);
+    assert!(error.report().contains("results"), "{}", error.report());
 }
 
 #[test]
