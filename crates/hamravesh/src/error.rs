@@ -979,9 +979,11 @@ impl fmt::Display for Error {
                 location,
                 reason,
             } => {
+                // A Location is the server's text and may carry a user name and password (or
+                // the key itself, echoed): shown as every URL is, never with its credentials.
                 let location = location
                     .as_deref()
-                    .map(|l| one_line(l, MAX_URL_CHARS))
+                    .map(crate::config::shown_url)
                     .unwrap_or_default();
                 match reason {
                     RedirectReason::OtherOrigin => write!(
@@ -1129,7 +1131,7 @@ impl fmt::Debug for Error {
                 .field("status", status)
                 .field(
                     "location",
-                    &location.as_deref().map(|l| one_line(l, MAX_URL_CHARS)),
+                    &location.as_deref().map(crate::config::shown_url),
                 )
                 .field("reason", reason),
             Kind::Timeout { after, source } => debug.field("after", after).field("source", source),

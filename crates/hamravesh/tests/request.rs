@@ -430,6 +430,26 @@ async fn bodies_are_capped_and_redirects_stay_home() {
     assert_eq!(error.kind(), ErrorKind::Redirect);
     assert!(error.is_outcome_unknown());
     assert_eq!(server.request_count(), before + 1);
+
+    // A Location carrying credentials (here the key, echoed) is never shown with them, for a
+    // GET (another origin) or a POST (not followed at all).
+    for method in [Method::GET, Method::POST] {
+        server.push_fault(
+            Fault::Redirect(format!("https://user:{KEY}@evil.example/x")),
+            1,
+        );
+        let error = client
+            .request(method.clone(), UNDOCUMENTED)
+            .send_raw()
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Redirect, "{method}");
+        for shown in [error.to_string(), error.report(), format!("{error:?}")] {
+            assert!(!shown.contains(KEY), "{method}: {shown}");
+            assert!(!shown.contains("user:"), "{method}: {shown}");
+            assert!(shown.contains("evil.example"), "{method}: {shown}");
+        }
+    }
 }
 
 #[tokio::test]
