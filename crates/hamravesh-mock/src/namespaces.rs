@@ -18,6 +18,8 @@ pub(crate) const REQUIRED: &str = "این مقدار لازم است.";
 const NOT_NULL: &str = "این مقدار نباید تهی باشد.";
 /// DRF's "This field may not be blank.".
 const NOT_BLANK: &str = "این مقدار نباید خالی باشد.";
+/// Django's "Null characters are not allowed.".
+const NO_NULL_CHARACTERS: &str = "کاراکترهای تهی مجاز نیستند.";
 /// DRF's "Not a valid string.".
 const NOT_A_STRING: &str = "یک رشتهٔ معتبر نیست.";
 /// DRF's "A valid integer is required.".
@@ -119,6 +121,8 @@ pub(crate) fn check_create(body: Option<&[u8]>, clusters: &[Cluster]) -> Result<
         Some(Value::String(name)) if name.chars().all(is_python_whitespace) => {
             Err(NOT_BLANK.to_owned())
         }
+        // Then its validators: Django's ProhibitNullCharactersValidator.
+        Some(Value::String(name)) if name.contains('\0') => Err(NO_NULL_CHARACTERS.to_owned()),
         Some(Value::String(name)) => Ok(name.trim_matches(is_python_whitespace).to_owned()),
         Some(_) => Err(NOT_A_STRING.to_owned()),
     };
@@ -296,6 +300,10 @@ mod tests {
                 Some(json!({"name": [NOT_BLANK]})),
             ),
             (
+                Some(r#"{"name": " my\u0000team ", "cluster_id": 53}"#),
+                Some(json!({"name": [NO_NULL_CHARACTERS]})),
+            ),
+            (
                 Some("[]"),
                 Some(json!({
                     "non_field_errors": ["داده نامعتبر. باید یک دیکشنری باشد، اما list دریافت شد."]
@@ -319,9 +327,9 @@ mod tests {
         assert!(matches!(&parse, Err(Refusal::Parse(_))), "{parse:?}");
     }
 
-    /// The mock's blank rule and the schema's `name` pattern (which the generated type checks) are
-    /// one rule: for every name of one character and that character around a letter, the mock
-    /// refuses the name as blank exactly when the type refuses it. Every whitespace character is
+    /// The mock's blank and NUL rules and the schema's `name` pattern (which the generated type
+    /// checks) are one rule: for every name of one character, two, and that character around a
+    /// letter, the mock refuses the name exactly when the type refuses it. Every whitespace character is
     /// below U+3001; U+FEFF is whitespace to ECMAScript's `\s` but not to Python.
     #[test]
     fn the_blank_rule_is_the_schema_pattern() {

@@ -72,3 +72,24 @@ fn every_invalid_payload_fails_both_where_its_manifest_says() {
         }
     }
 }
+
+/// The namespace name's pattern is read by backtracking engines (regress in the generated type):
+/// its classes are disjoint where they meet, so a long hostile name is decided in linear time. A
+/// quadratic reading of these (256 KiB each) would take hours.
+#[test]
+fn long_hostile_names_are_decided_by_both_sides() {
+    let size = 256 << 10;
+    let cases = [
+        ("a".repeat(size) + "\u{0}", false),
+        (" ".repeat(size) + "\u{0}", false),
+        (" ".repeat(size), false),
+        ("a ".repeat(size / 2), true),
+    ];
+    for (name, valid) in cases {
+        let body = serde_json::json!({"name": name, "cluster_id": 53}).to_string();
+        let decodes = decode::<CreateNamespace>(body.as_bytes()).is_ok();
+        let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let validates = Document::CreateNamespace.validator().is_valid(&value);
+        assert_eq!((decodes, validates), (valid, valid), "{}…", &name[..8]);
+    }
+}
