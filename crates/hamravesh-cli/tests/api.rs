@@ -527,6 +527,39 @@ fn validate_with_paginate_checks_every_page() {
     );
 }
 
+/// How many errors were left out is worded the same with --paginate as for one answer: a count
+/// the validator only bounds from below says "at least" (a page of 100,000 wrong items said
+/// "… and 156 more errors").
+#[test]
+fn paginate_validate_words_a_lower_bound_as_one_answer_does() {
+    let mock = Mock::start();
+    let items = vec!["1"; 100_000].join(",");
+    let body =
+        format!(r#"{{"count": 100000, "next": null, "previous": null, "results": [{items}]}}"#);
+    let omitted_line = |args: &[&str]| {
+        mock.server.push_fault_on(
+            &LIST_NOTIFICATIONS,
+            Fault::Raw {
+                status: 200,
+                content_type: "application/json".into(),
+                body: body.clone().into_bytes(),
+            },
+            1,
+        );
+        let out = mock.run(args);
+        assert_eq!(out.code, Some(1), "{}", out.stderr);
+        out.stderr
+            .lines()
+            .find(|line| line.starts_with("invalid: …"))
+            .unwrap_or_else(|| panic!("no omitted line: {}", out.stderr))
+            .to_owned()
+    };
+    let single = omitted_line(&["GET", &feed("limit=1"), "--validate"]);
+    let walked = omitted_line(&["GET", &feed("limit=1"), "--paginate", "--validate"]);
+    assert!(single.contains("at least"), "{single}");
+    assert_eq!(walked, single);
+}
+
 // ---- hostile answers ----
 
 /// A raw HTTP server answering every request with `head` then `body` (or, with `endless`, a

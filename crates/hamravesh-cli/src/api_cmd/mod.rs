@@ -493,6 +493,9 @@ struct PageChecks {
     invalid_pages: u64,
     errors: Vec<String>,
     more_errors: u64,
+    /// Whether `more_errors` is exact: a page whose validation stopped looking (its own count a
+    /// lower bound) makes the total one too.
+    more_errors_inexact: bool,
     undeclared: Vec<String>,
     seen: HashSet<String>,
     more_undeclared: u64,
@@ -528,10 +531,12 @@ impl PageChecks {
             if self.errors.len() < MAX_ERRORS {
                 self.errors.push(format!("page {}: {error}", self.pages));
             } else {
-                self.more_errors += 1;
+                self.more_errors = self.more_errors.saturating_add(1);
             }
         }
-        self.more_errors += u64::try_from(report.omitted.count).unwrap_or(u64::MAX);
+        let omitted = u64::try_from(report.omitted.count).unwrap_or(u64::MAX);
+        self.more_errors = self.more_errors.saturating_add(omitted);
+        self.more_errors_inexact |= !report.omitted.exact;
     }
 
     /// Prints what was found on stderr; an error if any page was invalid.
@@ -552,11 +557,14 @@ impl PageChecks {
         for error in &self.errors {
             lines.push_str(&format!("invalid: {}\n", safe_line(error, MAX_LINE_CHARS)));
         }
-        if self.more_errors > 0 {
-            lines.push_str(&format!(
-                "invalid: … and {} more errors\n",
-                self.more_errors
-            ));
+        // Worded as a single answer's report words it ("… and at least 5 more errors").
+        let omitted = hamravesh_types::Omitted {
+            count: usize::try_from(self.more_errors).unwrap_or(usize::MAX),
+            exact: !self.more_errors_inexact,
+        }
+        .to_string();
+        if !omitted.is_empty() {
+            lines.push_str(&format!("invalid: {omitted}\n"));
         }
         let (pages, schema) = (self.pages, &self.schema);
         if self.invalid_pages == 0 {
