@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 
 use hamravesh_mock::{Fault, MockBuilder, MockServer};
 use hamravesh_test_support::{Run, run};
-use hamravesh_types::operations::{CREATE_NAMESPACE, GET_PROFILE, LIST_NOTIFICATIONS};
+use hamravesh_types::operations::{
+    CREATE_NAMESPACE, DELETE_NAMESPACE, GET_PROFILE, LIST_NOTIFICATIONS,
+};
 use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_hamravesh");
@@ -306,6 +308,53 @@ fn a_post_that_timed_out_is_sent_once_a_get_that_got_503_is_retried() {
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert!(out.stderr.contains("503"), "{}", out.stderr);
     assert_eq!(mock.server.request_count() - before, 1);
+}
+
+/// A DELETE whose first attempt timed out (but deleted it) is retried and gets 404: the 404 is
+/// printed and exits 1 as any error status does, and a note says the earlier attempt may have
+/// done it (the client knew, and the answer alone said "not found").
+#[test]
+fn a_404_after_a_delete_that_timed_out_says_the_first_attempt_may_have_done_it() {
+    let mock = Mock::start();
+    let out = mock.run(&[
+        "POST",
+        NAMESPACES,
+        "--org",
+        ORG,
+        "-d",
+        r#"{"name": "my-team-slow", "cluster_id": 53}"#,
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let id = json_of(&out)["id"].as_i64().unwrap();
+    let path = DELETE_NAMESPACE
+        .path_with(&[(DELETE_NAMESPACE.path_parameters[0].name, &id.to_string())])
+        .unwrap();
+    // The first attempt deletes it after the client gave up; the retry then finds nothing.
+    mock.server.push_fault_on(
+        &DELETE_NAMESPACE,
+        Fault::Delay(Duration::from_millis(1500)),
+        1,
+    );
+    mock.server.push_fault_on(
+        &DELETE_NAMESPACE,
+        Fault::Delay(Duration::from_millis(800)),
+        1,
+    );
+    let out = mock.run(&["DELETE", &path, "--org", ORG, "--timeout", "1"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert_eq!(mock.server.request_count_on(&DELETE_NAMESPACE), 2);
+    assert_eq!(mock.server.namespace_count(), 0);
+    assert!(
+        out.stderr.contains(
+            "note: an earlier attempt of this DELETE timed out or failed after it was sent"
+        ),
+        "{}",
+        out.stderr
+    );
+    // A plain 404 says nothing of the kind.
+    let out = mock.run(&["DELETE", &path, "--org", ORG]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(!out.stderr.contains("earlier attempt"), "{}", out.stderr);
 }
 
 #[test]

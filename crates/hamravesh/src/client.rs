@@ -460,6 +460,9 @@ pub(crate) struct Success {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
     pub(crate) attempts: u32,
+    /// Whether an attempt before the one that gave this answer may have been acted on though
+    /// no answer said so (it timed out or broke after sending, or got `500`, `502`, `504`).
+    pub(crate) earlier_outcome_unknown: bool,
 }
 
 impl Client {
@@ -700,7 +703,10 @@ impl Client {
         };
         // The answer that ends the call: with `raw`, a final error status is handed back as an
         // answer (its body whole, its headers kept); otherwise it is the error.
-        let give_up = |failure: AttemptFailure, attempts: u32, deadline: Option<Deadline>| {
+        let give_up = |failure: AttemptFailure,
+                       attempts: u32,
+                       deadline: Option<Deadline>,
+                       earlier_outcome_unknown: bool| {
             let AttemptFailure {
                 error,
                 headers,
@@ -715,6 +721,7 @@ impl Client {
                             headers: headers.unwrap_or_default(),
                             body,
                             attempts,
+                            earlier_outcome_unknown,
                         });
                     }
                     Err(error) => error,
@@ -744,6 +751,7 @@ impl Client {
                 Ok(mut success) => {
                     tracing::debug!(attempt, elapsed_ms = elapsed_ms(started), "response");
                     success.attempts = attempt;
+                    success.earlier_outcome_unknown = outcome_unknown;
                     return Ok(success);
                 }
                 Err(failure) => failure,
@@ -762,8 +770,12 @@ impl Client {
                     headers: HeaderMap::new(),
                     body: Vec::new(),
                     attempts: attempt,
+                    earlier_outcome_unknown: true,
                 });
             }
+            // Whether an attempt before this one may have been acted on: said with an answer
+            // handed back as it is (a 404 to a DELETE retried after a timeout, say).
+            let earlier = outcome_unknown;
             outcome_unknown |= may_have_acted(error);
             if cut_by_deadline && error.is_timeout() {
                 return Err(
@@ -771,14 +783,14 @@ impl Client {
                 );
             }
             if attempt > inner.retry.max_retries || !should_retry(error, request.is_idempotent()) {
-                return give_up(failure, attempt, None);
+                return give_up(failure, attempt, None, earlier);
             }
             let Some(delay) =
                 inner
                     .retry
                     .delay(attempt, failure.headers.as_ref(), SystemTime::now())
             else {
-                return give_up(failure, attempt, None);
+                return give_up(failure, attempt, None, earlier);
             };
             // A wait that cannot even be represented as an instant passes any deadline.
             let passes_deadline = deadline.is_some_and(|deadline| {
@@ -792,7 +804,12 @@ impl Client {
                     delay_ms = millis(delay),
                     "not retrying: the total deadline would pass"
                 );
-                return give_up(failure, attempt, Some(Deadline::BeforeRetry(total)));
+                return give_up(
+                    failure,
+                    attempt,
+                    Some(Deadline::BeforeRetry(total)),
+                    earlier,
+                );
             }
             tracing::info!(attempt, delay_ms = millis(delay), "retrying");
             tokio::time::sleep(delay).await;
@@ -914,6 +931,7 @@ impl Client {
                 headers: headers.unwrap_or_default(),
                 body,
                 attempts: 0,
+                earlier_outcome_unknown: false,
             });
         }
         let error = Error::new(Kind::Status {

@@ -290,6 +290,7 @@ pub struct Response {
     headers: HeaderMap,
     body: Vec<u8>,
     attempts: u32,
+    earlier_outcome_unknown: bool,
     method: Method,
     path: String,
     organization: Option<String>,
@@ -316,6 +317,7 @@ impl Response {
             headers: success.headers,
             body: success.body,
             attempts: success.attempts,
+            earlier_outcome_unknown: success.earlier_outcome_unknown,
             organization: request.organization().map(str::to_owned),
             idempotent: request.is_idempotent(),
             method: request.method,
@@ -357,6 +359,15 @@ impl Response {
     /// How many requests the call made (retries included).
     pub fn attempts(&self) -> u32 {
         self.attempts
+    }
+
+    /// Whether an attempt before the one that gave this answer may have been carried out though
+    /// no answer said so: it timed out or its connection broke after the request was sent, or it
+    /// got `500`, `502` or `504`, and the request was sent again. The answer may then be that
+    /// attempt's doing: a `404` to a `DELETE` retried after a timeout most likely means the first
+    /// attempt deleted it, a `409` to a `PUT` that it was already applied.
+    pub fn earlier_attempt_may_have_acted(&self) -> bool {
+        self.earlier_outcome_unknown
     }
 
     /// The answer if its status is a success; otherwise the error the typed calls give for it
@@ -642,7 +653,10 @@ mod tests {
                 assert!(!decoded.contains(&b'\\'), "{path:?} -> {url}");
             }
         }
-        assert!(accepted > 1_000, "only {accepted} accepted: the alphabet is too hostile");
+        assert!(
+            accepted > 1_000,
+            "only {accepted} accepted: the alphabet is too hostile"
+        );
     }
 
     #[test]

@@ -110,6 +110,50 @@ async fn retries_follow_the_method() {
     }
 }
 
+/// The raw answer says whether an earlier attempt may have been carried out, so that a 404 after
+/// a DELETE that timed out is not read as "there was nothing to delete": (method, fault on the
+/// first attempt, whether the answer says so).
+#[tokio::test]
+async fn the_raw_answer_says_when_an_earlier_attempt_may_have_acted() {
+    let cases = [
+        ("DELETE", Fault::Delay(Duration::from_secs(2)), true),
+        ("DELETE", Fault::Close, true),
+        ("PUT", Fault::status(502), true),
+        ("GET", Fault::status(504), true),
+        // A 503 and a 429 say the service did not act.
+        ("DELETE", Fault::status(503), false),
+        ("GET", Fault::status_retry_after(429, 0), false),
+    ];
+    for (name, fault, expected) in cases {
+        let server = mock().await;
+        server.push_fault(fault.clone(), 1);
+        let client = builder(&server)
+            .timeout(Duration::from_millis(400))
+            .build()
+            .unwrap();
+        let response = client
+            .request(method(name), UNDOCUMENTED)
+            .send_raw()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 404, "{name} after {fault:?}");
+        assert_eq!(response.attempts(), 2, "{name} after {fault:?}");
+        assert_eq!(
+            response.earlier_attempt_may_have_acted(),
+            expected,
+            "{name} after {fault:?}"
+        );
+    }
+    // One attempt: nothing earlier.
+    let server = mock().await;
+    let response = client(&server)
+        .request(Method::DELETE, UNDOCUMENTED)
+        .send_raw()
+        .await
+        .unwrap();
+    assert!(!response.earlier_attempt_may_have_acted());
+}
+
 #[tokio::test]
 async fn a_patch_refused_at_connect_is_retried_until_the_service_listens() {
     let server = mock().await;

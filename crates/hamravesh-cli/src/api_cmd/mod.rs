@@ -146,6 +146,13 @@ pub async fn run(args: ApiArgs) -> Result<(), Failure> {
         terminal: std::io::stdout().is_terminal(),
     };
     print_answer(&response, args.include, style)?;
+    if !response.is_success() && response.earlier_attempt_may_have_acted() {
+        // The answer printed is the last attempt's; an earlier one may have done the work.
+        print_stderr(&format!(
+            "note: an earlier attempt of this {method} timed out or failed after it was sent, so the service may have carried it out: this {} may be its result (a 404 to a DELETE: most likely deleted by that attempt)\n",
+            response.status()
+        ));
+    }
     if !response.is_success() {
         if args.validate {
             match operation {
