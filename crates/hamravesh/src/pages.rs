@@ -54,6 +54,10 @@ pub const DEFAULT_MAX_PAGE_BYTES: u64 = 64 * 1024 * 1024;
 ///     64 MiB) reached before the end.
 /// - **Request errors** end the walk with that error (each page is retried like the request it
 ///   is), and an error status is an error.
+///
+/// Time: each page has the client's total timeout, but the walk has no deadline of its own (a
+/// slow server may take that long for each of 10,000 pages): to bound the whole walk, wrap it in
+/// `tokio::time::timeout`, as `hamravesh api --paginate` does with `--total-timeout`.
 #[must_use = "a walk does nothing until it is read"]
 pub struct PageWalk {
     first: RequestBuilder,
