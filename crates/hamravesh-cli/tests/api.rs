@@ -4,6 +4,9 @@
 //! wrong-typed, extra fields) and hostile answers.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a broken fixture should fail the test loudly
 
+mod common;
+use common::{BIN, Mock, hamravesh};
+
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
@@ -11,58 +14,29 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use hamravesh_mock::{Fault, MockBuilder, MockServer};
+use hamravesh_mock::{Fault, MockServer};
 use hamravesh_test_support::{Run, run};
 use hamravesh_types::operations::{
     CREATE_NAMESPACE, DELETE_NAMESPACE, GET_PROFILE, LIST_NOTIFICATIONS,
 };
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_hamravesh");
 const ORG: &str = "my-team";
 const PROFILE: &str = GET_PROFILE.path;
 const NAMESPACES: &str = CREATE_NAMESPACE.path;
 /// Characters that must never reach a terminal from a server.
 const RAW_CONTROLS: [char; 5] = ['\u{1b}', '\u{7}', '\u{202e}', '\u{9b}', '\r'];
 
-/// The binary with a clean environment and stdin that is not a terminal.
-fn hamravesh() -> Command {
-    let mut command = hamravesh_test_support::command(BIN);
-    command.stdin(Stdio::null());
-    command
+/// `hamravesh api ARGS --base-url URL` with the mock's key.
+fn api(mock: &Mock, args: &[&str]) -> Command {
+    let mut all = vec!["api"];
+    all.extend_from_slice(args);
+    mock.command(&all)
 }
 
-/// A mock and the runtime serving it (dropped after it).
-struct Mock {
-    server: MockServer,
-    runtime: tokio::runtime::Runtime,
-}
-
-impl Mock {
-    fn start() -> Self {
-        Self::with(MockServer::builder())
-    }
-
-    fn with(builder: MockBuilder) -> Self {
-        let runtime = tokio::runtime::Runtime::new().unwrap();
-        let server = runtime.block_on(builder.start()).unwrap();
-        Self { server, runtime }
-    }
-
-    /// `hamravesh api ARGS --base-url URL` with the mock's key.
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = hamravesh();
-        command
-            .arg("api")
-            .args(args)
-            .args(["--base-url", &self.server.url()])
-            .env("HAMRAVESH_API_KEY", self.server.api_key());
-        command
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        run(&mut self.command(args))
-    }
+/// Runs `hamravesh api ARGS` against the mock.
+fn run_api(mock: &Mock, args: &[&str]) -> Run {
+    run(&mut api(mock, args))
 }
 
 /// The notification feed's path with this query.
@@ -79,7 +53,7 @@ fn json_of(run: &Run) -> Value {
 #[test]
 fn a_documented_path_prints_its_json_pretty_in_the_order_sent() {
     let mock = Mock::start();
-    let out = mock.run(&["GET", PROFILE]);
+    let out = run_api(&mock, &["GET", PROFILE]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     let fixture: Value = serde_json::from_str(hamravesh_mock::DEFAULT_PROFILE).unwrap();
     assert_eq!(json_of(&out), fixture);
@@ -92,9 +66,9 @@ fn a_documented_path_prints_its_json_pretty_in_the_order_sent() {
     assert!(out.stderr.is_empty(), "{}", out.stderr);
 
     // --raw: the exact bytes. --include: the status line and headers first.
-    let raw = mock.run(&["get", PROFILE, "--raw"]);
+    let raw = run_api(&mock, &["get", PROFILE, "--raw"]);
     assert_eq!(raw.stdout, hamravesh_mock::DEFAULT_PROFILE);
-    let head = mock.run(&["GET", PROFILE, "--include"]);
+    let head = run_api(&mock, &["GET", PROFILE, "--include"]);
     let (head, body) = head.stdout.split_once("\n\n").unwrap();
     assert!(head.starts_with("HTTP/1.1 200 OK\n"), "{head}");
     assert!(head.contains("\ncontent-type: application/json"), "{head}");
@@ -104,7 +78,7 @@ fn a_documented_path_prints_its_json_pretty_in_the_order_sent() {
 #[test]
 fn an_error_status_prints_its_body_and_exits_1() {
     let mock = Mock::start();
-    let out = mock.run(&["GET", "/api/v1/darkube/apps/"]);
+    let out = run_api(&mock, &["GET", "/api/v1/darkube/apps/"]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert_eq!(json_of(&out)["code"], "not_found");
     assert!(
@@ -114,7 +88,10 @@ fn an_error_status_prints_its_body_and_exits_1() {
         out.stderr
     );
     // A 403 for a documented organization-scoped operation says what to check.
-    let out = mock.run(&["GET", LIST_NOTIFICATIONS.path, "--org", "other-team"]);
+    let out = run_api(
+        &mock,
+        &["GET", LIST_NOTIFICATIONS.path, "--org", "other-team"],
+    );
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert!(out.stderr.contains("other-team"), "{}", out.stderr);
 }
@@ -150,7 +127,7 @@ fn usage_errors_exit_2_before_any_request() {
         ),
     ];
     for (args, message) in cases {
-        let out = mock.run(args);
+        let out = run_api(&mock, args);
         assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
         assert!(out.stderr.contains(message), "{args:?}: {}", out.stderr);
         assert!(!out.stderr.contains('\u{1b}'), "{args:?}");
@@ -184,7 +161,7 @@ fn absolute_and_hostile_paths_are_refused_without_a_request() {
     ];
     for path in paths {
         for method in ["GET", "POST", "DELETE"] {
-            let out = mock.run(&[method, path]);
+            let out = run_api(&mock, &[method, path]);
             let row = format!("{method} {:?}", path.chars().take(50).collect::<String>());
             assert_eq!(out.code, Some(2), "{row}: {}", out.stderr);
             assert!(
@@ -210,7 +187,10 @@ fn data_comes_from_the_argument_a_file_or_stdin() {
     let mock = Mock::start();
     let body = |name: &str| json!({"name": name, "cluster_id": 53}).to_string();
     // The argument.
-    let out = mock.run(&["POST", NAMESPACES, "--org", ORG, "-d", &body("my-team-arg")]);
+    let out = run_api(
+        &mock,
+        &["POST", NAMESPACES, "--org", ORG, "-d", &body("my-team-arg")],
+    );
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(json_of(&out)["name"], "my-team-arg");
     // A file.
@@ -218,12 +198,12 @@ fn data_comes_from_the_argument_a_file_or_stdin() {
     let file = dir.path().join("body.json");
     std::fs::write(&file, body("my-team-file")).unwrap();
     let at_file = format!("@{}", file.display());
-    let out = mock.run(&["post", NAMESPACES, "--org", ORG, "-d", &at_file]);
+    let out = run_api(&mock, &["post", NAMESPACES, "--org", ORG, "-d", &at_file]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(json_of(&out)["name"], "my-team-file");
     // Stdin.
     let out = with_stdin(
-        mock.command(&["POST", NAMESPACES, "-d", "@-"]),
+        api(&mock, &["POST", NAMESPACES, "-d", "@-"]),
         body("my-team-stdin").as_bytes(),
     );
     assert_eq!(out.code, Some(0), "{}", out.stderr);
@@ -237,14 +217,14 @@ fn data_comes_from_the_argument_a_file_or_stdin() {
     assert_eq!(names, ["my-team-arg", "my-team-file", "my-team-stdin"]);
 
     // A refused body: the service's field errors printed, exit 1.
-    let out = mock.run(&["POST", NAMESPACES, "-d", r#"{"name": "x"}"#]);
+    let out = run_api(&mock, &["POST", NAMESPACES, "-d", r#"{"name": "x"}"#]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert!(json_of(&out)["cluster_id"].is_array(), "{}", out.stdout);
 
     // Stdin over the cap: refused without holding it or sending anything.
     let before = mock.server.request_count();
     let out = with_stdin(
-        mock.command(&["POST", NAMESPACES, "-d", "@-"]),
+        api(&mock, &["POST", NAMESPACES, "-d", "@-"]),
         &vec![b' '; 9 * 1024 * 1024],
     );
     assert_eq!(out.code, Some(2), "{}", out.stderr);
@@ -278,16 +258,19 @@ fn a_post_that_timed_out_is_sent_once_a_get_that_got_503_is_retried() {
     let mock = Mock::start();
     mock.server
         .push_fault(Fault::Delay(Duration::from_secs(3)), 1);
-    let out = mock.run(&[
-        "POST",
-        NAMESPACES,
-        "--org",
-        ORG,
-        "-d",
-        r#"{"name": "my-team-slow", "cluster_id": 53}"#,
-        "--timeout",
-        "0.5",
-    ]);
+    let out = run_api(
+        &mock,
+        &[
+            "POST",
+            NAMESPACES,
+            "--org",
+            ORG,
+            "-d",
+            r#"{"name": "my-team-slow", "cluster_id": 53}"#,
+            "--timeout",
+            "0.5",
+        ],
+    );
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert!(
         out.stderr.contains("may have been carried out"),
@@ -297,14 +280,14 @@ fn a_post_that_timed_out_is_sent_once_a_get_that_got_503_is_retried() {
     assert_eq!(mock.server.request_count_on(&CREATE_NAMESPACE), 1);
 
     mock.server.push_fault(Fault::status(503), 2);
-    let out = mock.run(&["GET", PROFILE]);
+    let out = run_api(&mock, &["GET", PROFILE]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(mock.server.request_count_on(&GET_PROFILE), 3);
 
     // A PATCH that got 503 is not sent again: the answer is the 503.
     let before = mock.server.request_count();
     mock.server.push_fault(Fault::status(503), 1);
-    let out = mock.run(&["PATCH", PROFILE, "-d", "{}"]);
+    let out = run_api(&mock, &["PATCH", PROFILE, "-d", "{}"]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert!(out.stderr.contains("503"), "{}", out.stderr);
     assert_eq!(mock.server.request_count() - before, 1);
@@ -316,14 +299,17 @@ fn a_post_that_timed_out_is_sent_once_a_get_that_got_503_is_retried() {
 #[test]
 fn a_404_after_a_delete_that_timed_out_says_the_first_attempt_may_have_done_it() {
     let mock = Mock::start();
-    let out = mock.run(&[
-        "POST",
-        NAMESPACES,
-        "--org",
-        ORG,
-        "-d",
-        r#"{"name": "my-team-slow", "cluster_id": 53}"#,
-    ]);
+    let out = run_api(
+        &mock,
+        &[
+            "POST",
+            NAMESPACES,
+            "--org",
+            ORG,
+            "-d",
+            r#"{"name": "my-team-slow", "cluster_id": 53}"#,
+        ],
+    );
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     let id = json_of(&out)["id"].as_i64().unwrap();
     let path = DELETE_NAMESPACE
@@ -340,7 +326,7 @@ fn a_404_after_a_delete_that_timed_out_says_the_first_attempt_may_have_done_it()
         Fault::Delay(Duration::from_millis(800)),
         1,
     );
-    let out = mock.run(&["DELETE", &path, "--org", ORG, "--timeout", "1"]);
+    let out = run_api(&mock, &["DELETE", &path, "--org", ORG, "--timeout", "1"]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     // Two attempts, or three on a machine slow enough to time the second out too.
     assert!(mock.server.request_count_on(&DELETE_NAMESPACE) >= 2);
@@ -353,7 +339,7 @@ fn a_404_after_a_delete_that_timed_out_says_the_first_attempt_may_have_done_it()
         out.stderr
     );
     // A plain 404 says nothing of the kind.
-    let out = mock.run(&["DELETE", &path, "--org", ORG]);
+    let out = run_api(&mock, &["DELETE", &path, "--org", ORG]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert!(!out.stderr.contains("earlier attempt"), "{}", out.stderr);
 }
@@ -365,7 +351,7 @@ fn a_patch_refused_at_connect_is_retried() {
         mock.server
             .refuse_connections_for(Duration::from_millis(400)),
     );
-    let out = mock.run(&["PATCH", PROFILE, "-d", "{}", "--retries", "40"]);
+    let out = run_api(&mock, &["PATCH", PROFILE, "-d", "{}", "--retries", "40"]);
     // It reached the mock once, which answers 405 (the profile is read-only).
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert!(out.stderr.contains("405"), "{}", out.stderr);
@@ -377,13 +363,16 @@ fn a_patch_refused_at_connect_is_retried() {
 #[test]
 fn paginate_follows_every_page_into_one_array() {
     let mock = Mock::start();
-    let out = mock.run(&["GET", &feed("limit=5"), "--org", ORG, "--paginate"]);
+    let out = run_api(
+        &mock,
+        &["GET", &feed("limit=5"), "--org", ORG, "--paginate"],
+    );
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     let fixture: Value = serde_json::from_str(hamravesh_mock::DEFAULT_NOTIFICATIONS).unwrap();
     assert_eq!(json_of(&out), fixture);
     assert_eq!(mock.server.request_count_on(&LIST_NOTIFICATIONS), 8);
     // The organization of a documented scoped operation is picked as other commands pick it.
-    let out = mock.run(&["GET", &feed("limit=20"), "--paginate"]);
+    let out = run_api(&mock, &["GET", &feed("limit=20"), "--paginate"]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(json_of(&out), fixture);
     // A foreign next link ends it (exit 1) without following it.
@@ -396,7 +385,7 @@ fn paginate_follows_every_page_into_one_array() {
         },
         1,
     );
-    let out = mock.run(&["GET", "/api/v1/darkube/apps/", "--paginate"]);
+    let out = run_api(&mock, &["GET", "/api/v1/darkube/apps/", "--paginate"]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert!(out.stderr.contains("another origin"), "{}", out.stderr);
     assert!(out.stdout.is_empty());
@@ -407,7 +396,7 @@ fn paginate_follows_every_page_into_one_array() {
 #[test]
 fn validate_accepts_a_valid_answer() {
     let mock = Mock::start();
-    let out = mock.run(&["GET", PROFILE, "--validate"]);
+    let out = run_api(&mock, &["GET", PROFILE, "--validate"]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(
         out.stderr,
@@ -415,7 +404,7 @@ fn validate_accepts_a_valid_answer() {
     );
     assert_eq!(json_of(&out)["organizations"][0]["name"], ORG);
     // The page of a scoped operation, its organization picked from the profile.
-    let out = mock.run(&["GET", &feed("limit=3"), "--validate"]);
+    let out = run_api(&mock, &["GET", &feed("limit=3"), "--validate"]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(
         out.stderr
@@ -432,7 +421,7 @@ fn validate_accepts_a_valid_answer() {
         },
         1,
     );
-    let out = mock.run(&["GET", "/api/v1/darkube/apps/", "--validate"]);
+    let out = run_api(&mock, &["GET", "/api/v1/darkube/apps/", "--validate"]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(
         out.stderr.contains("is not a documented operation"),
@@ -457,7 +446,7 @@ fn validate_fails_a_wrong_typed_answer_with_its_pointers() {
         },
         1,
     );
-    let out = mock.run(&["GET", PROFILE, "--validate"]);
+    let out = run_api(&mock, &["GET", PROFILE, "--validate"]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert!(
         out.stderr
@@ -482,7 +471,7 @@ fn validate_fails_a_wrong_typed_answer_with_its_pointers() {
 
     // Not JSON at all.
     mock.server.push_fault(Fault::Malformed, 1);
-    let out = mock.run(&["GET", PROFILE, "--validate"]);
+    let out = run_api(&mock, &["GET", PROFILE, "--validate"]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert!(
         out.stderr.contains("invalid: /: not JSON"),
@@ -499,7 +488,7 @@ fn validate_lists_fields_the_schema_does_not_declare_and_still_exits_0() {
     }
     profile["theme"] = json!("dark");
     let mock = Mock::with(MockServer::builder().profile_json(profile.to_string()));
-    let out = mock.run(&["GET", PROFILE, "--validate"]);
+    let out = run_api(&mock, &["GET", PROFILE, "--validate"]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(
         out.stderr
@@ -523,7 +512,10 @@ fn validate_lists_fields_the_schema_does_not_declare_and_still_exits_0() {
 #[test]
 fn validate_with_paginate_checks_every_page() {
     let mock = Mock::start();
-    let out = mock.run(&["GET", &feed("limit=10"), "--paginate", "--validate"]);
+    let out = run_api(
+        &mock,
+        &["GET", &feed("limit=10"), "--paginate", "--validate"],
+    );
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(
         out.stderr,
@@ -553,7 +545,10 @@ fn validate_with_paginate_checks_every_page() {
         },
         1,
     );
-    let out = mock.run(&["GET", &feed("limit=1"), "--paginate", "--validate"]);
+    let out = run_api(
+        &mock,
+        &["GET", &feed("limit=1"), "--paginate", "--validate"],
+    );
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert_eq!(json_of(&out).as_array().unwrap().len(), 37);
     assert!(
@@ -596,7 +591,7 @@ fn paginate_validate_words_a_lower_bound_as_one_answer_does() {
             },
             1,
         );
-        let out = mock.run(args);
+        let out = run_api(&mock, args);
         assert_eq!(out.code, Some(1), "{}", out.stderr);
         out.stderr
             .lines()
@@ -726,8 +721,7 @@ fn a_closed_stdout_is_not_an_error() {
         &["GET", PROFILE, "--raw", "--include"],
         &["GET", &feed("limit=5"), "--paginate"],
     ] {
-        let output = mock
-            .command(args)
+        let output = api(&mock, args)
             .stdout(hamravesh_test_support::closed_pipe(BIN))
             .output()
             .unwrap();

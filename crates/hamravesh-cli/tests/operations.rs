@@ -2,9 +2,12 @@
 //! namespaces create and delete) against the mock, the organization it picks, and `schema`.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a broken fixture should fail the test loudly
 
+mod common;
+use common::{BIN, Mock, hamravesh};
+
 use std::process::{Command, Stdio};
 
-use hamravesh_mock::{Fault, MockBuilder, MockServer};
+use hamravesh_mock::{Fault, MockServer};
 use hamravesh_test_support::{Run, run};
 use hamravesh_types::Document;
 use hamravesh_types::namespaces::Namespace;
@@ -13,55 +16,8 @@ use hamravesh_types::operations::{
     CREATE_NAMESPACE, DELETE_NAMESPACE, GET_PROFILE, LIST_NOTIFICATIONS,
 };
 
-const BIN: &str = env!("CARGO_BIN_EXE_hamravesh");
-
 /// Raw characters that must never reach a terminal from server text.
 const RAW_CONTROLS: [char; 4] = ['\u{1b}', '\u{7}', '\u{202e}', '\u{9b}'];
-
-/// The binary with a clean environment (no key, base URL, organization or logging) and stdin
-/// that is not a terminal.
-fn hamravesh() -> Command {
-    let mut command = hamravesh_test_support::command(BIN);
-    command
-        .env_remove("HAMRAVESH_ORGANIZATION")
-        .stdin(Stdio::null());
-    command
-}
-
-/// A mock and the runtime serving it (dropped after it).
-struct Mock {
-    server: MockServer,
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl Mock {
-    fn start() -> Self {
-        Self::with(MockServer::builder())
-    }
-
-    fn with(builder: MockBuilder) -> Self {
-        let runtime = tokio::runtime::Runtime::new().unwrap();
-        let server = runtime.block_on(builder.start()).unwrap();
-        Self {
-            server,
-            _runtime: runtime,
-        }
-    }
-
-    /// The binary pointed at this mock with its key: `hamravesh ARGS --base-url URL`.
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = hamravesh();
-        command
-            .args(args)
-            .args(["--base-url", &self.server.url()])
-            .env("HAMRAVESH_API_KEY", self.server.api_key());
-        command
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        run(&mut self.command(args))
-    }
-}
 
 /// The default feed, as the SDK decodes it.
 fn default_feed() -> Vec<Notification> {
