@@ -242,6 +242,10 @@ pub struct ValidateArgs {
     /// works on parsed JSON can reach).
     #[arg(long, hide = true)]
     pub parse_only: bool,
+    /// Benchmarking aid: decode every payload into the typed model of its document (`--type`)
+    /// with `hamravesh_types::decode`, without the schema (what typed decoding costs).
+    #[arg(long, hide = true, conflicts_with_all = ["parse_only", "schema"])]
+    pub decode_only: bool,
 }
 
 /// Flags of `hamravesh profile`.

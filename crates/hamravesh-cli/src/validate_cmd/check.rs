@@ -1,6 +1,6 @@
 //! Checking one job: the bytes-to-verdict step itself is `hamravesh_types::check_bytes`.
 
-use hamravesh_types::{CappedErrors, Omitted, ValidationError, Validator};
+use hamravesh_types::{CappedErrors, Document, Omitted, ValidationError, Validator};
 
 use super::inputs::{Job, Size};
 
@@ -33,8 +33,12 @@ pub enum Verdict {
 pub struct Checker<'v> {
     /// The schema; none only parses (the benchmark baseline).
     pub validator: Option<&'v Validator>,
+    /// Decode into this document's typed model instead of validating (a benchmark figure).
+    pub decode_only: Option<Document>,
     /// Errors kept per payload (0 under `--quiet`: the verdict alone).
     pub max_errors: usize,
+    /// The most bytes read of one payload (`--max-size`).
+    pub max_size: u64,
 }
 
 impl Checker<'_> {
@@ -73,6 +77,7 @@ impl Checker<'_> {
                 line: None,
                 verdict: Verdict::Unreadable(message),
             },
+            file @ Job::File { .. } => self.run(file.load(self.max_size)),
             Job::Warning(message) => Outcome {
                 source: String::new(),
                 line: None,
@@ -82,6 +87,12 @@ impl Checker<'_> {
     }
 
     fn check(&self, bytes: &[u8]) -> Verdict {
+        if let Some(kind) = self.decode_only {
+            return match kind.decodes(bytes) {
+                Ok(()) => Verdict::Valid,
+                Err(error) => Verdict::Invalid(self.whole_payload(error.to_string())),
+            };
+        }
         let verdict = match self.validator {
             Some(validator) => hamravesh_types::check_bytes(bytes, validator, self.max_errors),
             None => match hamravesh_types::parse_payload(bytes, self.max_errors) {

@@ -11,7 +11,7 @@ use walkdir::WalkDir;
 
 /// Jobs per batch, and bytes of payloads per batch: enough to keep every core busy, small enough
 /// that memory stays flat.
-const BATCH_JOBS: usize = 2048;
+const BATCH_JOBS: usize = 256;
 const BATCH_BYTES: usize = 8 * 1024 * 1024;
 
 /// Bytes of an over-long NDJSON line skipped (never stored) while looking for its end, so the
@@ -43,10 +43,38 @@ pub enum Job {
         size: Size,
         max: u64,
     },
+    /// A regular file, read by the worker that checks it ([`Job::load`]), so that reading runs
+    /// on every core and only the files being checked are in memory.
+    File { source: String, path: PathBuf },
     /// An input that could not be read (or not to its end).
     Unreadable { source: String, message: String },
     /// Something skipped on purpose that the user should know of (a symlink loop).
     Warning(String),
+}
+
+impl Job {
+    /// A [`Job::File`] read (at most `max` bytes) into what it holds: a payload, one over the
+    /// limit, or an input that could not be read. Other jobs stay as they are.
+    pub fn load(self, max: u64) -> Job {
+        let Job::File { source, path } = self else {
+            return self;
+        };
+        match File::open(&path) {
+            Ok(file) => {
+                // A regular file's length is known: one over the limit is not read at all.
+                let length = file
+                    .metadata()
+                    .ok()
+                    .filter(std::fs::Metadata::is_file)
+                    .map(|metadata| metadata.len());
+                read_whole(file, source, length, max)
+            }
+            Err(error) => Job::Unreadable {
+                source,
+                message: error.to_string(),
+            },
+        }
+    }
 }
 
 /// The size of a payload over the limit: known, or known to be more than this.
@@ -161,6 +189,13 @@ impl Reader<'_, '_> {
 
     fn file(&mut self, path: &Path) -> bool {
         let name = path.display().to_string();
+        let ndjson = self.options.force_ndjson || is_ndjson(path);
+        if !ndjson && path.metadata().is_ok_and(|metadata| metadata.is_file()) {
+            return self.batch.push(Job::File {
+                source: name,
+                path: path.to_owned(),
+            });
+        }
         let file = match File::open(path) {
             Ok(file) => file,
             Err(error) => {
@@ -170,46 +205,16 @@ impl Reader<'_, '_> {
                 });
             }
         };
-        if self.options.force_ndjson || is_ndjson(path) {
+        if ndjson {
             return self.lines(BufReader::with_capacity(64 * 1024, file), &name);
         }
-        // A regular file's length is known: one over the limit is not read at all.
-        let length = file
-            .metadata()
-            .ok()
-            .filter(std::fs::Metadata::is_file)
-            .map(|metadata| metadata.len());
-        self.whole(file, &name, length)
+        // Named explicitly and not a regular file (a FIFO, a device): read as it comes.
+        self.whole(file, &name, None)
     }
 
     /// Reads one payload of at most `max_size` bytes.
     fn whole(&mut self, reader: impl Read, source: &str, length: Option<u64>) -> bool {
-        let max = self.options.max_size;
-        if let Some(length) = length.filter(|&length| length > max) {
-            return self.batch.push(Job::TooLarge {
-                source: source.to_owned(),
-                line: None,
-                size: Size::Exactly(length),
-                max,
-            });
-        }
-        let job = match read_capped(reader, max, length.unwrap_or(0)) {
-            Ok(bytes) if bytes.len() as u64 > max => Job::TooLarge {
-                source: source.to_owned(),
-                line: None,
-                size: Size::MoreThan(max),
-                max,
-            },
-            Ok(bytes) => Job::Payload {
-                source: source.to_owned(),
-                line: None,
-                bytes,
-            },
-            Err(error) => Job::Unreadable {
-                source: source.to_owned(),
-                message: error.to_string(),
-            },
-        };
+        let job = read_whole(reader, source.to_owned(), length, self.options.max_size);
         self.batch.push(job)
     }
 
@@ -262,6 +267,35 @@ impl Reader<'_, '_> {
     }
 }
 
+/// One payload of at most `max` bytes from `reader`, whose `length` may be known.
+fn read_whole(reader: impl Read, source: String, length: Option<u64>, max: u64) -> Job {
+    if let Some(length) = length.filter(|&length| length > max) {
+        return Job::TooLarge {
+            source,
+            line: None,
+            size: Size::Exactly(length),
+            max,
+        };
+    }
+    match read_capped(reader, max, length.unwrap_or(0)) {
+        Ok(bytes) if bytes.len() as u64 > max => Job::TooLarge {
+            source,
+            line: None,
+            size: Size::MoreThan(max),
+            max,
+        },
+        Ok(bytes) => Job::Payload {
+            source,
+            line: None,
+            bytes,
+        },
+        Err(error) => Job::Unreadable {
+            source,
+            message: error.to_string(),
+        },
+    }
+}
+
 fn is_ndjson(path: &Path) -> bool {
     path.extension()
         .is_some_and(|ext| ext == "ndjson" || ext == "jsonl")
@@ -272,8 +306,8 @@ fn is_payload_file(path: &Path) -> bool {
 }
 
 /// Reads to the end or to `max + 1` bytes, whichever comes first, never reserving more than that
-/// (`read_to_end` doubles its buffer, which could reserve twice the limit). `hint` is the
-/// expected length, if known.
+/// (a bare `read_to_end` doubles its buffer, which could reserve twice the limit). `hint` is the
+/// expected length, if known: a file of that size is read straight into one buffer of its size.
 fn read_capped(mut reader: impl Read, max: u64, hint: u64) -> io::Result<Vec<u8>> {
     let limit = usize::try_from(max).unwrap_or(usize::MAX).saturating_add(1);
     let first = usize::try_from(hint)
@@ -282,18 +316,20 @@ fn read_capped(mut reader: impl Read, max: u64, hint: u64) -> io::Result<Vec<u8>
         .max(8 * 1024)
         .min(limit);
     let mut bytes = Vec::with_capacity(first);
-    let mut chunk = vec![0; 64 * 1024];
-    while bytes.len() < limit {
-        let want = chunk.len().min(limit - bytes.len());
-        let read = match reader.read(&mut chunk[..want]) {
-            Ok(0) => break,
-            Ok(read) => read,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-            Err(error) => return Err(error),
-        };
-        push_capped(&mut bytes, &chunk[..read], limit);
+    loop {
+        // Never past the capacity reserved here; `read_to_end` retries interrupted reads.
+        let spare = bytes.capacity() - bytes.len();
+        let read = (&mut reader)
+            .take(u64::try_from(spare).unwrap_or(u64::MAX))
+            .read_to_end(&mut bytes)?;
+        if read == 0 || bytes.len() >= limit {
+            return Ok(bytes);
+        }
+        if bytes.len() == bytes.capacity() {
+            let target = bytes.capacity().saturating_mul(2).min(limit);
+            bytes.reserve_exact(target - bytes.len());
+        }
     }
-    Ok(bytes)
 }
 
 /// Appends `data`, growing `bytes` by doubling but never past `limit` bytes of capacity.

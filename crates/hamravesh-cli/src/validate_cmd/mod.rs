@@ -67,8 +67,12 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
     let mut tally = Tally::default();
     let checker = Checker {
         validator: (!args.parse_only).then_some(validator),
+        decode_only: args
+            .decode_only
+            .then(|| args.document.unwrap_or(Document::Profile)),
         // Under --quiet nothing is printed, so no error is worth building.
         max_errors: if args.quiet { 0 } else { DEFAULT_MAX_ERRORS },
+        max_size: args.max_size,
     };
     for batch in receiver {
         let mut jobs = batch.into_iter().peekable();
@@ -77,6 +81,8 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
             let outcomes: Vec<(Option<Option<UndeclaredReport>>, Outcome)> = chunk
                 .into_par_iter()
                 .map(|job| {
+                    // Read here, on every core, unless the reader thread has already.
+                    let job = job.load(checker.max_size);
                     // First, so that its tree is gone before the check builds its own.
                     let fields = undeclared.as_ref().map(|schema| schema.fields_of(&job));
                     (fields, checker.run(job))
