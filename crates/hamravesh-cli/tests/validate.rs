@@ -188,7 +188,7 @@ fn bad_schema_and_missing_files_are_exit_2() {
     assert_eq!(r.code, Some(2));
     assert!(
         r.stderr
-            .contains("error: cannot read /no/such/file.json: no such file or directory"),
+            .contains("error: cannot read /no/such/file.json: No such file or directory"),
         "{}",
         r.stderr
     );
@@ -668,6 +668,26 @@ fn a_full_disk_on_stdout_is_exit_2() {
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(
         r.stderr.contains("cannot write the results to stdout"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A PATH that cannot be looked at says why, as the system does: a symlink loop named
+/// explicitly was reported as "no such file or directory" (and so was a file below a directory
+/// the user may not search).
+#[cfg(unix)]
+#[test]
+fn an_unreadable_path_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("one.json");
+    let two = dir.path().join("two.json");
+    std::os::unix::fs::symlink(&two, &one).unwrap();
+    std::os::unix::fs::symlink(&one, &two).unwrap();
+    let r = bounded(hamravesh().arg("validate").arg(&one));
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("symbolic links") && !r.stderr.contains("No such file"),
         "{}",
         r.stderr
     );

@@ -59,22 +59,38 @@ impl Job {
         let Job::File { source, path } = self else {
             return self;
         };
-        match File::open(&path) {
-            Ok(file) => {
-                // A regular file's length is known: one over the limit is not read at all.
-                let length = file
-                    .metadata()
-                    .ok()
-                    .filter(std::fs::Metadata::is_file)
-                    .map(|metadata| metadata.len());
-                read_whole(file, source, length, max)
-            }
+        match open_regular(&path) {
+            // A regular file's length is known: one over the limit is not read at all.
+            Ok((file, length)) => read_whole(file, source, Some(length), max),
             Err(error) => Job::Unreadable {
                 source,
                 message: error.to_string(),
             },
         }
     }
+}
+
+/// Opens `path`, listed earlier as a regular file, with its length; an error if it is no longer
+/// one. The job may be run long after the listing: a FIFO put in the file's place meanwhile must
+/// not block the worker (and with it the whole run) in `open` waiting for a writer, so the file
+/// is opened without blocking and checked on the open handle.
+fn open_regular(path: &Path) -> io::Result<(File, u64)> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // No effect on a regular file's reads.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        return Err(io::Error::other(
+            "no longer a regular file (replaced since the directory was listed); not read",
+        ));
+    }
+    Ok((file, metadata.len()))
 }
 
 /// The size of a payload over the limit: known, or known to be more than this.
@@ -122,14 +138,16 @@ impl Reader<'_, '_> {
                 self.whole(stdin, "-", None)
             };
         }
-        if path.is_dir() {
-            return self.walk(path);
-        }
-        if !path.exists() {
-            return self.batch.push(Job::Unreadable {
-                source: path.display().to_string(),
-                message: "no such file or directory".to_owned(),
-            });
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_dir() => return self.walk(path),
+            Ok(_) => {}
+            // Say why: a missing file, a symlink loop and a directory not searchable differ.
+            Err(error) => {
+                return self.batch.push(Job::Unreadable {
+                    source: path.display().to_string(),
+                    message: error.to_string(),
+                });
+            }
         }
         // Named explicitly, anything that is not a directory is read as it comes: a FIFO or a
         // device like stdin, within the size limit.
@@ -479,6 +497,33 @@ mod tests {
         );
         assert_eq!(lines(b"abcdefgh", 4), ["Exactly(8) true"]);
         assert_eq!(lines(b"abcd\n", 4), ["abcd"]);
+    }
+
+    /// A file listed as regular but replaced by a FIFO before its worker reads it: opening it
+    /// used to wait for a writer forever, and the whole run with it.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_replaced_by_a_fifo_is_not_waited_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.json");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let job = Job::File {
+            source: "a.json".to_owned(),
+            path,
+        };
+        let (done, result) = std::sync::mpsc::channel();
+        std::thread::spawn(move || done.send(job.load(1000)).unwrap());
+        let loaded = result
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("loading a FIFO blocked");
+        let Job::Unreadable { message, .. } = loaded else {
+            panic!("{loaded:?}");
+        };
+        assert!(message.contains("no longer a regular file"), "{message}");
     }
 
     #[test]
