@@ -151,7 +151,7 @@ impl Reader<'_, '_> {
         }
         // Named explicitly, anything that is not a directory is read as it comes: a FIFO or a
         // device like stdin, within the size limit.
-        self.file(path)
+        self.file(path, false)
     }
 
     /// Walks a directory: sorted, symlinks followed but loops reported and not entered, special
@@ -180,7 +180,7 @@ impl Reader<'_, '_> {
                     if !self.first_visit(&entry) {
                         continue;
                     }
-                    self.file(entry.path())
+                    self.file(entry.path(), true)
                 }
             };
             if !keep_going {
@@ -205,16 +205,23 @@ impl Reader<'_, '_> {
         true
     }
 
-    fn file(&mut self, path: &Path) -> bool {
+    /// Reads one file: `listed` when a walk found it as a regular file, which must not block if
+    /// something else (a FIFO) has taken its place since.
+    fn file(&mut self, path: &Path, listed: bool) -> bool {
         let name = path.display().to_string();
         let ndjson = self.options.force_ndjson || is_ndjson(path);
-        if !ndjson && path.metadata().is_ok_and(|metadata| metadata.is_file()) {
+        if !ndjson && (listed || path.metadata().is_ok_and(|metadata| metadata.is_file())) {
             return self.batch.push(Job::File {
                 source: name,
                 path: path.to_owned(),
             });
         }
-        let file = match File::open(path) {
+        let opened = if listed {
+            open_regular(path).map(|(file, _)| file)
+        } else {
+            File::open(path)
+        };
+        let file = match opened {
             Ok(file) => file,
             Err(error) => {
                 return self.batch.push(Job::Unreadable {
@@ -524,6 +531,42 @@ mod tests {
             panic!("{loaded:?}");
         };
         assert!(message.contains("no longer a regular file"), "{message}");
+    }
+
+    /// The same for an NDJSON file a walk listed, which the reader thread opens itself.
+    #[cfg(unix)]
+    #[test]
+    fn a_listed_ndjson_file_replaced_by_a_fifo_is_not_waited_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.ndjson");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+        std::thread::spawn(move || {
+            let mut batch = Batch::new(&sender);
+            {
+                let mut reader = Reader {
+                    options: Options {
+                        force_ndjson: false,
+                        max_size: 1000,
+                    },
+                    batch: &mut batch,
+                    seen: HashSet::new(),
+                };
+                reader.file(&path, true);
+            }
+            batch.flush();
+        });
+        let jobs = receiver
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("opening a FIFO blocked");
+        assert!(
+            matches!(&jobs[..], [Job::Unreadable { message, .. }] if message.contains("no longer a regular file")),
+            "{jobs:?}"
+        );
     }
 
     #[test]
