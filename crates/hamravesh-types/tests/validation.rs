@@ -668,3 +668,108 @@ proptest! {
         prop_assert_eq!(with, without);
     }
 }
+
+/// Raw JSON texts the property test's generators do not write: numbers serde_json refuses
+/// (out of range), lone and broken surrogates, NUL in strings, date-time corner cases (leap
+/// seconds, lower-case `t`/`z`, offsets, escapes), values nested past the parser's limit, and
+/// objects repeating a key in another spelling.
+const EDGE_TEXTS: &[&str] = &[
+    "1e2",
+    "1.0",
+    "-0",
+    "-0.0",
+    "1E400",
+    "-1e400",
+    "1e-400",
+    "18446744073709551616",
+    "-9223372036854775809",
+    "9223372036854775808",
+    "12e-1",
+    "100e-2",
+    "0.5",
+    r#""\ud800""#,
+    r#""\udc00""#,
+    r#""\ud800\udc00""#,
+    r#""\ud800x""#,
+    r#""\uD800\uD800""#,
+    r#""\uDBFF\uDFFF""#,
+    r#""a\u0000""#,
+    r#""\u0000""#,
+    r#"" \u0000 ""#,
+    r#""\u0085""#,
+    r#""\u200b""#,
+    r#""\t""#,
+    r#""""#,
+    r#"" ""#,
+    "null",
+    "true",
+    "{}",
+    "[]",
+    "[1,2]",
+    r#""2022-07-26t12:56:34z""#,
+    r#""2016-12-31T23:59:60Z""#,
+    r#""2022-07-26T23:59:60Z""#,
+    r#""1990-12-31T15:59:60-08:00""#,
+    r#""2022-07-26T12:56:34.123456789+03:30""#,
+    r#""2022-07-26T12:56:34-00:00""#,
+    r#""2022-02-30T00:00:00Z""#,
+    r#""2022-07-26T24:00:00Z""#,
+    r#""2022-07-26T12:56:34+24:00""#,
+    r#""2022-07-26T12:56:34\u005a""#,
+    r#""2022-07-26T12:56:34+0330""#,
+    r#""2022-07-26T12:56:34.Z""#,
+    r#""2022-07-26T12:56:34,5Z""#,
+    r#""2022-07-26T12:56:34Z\n""#,
+    r#""\u0032022-07-26T12:56:34Z""#,
+    r#"{"a":1,"a":2}"#,
+    r#"{"a":1,"\u0061":2}"#,
+    r#"[{"x":1,"x":1}]"#,
+];
+
+/// Every edge text at every place of every document's valid payloads (and as an unknown field
+/// nested 126 to 129 deep): the fast path says "valid" exactly when the full path does.
+#[test]
+fn fast_path_agrees_with_the_full_path_on_edge_texts_everywhere() {
+    let mut checked = 0;
+    for (kind, base) in every_document_valid_base() {
+        let mut all = Vec::new();
+        paths(&base, &mut Vec::new(), &mut all);
+        let mut texts: Vec<Vec<u8>> = Vec::new();
+        for path in &all {
+            let (last, parent_path) = path.split_last().unwrap();
+            for text in EDGE_TEXTS {
+                let mut value = base.clone();
+                let marked = Value::String(format!("{RAW}{text}"));
+                let parent = parent_mut(&mut value, parent_path);
+                match last {
+                    Step::Key(key) => parent[key.as_str()] = marked,
+                    Step::Index(index) => parent[*index] = marked,
+                }
+                texts.push(unraw(serde_json::to_vec(&value).unwrap()));
+            }
+        }
+        let whole = serde_json::to_string(&base).unwrap();
+        if let Some(open) = whole.strip_suffix('}') {
+            for depth in 126..=129 {
+                let arrays = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+                let objects = format!("{}1{}", r#"{"a":"#.repeat(depth), "}".repeat(depth));
+                for nested in [arrays, objects] {
+                    texts.push(format!(r#"{open},"zz":{nested}}}"#).into_bytes());
+                }
+            }
+            texts.push(format!("\u{feff}{whole}").into_bytes());
+            texts.push(format!("{whole} x").into_bytes());
+            texts.push(format!("{whole}\u{c}").into_bytes());
+        }
+        for bytes in texts {
+            assert_eq!(
+                fast_path_valid(kind, &bytes),
+                full_path_valid(kind, &bytes),
+                "{kind}: {}",
+                String::from_utf8_lossy(&bytes)
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 10_000, "only {checked} payloads checked");
+}
