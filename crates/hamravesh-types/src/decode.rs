@@ -1,5 +1,6 @@
 //! Typed decoding that reports the JSON path of the field that failed.
 
+use crate::duplicates::Problem;
 use serde::de::DeserializeOwned;
 
 /// A payload that could not be decoded, with the path of the field that failed.
@@ -65,7 +66,9 @@ impl std::error::Error for DecodeError {}
 /// `decode::<notifications::NotificationPage>(body)`.
 ///
 /// A key repeated inside one object is an error wherever it is, as it is to validation (serde
-/// alone would keep the last of a repeated unknown field).
+/// alone would keep the last of a repeated unknown field), and so is text validation does not
+/// read as JSON inside an unknown field (`1e400`, a lone surrogate escape, nesting past 128),
+/// which serde alone would skip.
 ///
 /// ```
 /// use hamravesh_types::{Profile, decode};
@@ -81,8 +84,9 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
         Ok(value) => value,
         Err(_) => return decode_with_path(bytes),
     };
-    if let Some(duplicate) = crate::duplicates::first_duplicate(bytes) {
-        return Err(DecodeError {
+    match crate::duplicates::scan(bytes) {
+        None => Ok(value),
+        Some(Problem::Duplicate(duplicate)) => Err(DecodeError {
             message: format!(
                 "duplicate field `{}` at line {} column {}",
                 duplicate.key, duplicate.line, duplicate.column
@@ -91,9 +95,16 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
             line: duplicate.line,
             column: duplicate.column,
             is_syntax: false,
-        });
+        }),
+        // serde_json skipped an unknown field without reading it; validation reads it.
+        Some(Problem::NotJson(error)) => Err(DecodeError {
+            path: ".".to_owned(),
+            message: error.to_string(),
+            line: error.line(),
+            column: error.column(),
+            is_syntax: true,
+        }),
     }
-    Ok(value)
 }
 
 fn decode_with_path<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
@@ -145,6 +156,24 @@ mod tests {
         assert!(error.is_syntax());
         assert_eq!(error.path(), ".");
         assert_eq!((error.line(), error.column()), (1, 2));
+    }
+
+    /// What serde_json skips unread in an unknown field, validation reads: decoding refuses it
+    /// too, so the two agree on what is JSON.
+    #[test]
+    fn unknown_fields_must_be_json_as_validation_reads_it() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        for (unknown, message) in [
+            ("1e400", "number out of range"),
+            (r#""\ud800""#, "unexpected end of hex escape"),
+            (deep.as_str(), "recursion limit exceeded"),
+        ] {
+            let body = format!(r#"{{"name": "a", "cluster_id": 53, "zz": {unknown}}}"#);
+            let error = decode::<crate::namespaces::CreateNamespace>(body.as_bytes()).unwrap_err();
+            assert!(error.is_syntax(), "{error}");
+            assert_eq!(error.path(), ".");
+            assert!(error.message().contains(message), "{error}");
+        }
     }
 
     #[test]

@@ -2,7 +2,10 @@
 //!
 //! serde's derived structs refuse a repeated documented field, but keep the last of a repeated
 //! unknown field and of a repeated key inside a `serde_json::Value`; validation refuses every
-//! repeated key. Typed decoding runs this scan after it succeeds, so both say the same.
+//! repeated key. Typed decoding runs this scan after it succeeds, so both say the same. The scan
+//! reads every value as validation's parse does, so it also finds what serde_json lets through
+//! when it skips an unknown field without reading it: a number out of range (`1e400`), a lone
+//! surrogate escape, nesting past its limit of 128 ([`scan`]).
 
 use std::borrow::Cow;
 
@@ -18,6 +21,31 @@ pub(crate) struct Duplicate {
     /// 1-based line and column just after the repeat.
     pub line: usize,
     pub column: usize,
+}
+
+/// What the scan found wrong with bytes that typed decoding accepted.
+#[derive(Debug)]
+pub(crate) enum Problem {
+    /// A key repeated inside one object.
+    Duplicate(Duplicate),
+    /// Text validation's parse refuses as JSON.
+    NotJson(serde_json::Error),
+}
+
+/// Scans bytes already decoded into a typed value: the first repeated key, or what makes them
+/// not JSON to validation; `None` when neither.
+pub(crate) fn scan(bytes: &[u8]) -> Option<Problem> {
+    let mut found = None;
+    let scanned = Scan {
+        path: None,
+        found: &mut found,
+    }
+    .deserialize(&mut serde_json::Deserializer::from_slice(bytes));
+    match (scanned, found) {
+        (Ok(()), _) => None,
+        (Err(error), None) => Some(Problem::NotJson(error)),
+        (Err(_), Some(_)) => first_duplicate(bytes).map(Problem::Duplicate),
+    }
 }
 
 /// The first repeated key; `None` when no object repeats a key, or when the bytes are not JSON
@@ -203,7 +231,31 @@ impl<'de> Visitor<'de> for KeySeed {
 
 #[cfg(test)]
 mod tests {
-    use super::first_duplicate;
+    use super::{Problem, first_duplicate, scan};
+
+    #[test]
+    fn finds_what_skipping_an_unknown_field_lets_through() {
+        let deep = format!("{{\"x\": {}{}}}", "[".repeat(200), "]".repeat(200));
+        for (json, expected) in [
+            (r#"{"a": 1e400}"#.to_owned(), Some("number out of range")),
+            (
+                r#"{"a": "\ud800"}"#.to_owned(),
+                Some("unexpected end of hex escape"),
+            ),
+            (deep, Some("recursion limit exceeded")),
+            (r#"{"a": 1, "a": 2}"#.to_owned(), None),
+            (r#"{"a": [1e300, "\ud83d\ude00"]}"#.to_owned(), None),
+        ] {
+            match (scan(json.as_bytes()), expected) {
+                (Some(Problem::NotJson(error)), Some(message)) => {
+                    assert!(error.to_string().contains(message), "{json}: {error}");
+                }
+                (Some(Problem::Duplicate(_)), None) => assert!(json.contains(r#""a": 2"#)),
+                (None, None) => {}
+                (found, expected) => panic!("{json}: {found:?}, expected {expected:?}"),
+            }
+        }
+    }
 
     #[test]
     fn finds_the_first_repeat_at_any_depth() {
