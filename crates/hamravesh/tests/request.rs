@@ -570,7 +570,7 @@ async fn collect_json_keeps_each_item_as_sent() {
     let url = server.url();
     let pages = [
         format!(
-            r#"{{"count": 4, "next": "{url}{UNDOCUMENTED}?offset=2", "results": [{{"z": 1, "a": 1.0}}, {{"z": 1e400}}]}}"#
+            r#"{{"count": 4, "next": "{url}{UNDOCUMENTED}?offset=2", "results": [{{"z": 1, "a": 1.0}}, {{"z": 123456789012345678901234567890}}]}}"#
         ),
         r#"{"count": 4, "next": null, "results": ["\u202e", {"k": [1, {}]}]}"#.to_owned(),
     ];
@@ -592,7 +592,7 @@ async fn collect_json_keeps_each_item_as_sent() {
         .unwrap();
     assert_eq!(
         String::from_utf8(json).unwrap(),
-        r#"[{"z": 1, "a": 1.0},{"z": 1e400},"\u202e",{"k": [1, {}]}]"#
+        r#"[{"z": 1, "a": 1.0},{"z": 123456789012345678901234567890},"\u202e",{"k": [1, {}]}]"#
     );
     assert_eq!(server.request_count(), 2);
     // A key repeated inside one object is refused, as typed decoding and validation refuse it.
@@ -611,6 +611,27 @@ async fn collect_json_keeps_each_item_as_sent() {
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Decode);
+    // So is a number no JSON reader here holds (validation calls the page not JSON).
+    server.push_fault(
+        Fault::Raw {
+            status: 200,
+            content_type: "application/json".into(),
+            body: br#"{"next": null, "results": [{"z": 1e400}]}"#.to_vec(),
+        },
+        1,
+    );
+    let error = client
+        .request(Method::GET, UNDOCUMENTED)
+        .pages()
+        .collect_json()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Decode);
+    assert!(
+        error.report().contains("number out of range"),
+        "{}",
+        error.report()
+    );
 }
 
 /// Pages that would make a walk loop or leave the base URL: (first page's body, the message).
