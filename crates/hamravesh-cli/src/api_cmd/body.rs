@@ -119,7 +119,8 @@ fn is_unsafe_in_json(c: char) -> bool {
 
 /// Writes valid JSON `text` indented by two spaces, byte for byte otherwise: keys stay in the
 /// order sent (a repeated key stays visible), numbers exact. Characters a terminal would act on
-/// can only sit inside strings; they are written as `\uXXXX` escapes, which mean the same JSON.
+/// can only sit inside strings; they are written as `\u` escapes of four hex digits (such as
+/// `\u202e`), which mean the same JSON.
 pub fn pretty_json(out: &mut impl Write, text: &str) -> io::Result<()> {
     let mut out = io::BufWriter::with_capacity(64 * 1024, out);
     let bytes = text.as_bytes();

@@ -40,10 +40,11 @@ const MAX_LINE_CHARS: usize = 1000;
 const AFTER_HELP: &str = "\
 Output:
   The body on stdout: JSON pretty-printed (keys in the order sent, numbers exact; characters a
-  terminal would act on escaped as \\uXXXX, which is the same JSON), other text with control
-  characters shown as escapes, binary bodies only when stdout is not a terminal. --raw writes the
-  exact bytes (still not to a terminal when they hold control sequences). --include writes the
-  status line and headers first (values made safe). An error status prints its body too.
+  terminal would act on written as \\u escapes, such as \\u202e: the same JSON), other text
+  with control characters shown as escapes, binary bodies only when stdout is not a terminal.
+  --raw writes the exact bytes (still not to a terminal when they hold control sequences).
+  --include writes the status line and headers first (values made safe). An error status prints
+  its body too.
 
 Retries follow the method: GET, HEAD, OPTIONS, PUT and DELETE retry connection failures,
 timeouts, 429 and 502-504; POST and PATCH only when the request certainly did not arrive (the

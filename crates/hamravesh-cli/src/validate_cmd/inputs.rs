@@ -139,19 +139,16 @@ impl Reader<'_, '_> {
             };
         }
         match std::fs::metadata(path) {
-            Ok(metadata) if metadata.is_dir() => return self.walk(path),
-            Ok(_) => {}
+            Ok(metadata) if metadata.is_dir() => self.walk(path),
+            // Named explicitly, anything that is not a directory is read as it comes: a FIFO or
+            // a device like stdin, within the size limit.
+            Ok(metadata) => self.file(path, false, metadata.is_file()),
             // Say why: a missing file, a symlink loop and a directory not searchable differ.
-            Err(error) => {
-                return self.batch.push(Job::Unreadable {
-                    source: path.display().to_string(),
-                    message: error.to_string(),
-                });
-            }
+            Err(error) => self.batch.push(Job::Unreadable {
+                source: path.display().to_string(),
+                message: error.to_string(),
+            }),
         }
-        // Named explicitly, anything that is not a directory is read as it comes: a FIFO or a
-        // device like stdin, within the size limit.
-        self.file(path, false)
     }
 
     /// Walks a directory: sorted, symlinks followed but loops reported and not entered, special
@@ -180,7 +177,7 @@ impl Reader<'_, '_> {
                     if !self.first_visit(&entry) {
                         continue;
                     }
-                    self.file(entry.path(), true)
+                    self.file(entry.path(), true, true)
                 }
             };
             if !keep_going {
@@ -206,11 +203,12 @@ impl Reader<'_, '_> {
     }
 
     /// Reads one file: `listed` when a walk found it as a regular file, which must not block if
-    /// something else (a FIFO) has taken its place since.
-    fn file(&mut self, path: &Path, listed: bool) -> bool {
+    /// something else (a FIFO) has taken its place since; `regular` when it was one when looked
+    /// at (then a worker reads it).
+    fn file(&mut self, path: &Path, listed: bool, regular: bool) -> bool {
         let name = path.display().to_string();
         let ndjson = self.options.force_ndjson || is_ndjson(path);
-        if !ndjson && (listed || path.metadata().is_ok_and(|metadata| metadata.is_file())) {
+        if !ndjson && regular {
             return self.batch.push(Job::File {
                 source: name,
                 path: path.to_owned(),
@@ -556,7 +554,7 @@ mod tests {
                     batch: &mut batch,
                     seen: HashSet::new(),
                 };
-                reader.file(&path, true);
+                reader.file(&path, true, true);
             }
             batch.flush();
         });
