@@ -73,16 +73,21 @@
 //! than the header timeout `408`, all with the envelope. hyper answers heads beyond its own buffer (64 KiB) and requests that are not HTTP by
 //! itself, with a bare `431` or `400` and no body: it offers no hook to give them one.
 //!
+//! The accept loop is public, [`http::serve`] with its [`http::Limits`], so that other servers
+//! of the SDK (the `hamravesh exporter`) keep the same bounds.
+//!
 //! The library prints nothing; it logs through `tracing`.
 #![deny(missing_docs)]
 // A library must not write to the process's stdout or stderr: they may be closed, or the caller's.
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 
 mod fault;
+pub mod http;
 mod namespaces;
 mod paging;
 mod routes;
 mod server;
+mod state;
 
 pub use fault::{Fault, FaultBody};
 pub use server::{DEFAULT_HEADER_READ_TIMEOUT, MockBuilder, MockError, MockServer};

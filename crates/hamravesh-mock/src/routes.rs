@@ -19,12 +19,13 @@ use hamravesh_types::operations::{
 };
 use hamravesh_types::{ORGANIZATION_HEADER, Operation};
 
+use crate::http::CloseConnection;
 use crate::namespaces::{Refusal, check_create};
-use crate::server::{Organization, State};
+use crate::state::{Organization, State};
 use crate::{Fault, FaultBody, paging};
 
 // Request heads the mock refuses with its own envelope. hyper refuses larger ones itself, with a
-// bare status and no body (see `HYPER_*`), so these sit well below hyper's limits: every refusal a
+// bare status and no body (see `server::HYPER_*`), so these sit well below hyper's limits: every refusal a
 // sensible client can meet carries the same JSON as the mock's other errors.
 
 /// Longest request target (414 beyond), as nginx's default header buffer.
@@ -33,22 +34,11 @@ pub(crate) const MAX_URI_BYTES: usize = 8 * 1024;
 pub(crate) const MAX_HEADER_BYTES: usize = 16 * 1024;
 /// Most header lines (431 beyond).
 pub(crate) const MAX_HEADERS: usize = 100;
-/// hyper's read buffer, which bounds a request head (hyper's bare 431 beyond). A soft bound: hyper
-/// checks it between reads, so a head that arrives at once may reach about twice this. Also about
-/// what one half-sent request can make the mock hold in memory.
-pub(crate) const HYPER_MAX_HEAD_BYTES: usize = 64 * 1024;
-/// hyper's limit on header lines (hyper's bare 431 beyond).
-pub(crate) const HYPER_MAX_HEADERS: usize = 256;
-
 /// The largest request body the mock reads (413 beyond).
 pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// How long a truncated body waits after its first half before the connection ends.
 const TRUNCATION_PAUSE: std::time::Duration = std::time::Duration::from_millis(50);
-
-/// The marker on a response that tells the connection to close without sending it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct CloseConnection;
 
 /// The `detail` of the 403 for an organization-scoped request without `x-organization`.
 fn organization_missing() -> String {

@@ -1,26 +1,32 @@
 //! Starting, controlling and stopping the mock server.
 
-use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use axum::Router;
+use axum::serve::Listener;
 use bytes::Bytes;
-use hyper::server::conn::http1;
-use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::service::TowerToHyperService;
 use serde_json::Value;
-use tokio::net::TcpListener;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use hamravesh_types::namespaces::Namespace;
 use hamravesh_types::{Document, Operation};
 
-use crate::namespaces::{Cluster, Store};
+use crate::http;
+use crate::namespaces::Cluster;
+use crate::state::{Organization, State};
 use crate::{DEFAULT_API_KEY, DEFAULT_NOTIFICATIONS, DEFAULT_PROFILE, Fault};
+
+/// hyper's read buffer, which bounds a request head (hyper's bare 431 beyond); the mock refuses
+/// smaller heads itself, with its envelope (`routes::MAX_*`). A soft bound: hyper checks it
+/// between reads, so a head that arrives at once may reach about twice this. Also about what one
+/// half-sent request can make the mock hold in memory.
+const HYPER_MAX_HEAD_BYTES: usize = 64 * 1024;
+/// hyper's limit on header lines (hyper's bare 431 beyond).
+const HYPER_MAX_HEADERS: usize = 256;
 
 /// Why the mock could not start.
 #[derive(Debug, thiserror::Error)]
@@ -56,96 +62,6 @@ pub enum MockError {
         #[source]
         source: std::io::Error,
     },
-}
-
-/// An organization of the profile: the name `x-organization` carries and its clusters.
-#[derive(Debug)]
-pub(crate) struct Organization {
-    pub(crate) name: String,
-    pub(crate) clusters: Vec<Cluster>,
-}
-
-/// Shared state of a running mock.
-pub(crate) struct State {
-    pub(crate) api_key: String,
-    pub(crate) profile: Bytes,
-    pub(crate) organizations: Vec<Organization>,
-    pub(crate) notifications: Vec<Value>,
-    pub(crate) namespaces: Mutex<Store>,
-    /// The address as a `Host` value, for requests that send none.
-    pub(crate) host: String,
-    /// How long a request body may take to arrive.
-    pub(crate) body_read_timeout: Duration,
-    faults: Mutex<VecDeque<Fault>>,
-    /// Faults for one operation, by operation id.
-    operation_faults: Mutex<HashMap<String, VecDeque<Fault>>>,
-    delay: Mutex<Duration>,
-    requests: AtomicUsize,
-    /// Requests routed to each operation, by operation id.
-    operation_requests: Mutex<HashMap<String, usize>>,
-    connections: AtomicUsize,
-    last_headers: Mutex<Option<axum::http::HeaderMap>>,
-}
-
-impl State {
-    /// Remembers the headers of the latest request to an operation, for tests to inspect.
-    pub(crate) fn record_headers(&self, headers: &axum::http::HeaderMap) {
-        *self
-            .last_headers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(headers.clone());
-    }
-
-    /// Counts a request on no operation (an unknown path or method) and takes the fault queued
-    /// for the next request, if any.
-    pub(crate) fn begin_request(&self) -> Option<Fault> {
-        self.requests.fetch_add(1, Ordering::SeqCst);
-        self.faults
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop_front()
-    }
-
-    /// Counts a request to `operation` and takes the fault queued for it: one queued for the
-    /// next request first, else one queued for this operation.
-    pub(crate) fn begin_operation(&self, operation: &Operation) -> Option<Fault> {
-        *self
-            .operation_requests
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(operation.id.to_owned())
-            .or_default() += 1;
-        self.begin_request().or_else(|| {
-            self.operation_faults
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .get_mut(operation.id)
-                .and_then(VecDeque::pop_front)
-        })
-    }
-
-    /// The organization of the profile named `name`.
-    pub(crate) fn organization(&self, name: &[u8]) -> Option<&Organization> {
-        self.organizations
-            .iter()
-            .find(|organization| organization.name.as_bytes() == name)
-    }
-
-    /// The namespace store.
-    pub(crate) fn namespaces(&self) -> std::sync::MutexGuard<'_, Store> {
-        self.namespaces
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Counts a request that gets no fault (one refused before routing).
-    pub(crate) fn count_request(&self) {
-        self.requests.fetch_add(1, Ordering::SeqCst);
-    }
-
-    pub(crate) fn delay(&self) -> Duration {
-        *self.delay.lock().unwrap_or_else(PoisonError::into_inner)
-    }
 }
 
 /// Configures a [`MockServer`].
@@ -273,14 +189,22 @@ impl MockBuilder {
             connections: AtomicUsize::new(0),
             last_headers: Mutex::default(),
         });
-        let mut http = http1::Builder::new();
-        http.timer(TokioTimer::new())
-            .header_read_timeout(self.header_read_timeout)
-            .max_buf_size(crate::routes::HYPER_MAX_HEAD_BYTES)
-            .max_headers(crate::routes::HYPER_MAX_HEADERS);
+        let limits = http::Limits {
+            header_read_timeout: self.header_read_timeout,
+            max_connections: usize::MAX,
+            max_head_bytes: HYPER_MAX_HEAD_BYTES,
+            max_headers: HYPER_MAX_HEADERS,
+        };
         let app = crate::routes::router(Arc::clone(&state));
         let (refuse, refusals) = mpsc::unbounded_channel();
-        let task = tokio::spawn(serve(listener, http, app, Arc::clone(&state), refusals));
+        let listener = MockListener {
+            listener: Some(listener),
+            addr,
+            state: Arc::clone(&state),
+            refusals,
+        };
+        // Stopped by aborting the task (on drop).
+        let task = tokio::spawn(http::serve(listener, app, limits, std::future::pending()));
         Ok(MockServer {
             addr,
             state,
@@ -349,83 +273,50 @@ fn check_notifications(raw: &[u8]) -> Result<Vec<Value>, MockError> {
     }
 }
 
-/// Accepts connections and serves each on its own task until this future is dropped.
-///
-/// Written out instead of `axum::serve` because that gives no access to hyper's header-read
-/// timeout, without which half-sent requests hold their connections (and file descriptors) for
-/// ever.
 /// A request to stop listening for a while: how long, and who to tell once the socket is closed.
 type Refusal = (Duration, oneshot::Sender<()>);
 
-async fn serve(
-    mut listener: TcpListener,
-    http: http1::Builder,
-    app: Router,
+/// The mock's listening socket: counts the connections it accepts, and closes for a while when
+/// told to ([`MockServer::refuse_connections_for`]).
+struct MockListener {
+    /// `None` while refusing connections.
+    listener: Option<TcpListener>,
+    addr: SocketAddr,
     state: Arc<State>,
-    mut refusals: mpsc::UnboundedReceiver<Refusal>,
-) {
-    // Dropped with this future (when the server is aborted): every connection then finishes its
-    // current response and closes.
-    let (_stop, stopped) = watch::channel(());
-    loop {
-        let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
-            Some((pause, closed)) = refusals.recv() => {
-                listener = refuse_for(listener, pause, closed).await;
+    refusals: mpsc::UnboundedReceiver<Refusal>,
+}
+
+impl Listener for MockListener {
+    type Io = TcpStream;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (TcpStream, SocketAddr) {
+        loop {
+            let Some(listener) = self.listener.as_mut() else {
+                self.listener = Some(bind_again(self.addr).await);
                 continue;
-            }
-        };
-        let stream = match accepted {
-            Ok((stream, _peer)) => stream,
-            Err(error) if is_connection_error(&error) => continue,
-            Err(error) => {
-                // Out of file descriptors or memory: wait for connections to close rather
-                // than spin.
-                tracing::error!(%error, "mock server cannot accept a connection");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                continue;
-            }
-        };
-        state.connections.fetch_add(1, Ordering::SeqCst);
-        // Small answers go out at once rather than waiting for Nagle's delay.
-        let _ = stream.set_nodelay(true);
-        let connection = http.serve_connection(TokioIo::new(stream), closing_service(app.clone()));
-        let mut stopped = stopped.clone();
-        tokio::spawn(async move {
-            let mut connection = std::pin::pin!(connection);
-            let result = tokio::select! {
-                result = connection.as_mut() => result,
-                _ = stopped.changed() => {
-                    connection.as_mut().graceful_shutdown();
-                    connection.await
-                }
             };
-            if let Err(error) = result {
-                // Timeouts, resets and unparsable requests: the client's doing, not the mock's.
-                tracing::debug!(%error, "mock connection ended");
-            }
-        });
+            let refusal = tokio::select! {
+                accepted = Listener::accept(listener) => {
+                    self.state.connections.fetch_add(1, Ordering::SeqCst);
+                    return accepted;
+                }
+                Some(refusal) = self.refusals.recv() => refusal,
+            };
+            let (pause, closed) = refusal;
+            self.listener = None;
+            let _ = closed.send(());
+            tokio::time::sleep(pause).await;
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        Ok(self.addr)
     }
 }
 
-/// Closes the listening socket, so connections are refused, and listens again on the same address
-/// after `pause`.
-async fn refuse_for(
-    listener: TcpListener,
-    pause: Duration,
-    closed: oneshot::Sender<()>,
-) -> TcpListener {
-    let addr = match listener.local_addr() {
-        Ok(addr) => addr,
-        Err(error) => {
-            tracing::error!(%error, "mock server cannot stop listening: its address is unknown");
-            let _ = closed.send(());
-            return listener;
-        }
-    };
-    drop(listener);
-    let _ = closed.send(());
-    tokio::time::sleep(pause).await;
+/// Listens on `addr` again after a refusal.
+async fn bind_again(addr: SocketAddr) -> TcpListener {
     loop {
         match TcpListener::bind(addr).await {
             Ok(listener) => return listener,
@@ -436,60 +327,6 @@ async fn refuse_for(
             }
         }
     }
-}
-
-/// The error that makes hyper close a connection without answering (see [`Fault::Close`]).
-#[derive(Debug)]
-struct CloseWithoutAnswer;
-
-impl std::fmt::Display for CloseWithoutAnswer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("the mock closes the connection without answering (Fault::Close)")
-    }
-}
-
-impl std::error::Error for CloseWithoutAnswer {}
-
-/// The router as a hyper service that fails, so hyper drops the connection unanswered, when a
-/// response carries the [`crate::routes::CloseConnection`] marker.
-fn closing_service(
-    app: Router,
-) -> impl hyper::service::Service<
-    hyper::Request<hyper::body::Incoming>,
-    Response = axum::response::Response,
-    Error = CloseWithoutAnswer,
-    Future = impl Future<Output = Result<axum::response::Response, CloseWithoutAnswer>> + Send,
-> + Clone {
-    let inner = TowerToHyperService::new(app);
-    hyper::service::service_fn(move |request| {
-        let answer = hyper::service::Service::call(&inner, request);
-        async move {
-            let response = match answer.await {
-                Ok(response) => response,
-                Err(never) => match never {},
-            };
-            if response
-                .extensions()
-                .get::<crate::routes::CloseConnection>()
-                .is_some()
-            {
-                Err(CloseWithoutAnswer)
-            } else {
-                Ok(response)
-            }
-        }
-    })
-}
-
-/// Whether an accept error concerns only the connection being accepted.
-fn is_connection_error(error: &std::io::Error) -> bool {
-    matches!(
-        error.kind(),
-        std::io::ErrorKind::ConnectionRefused
-            | std::io::ErrorKind::ConnectionAborted
-            | std::io::ErrorKind::ConnectionReset
-            | std::io::ErrorKind::Interrupted
-    )
 }
 
 /// The URL a client uses for a server listening on `addr`: an unspecified address (`0.0.0.0`,

@@ -5,10 +5,10 @@
 //! replaces the values; the HTTP server answers `/metrics` by encoding what is there, so a
 //! scrape never waits for the API and however many scrapes come, the API sees one call per
 //! interval. `/healthz` answers while the process lives; `/` links to `/metrics`. SIGINT and
-//! SIGTERM stop the server gracefully. [`serve`] bounds what slow or idle peers can hold.
+//! SIGTERM stop the server gracefully. [`hamravesh_mock::http::serve`], within [`LIMITS`], bounds
+//! what slow or idle peers can hold.
 
 pub mod metrics;
-pub mod serve;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -40,6 +40,18 @@ const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=
 
 /// The content type of the Prometheus text format 0.0.4.
 const TEXT_0_0_4: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// The HTTP server's bounds (an exporter often listens on every interface): a head within 10 s,
+/// which is also how long an idle connection is kept; at most 512 connections (Prometheus needs
+/// one per scraper), half the common default limit of 1,024 open files, so a flood of idle peers
+/// cannot take the file descriptor the poller needs to reach the API; heads of at most 16 KiB (a
+/// scrape's is a few hundred bytes) and 64 header lines.
+pub const LIMITS: hamravesh_mock::http::Limits = hamravesh_mock::http::Limits {
+    header_read_timeout: Duration::from_secs(10),
+    max_connections: 512,
+    max_head_bytes: 16 * 1024,
+    max_headers: 64,
+};
 
 /// Runs the exporter until SIGINT or SIGTERM.
 pub async fn run(args: ExporterArgs) -> Result<(), Failure> {
@@ -73,13 +85,7 @@ pub async fn run(args: ExporterArgs) -> Result<(), Failure> {
         interval,
         args.org.clone(),
     ));
-    serve::serve(
-        listener,
-        router(metrics),
-        serve::Limits::default(),
-        shutdown_signal(),
-    )
-    .await;
+    hamravesh_mock::http::serve(listener, router(metrics), LIMITS, shutdown_signal()).await;
     poller.abort();
     // The session (and an embedded mock with --mock) lives until here.
     drop(session);

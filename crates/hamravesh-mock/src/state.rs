@@ -1,0 +1,105 @@
+//! What a running mock shares between its connections: the served fixtures, the namespace store,
+//! queued faults and counters.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use bytes::Bytes;
+use serde_json::Value;
+
+use hamravesh_types::Operation;
+
+use crate::Fault;
+use crate::namespaces::{Cluster, Store};
+
+/// An organization of the profile: the name `x-organization` carries and its clusters.
+#[derive(Debug)]
+pub(crate) struct Organization {
+    pub(crate) name: String,
+    pub(crate) clusters: Vec<Cluster>,
+}
+
+/// Shared state of a running mock.
+pub(crate) struct State {
+    pub(crate) api_key: String,
+    pub(crate) profile: Bytes,
+    pub(crate) organizations: Vec<Organization>,
+    pub(crate) notifications: Vec<Value>,
+    pub(crate) namespaces: Mutex<Store>,
+    /// The address as a `Host` value, for requests that send none.
+    pub(crate) host: String,
+    /// How long a request body may take to arrive.
+    pub(crate) body_read_timeout: Duration,
+    pub(crate) faults: Mutex<VecDeque<Fault>>,
+    /// Faults for one operation, by operation id.
+    pub(crate) operation_faults: Mutex<HashMap<String, VecDeque<Fault>>>,
+    pub(crate) delay: Mutex<Duration>,
+    pub(crate) requests: AtomicUsize,
+    /// Requests routed to each operation, by operation id.
+    pub(crate) operation_requests: Mutex<HashMap<String, usize>>,
+    pub(crate) connections: AtomicUsize,
+    pub(crate) last_headers: Mutex<Option<axum::http::HeaderMap>>,
+}
+
+impl State {
+    /// Remembers the headers of the latest request to an operation, for tests to inspect.
+    pub(crate) fn record_headers(&self, headers: &axum::http::HeaderMap) {
+        *self
+            .last_headers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(headers.clone());
+    }
+
+    /// Counts a request on no operation (an unknown path or method) and takes the fault queued
+    /// for the next request, if any.
+    pub(crate) fn begin_request(&self) -> Option<Fault> {
+        self.requests.fetch_add(1, Ordering::SeqCst);
+        self.faults
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop_front()
+    }
+
+    /// Counts a request to `operation` and takes the fault queued for it: one queued for the
+    /// next request first, else one queued for this operation.
+    pub(crate) fn begin_operation(&self, operation: &Operation) -> Option<Fault> {
+        *self
+            .operation_requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(operation.id.to_owned())
+            .or_default() += 1;
+        self.begin_request().or_else(|| {
+            self.operation_faults
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get_mut(operation.id)
+                .and_then(VecDeque::pop_front)
+        })
+    }
+
+    /// The organization of the profile named `name`.
+    pub(crate) fn organization(&self, name: &[u8]) -> Option<&Organization> {
+        self.organizations
+            .iter()
+            .find(|organization| organization.name.as_bytes() == name)
+    }
+
+    /// The namespace store.
+    pub(crate) fn namespaces(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.namespaces
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Counts a request that gets no fault (one refused before routing).
+    pub(crate) fn count_request(&self) {
+        self.requests.fetch_add(1, Ordering::SeqCst);
+    }
+
+    pub(crate) fn delay(&self) -> Duration {
+        *self.delay.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
