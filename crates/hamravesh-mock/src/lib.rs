@@ -28,6 +28,17 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Setting what it serves
+//!
+//! Through the typed models: [`MockBuilder::organization_balance`], [`MockBuilder::profile_with`]
+//! (a closure over the decoded profile), [`MockBuilder::profile`], and the same for the feed
+//! ([`MockBuilder::notifications_with`], [`MockBuilder::notifications`]); on a running mock,
+//! [`MockServer::set_organization_balance`], [`MockServer::update_profile`] and
+//! [`MockServer::update_notifications`], served from the next request. An edit is encoded and
+//! checked like any fixture: one that breaks the schema, or names an organization the profile
+//! does not have, is an error ([`MockError`]), never served. The default profile's one
+//! organization is `my-team`, with balance 0.
+//!
 //! # Organizations
 //!
 //! The organization-scoped operations ([`hamravesh_types::Operation::is_organization_scoped`]:
@@ -81,7 +92,9 @@
 // A library must not write to the process's stdout or stderr: they may be closed, or the caller's.
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 
+mod error;
 mod fault;
+mod fixture;
 pub mod http;
 mod namespaces;
 mod paging;
@@ -89,8 +102,9 @@ mod routes;
 mod server;
 mod state;
 
+pub use error::MockError;
 pub use fault::{Fault, FaultBody};
-pub use server::{DEFAULT_HEADER_READ_TIMEOUT, MockBuilder, MockError, MockServer};
+pub use server::{DEFAULT_HEADER_READ_TIMEOUT, MockBuilder, MockServer};
 
 /// The API key the mock accepts unless configured otherwise.
 pub const DEFAULT_API_KEY: &str = "mock-api-key";

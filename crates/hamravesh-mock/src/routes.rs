@@ -191,6 +191,8 @@ async fn answer(state: &State, operation: &'static Operation, request: Request) 
         Some(given) if given == expected.as_bytes() => {}
         Some(_) => return envelope(StatusCode::FORBIDDEN),
     }
+    // Read once: an edit while this request runs does not mix two profiles in one answer.
+    let profile = state.profile();
     let organization = if operation.is_organization_scoped() {
         let Some(name) = parts.headers.get(ORGANIZATION_HEADER) else {
             return envelope_with(
@@ -199,7 +201,7 @@ async fn answer(state: &State, operation: &'static Operation, request: Request) 
                 "permission_denied",
             );
         };
-        match state.organization(name.as_bytes()) {
+        match profile.organization(name.as_bytes()) {
             Some(organization) => Some(organization),
             None => {
                 return envelope_with(
@@ -218,7 +220,7 @@ async fn answer(state: &State, operation: &'static Operation, request: Request) 
     };
     let success = StatusCode::from_u16(operation.response_status).unwrap_or(StatusCode::OK);
     match (operation.id, organization) {
-        (id, _) if id == GET_PROFILE.id => json(success, state.profile.clone()),
+        (id, _) if id == GET_PROFILE.id => json(success, profile.bytes.clone()),
         (id, _) if id == LIST_NOTIFICATIONS.id => notifications(state, &parts, success),
         (id, Some(organization)) if id == CREATE_NAMESPACE.id => {
             create_namespace(state, organization, &parts, body, success).await
@@ -277,7 +279,7 @@ fn notifications(state: &State, parts: &Parts, success: StatusCode) -> Response 
     };
     let pairs = paging::parse_query(parts.uri.query().unwrap_or(""));
     let base = format!("http://{host}{}", parts.uri.path());
-    match paging::page(&state.notifications, &pairs, &base) {
+    match paging::page(&state.notifications(), &pairs, &base) {
         Ok(page) => json(success, Bytes::from(page.to_string())),
         Err(paging::BadParameter(name)) => json(
             StatusCode::BAD_REQUEST,

@@ -2,22 +2,24 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
 use axum::serve::Listener;
-use bytes::Bytes;
-use serde_json::Value;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use hamravesh_types::namespaces::Namespace;
-use hamravesh_types::{Document, Operation};
+use hamravesh_types::notifications::Notification;
+use hamravesh_types::{Operation, Profile};
 
+use crate::error::MockError;
+use crate::fixture::{
+    check_notifications, check_profile, edit_notifications, edit_profile, set_balance,
+};
 use crate::http;
-use crate::namespaces::Cluster;
-use crate::state::{Organization, State};
+use crate::state::{ServedProfile, State};
 use crate::{DEFAULT_API_KEY, DEFAULT_NOTIFICATIONS, DEFAULT_PROFILE, Fault};
 
 /// hyper's read buffer, which bounds a request head (hyper's bare 431 beyond); the mock refuses
@@ -28,51 +30,33 @@ const HYPER_MAX_HEAD_BYTES: usize = 64 * 1024;
 /// hyper's limit on header lines (hyper's bare 431 beyond).
 const HYPER_MAX_HEADERS: usize = 256;
 
-/// Why the mock could not start.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum MockError {
-    /// The profile to serve is not JSON.
-    #[error("the profile to serve is not JSON: {0}")]
-    FixtureNotJson(#[from] serde_json::Error),
-    /// The profile to serve does not match the schema.
-    #[error("the profile to serve does not match the schema:\n{0}")]
-    FixtureInvalid(hamravesh_types::ValidationErrors),
-    /// The profile to serve matches the schema but does not decode into the typed models (a
-    /// repeated key, an id beyond `i64`, an integral float such as `1598.0` where an integer is
-    /// expected), so a client of this SDK could not read it.
-    #[error("the profile to serve does not decode into the typed models: {0}")]
-    FixtureUndecodable(hamravesh_types::DecodeError),
-    /// The notification feed to serve is not a JSON array.
-    #[error("the notification feed to serve is not a JSON array of notifications: {0}")]
-    NotificationsNotJson(String),
-    /// A notification of the feed does not match the schema (paths are those of a page holding
-    /// the whole feed: `/results/N/...`).
-    #[error("the notification feed to serve does not match the schema:\n{0}")]
-    NotificationsInvalid(hamravesh_types::ValidationErrors),
-    /// A notification of the feed matches the schema but does not decode into the typed models.
-    #[error("the notification feed to serve does not decode into the typed models: {0}")]
-    NotificationsUndecodable(hamravesh_types::DecodeError),
-    /// The address could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        /// The address asked for.
-        addr: SocketAddr,
-        /// Why binding failed.
-        #[source]
-        source: std::io::Error,
-    },
-}
+/// An edit of the profile, applied at [`MockBuilder::start`].
+type ProfileEdit = Arc<dyn Fn(&mut Profile) -> Result<(), MockError> + Send + Sync>;
+/// An edit of the notification feed, applied at [`MockBuilder::start`].
+type FeedEdit = Arc<dyn Fn(&mut Vec<Notification>) -> Result<(), MockError> + Send + Sync>;
 
 /// Configures a [`MockServer`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use]
 pub struct MockBuilder {
     api_key: String,
     profile: Option<Vec<u8>>,
+    profile_edits: Vec<ProfileEdit>,
     notifications: Option<Vec<u8>>,
+    notification_edits: Vec<FeedEdit>,
     addr: SocketAddr,
     header_read_timeout: Duration,
+}
+
+impl std::fmt::Debug for MockBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockBuilder")
+            .field("addr", &self.addr)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("profile_edits", &self.profile_edits.len())
+            .field("notification_edits", &self.notification_edits.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// How long a connection may take to send a request head unless configured otherwise.
@@ -83,7 +67,9 @@ impl Default for MockBuilder {
         Self {
             api_key: DEFAULT_API_KEY.to_owned(),
             profile: None,
+            profile_edits: Vec::new(),
             notifications: None,
+            notification_edits: Vec::new(),
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
         }
@@ -119,6 +105,66 @@ impl MockBuilder {
         self
     }
 
+    /// The profile to serve, built from the models (`Profile::builder()…try_into()?`, or a
+    /// decoded one): it replaces the JSON profile and earlier edits; later edits apply to it.
+    /// [`MockBuilder::start`] refuses it unless it matches the schema.
+    pub fn profile(self, profile: Profile) -> Self {
+        self.profile_with(move |current| *current = profile.clone())
+    }
+
+    /// Edits the profile to serve (the default, or the one given) through its decoded form,
+    /// after the edits before it. [`MockBuilder::start`] encodes the result and refuses it
+    /// unless it matches the schema; fields the models do not declare are not kept.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), hamravesh_mock::MockError> {
+    /// let server = hamravesh_mock::MockServer::builder()
+    ///     .profile_with(|profile| profile.organizations[0].budget = 1_000_000.0)
+    ///     .start()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn profile_with(mut self, edit: impl Fn(&mut Profile) + Send + Sync + 'static) -> Self {
+        self.profile_edits.push(Arc::new(move |profile| {
+            edit(profile);
+            Ok(())
+        }));
+        self
+    }
+
+    /// Sets the `balance` of the profile's organization named `organization` (the value of
+    /// `x-organization`; the default profile has one, `my-team`, with balance 0).
+    /// [`MockBuilder::start`] fails with [`MockError::UnknownOrganization`] if there is no such
+    /// organization, and refuses a balance that is not a finite number.
+    pub fn organization_balance(mut self, organization: impl Into<String>, balance: f64) -> Self {
+        let name = organization.into();
+        self.profile_edits.push(Arc::new(move |profile| {
+            set_balance(profile, &name, balance)
+        }));
+        self
+    }
+
+    /// The notification feed to serve, newest first, built from the models: it replaces the
+    /// JSON feed and earlier edits. [`MockBuilder::start`] refuses it unless every item matches
+    /// the schema.
+    pub fn notifications(self, feed: Vec<Notification>) -> Self {
+        self.notifications_with(move |current| *current = feed.clone())
+    }
+
+    /// Edits the notification feed to serve (the default, or the one given) through its decoded
+    /// form, after the edits before it; checked at [`MockBuilder::start`] as
+    /// [`MockBuilder::notifications`] is.
+    pub fn notifications_with(
+        mut self,
+        edit: impl Fn(&mut Vec<Notification>) + Send + Sync + 'static,
+    ) -> Self {
+        self.notification_edits.push(Arc::new(move |feed| {
+            edit(feed);
+            Ok(())
+        }));
+        self
+    }
+
     /// The address to listen on (default `127.0.0.1:0`, an ephemeral port).
     pub fn addr(mut self, addr: SocketAddr) -> Self {
         self.addr = addr;
@@ -143,25 +189,19 @@ impl MockBuilder {
     /// Checks the profile and the notification feed (JSON, the schema, the typed models), binds,
     /// and starts serving in the background.
     pub async fn start(self) -> Result<MockServer, MockError> {
-        let raw = self
-            .profile
-            .unwrap_or_else(|| DEFAULT_PROFILE.as_bytes().to_vec());
-        let value: Value = serde_json::from_slice(&raw)?;
-        Document::Profile
-            .validator()
-            .validate(&value)
-            .map_err(MockError::FixtureInvalid)?;
-        // The schema cannot see what a parsed Value has already lost (a repeated key keeps its
-        // last value) and may admit numbers the models cannot hold: serve only what a client of
-        // this SDK can decode.
-        Document::Profile
-            .decodes(&raw)
-            .map_err(MockError::FixtureUndecodable)?;
-        let organizations = organizations(&value);
-        let notifications = match &self.notifications {
-            Some(raw) => check_notifications(raw)?,
-            None => check_notifications(DEFAULT_NOTIFICATIONS.as_bytes())?,
-        };
+        let mut profile = check_profile(
+            self.profile
+                .unwrap_or_else(|| DEFAULT_PROFILE.as_bytes().to_vec()),
+        )?;
+        for edit in &self.profile_edits {
+            profile = edit_profile(&profile, |p| edit(p))?;
+        }
+        let raw_feed = self.notifications.as_deref();
+        let mut notifications =
+            check_notifications(raw_feed.unwrap_or(DEFAULT_NOTIFICATIONS.as_bytes()))?;
+        for edit in &self.notification_edits {
+            notifications = edit_notifications(&notifications, |feed| edit(feed))?;
+        }
         let listener = tokio::net::TcpListener::bind(self.addr)
             .await
             .map_err(|source| MockError::Bind {
@@ -175,9 +215,9 @@ impl MockBuilder {
         let host = client_url(addr).trim_start_matches("http://").to_owned();
         let state = Arc::new(State {
             api_key: self.api_key,
-            profile: Bytes::from(raw),
-            organizations,
-            notifications,
+            profile: RwLock::new(Arc::new(profile)),
+            notifications: RwLock::new(Arc::new(notifications)),
+            edits: Mutex::default(),
             namespaces: Mutex::default(),
             host,
             body_read_timeout: self.header_read_timeout,
@@ -211,65 +251,6 @@ impl MockBuilder {
             task: Some(task),
             refuse,
         })
-    }
-}
-
-/// The organizations of a profile that matches the schema: each one's name and the clusters of its
-/// `available_clusters` that have an integer id.
-fn organizations(profile: &Value) -> Vec<Organization> {
-    let empty = Vec::new();
-    profile
-        .get("organizations")
-        .and_then(Value::as_array)
-        .unwrap_or(&empty)
-        .iter()
-        .filter_map(|organization| {
-            let name = organization.get("name")?.as_str()?.to_owned();
-            let clusters = organization
-                .get("available_clusters")
-                .and_then(Value::as_array)
-                .unwrap_or(&empty)
-                .iter()
-                .filter_map(Cluster::from_profile_item)
-                .collect();
-            Some(Organization { name, clusters })
-        })
-        .collect()
-}
-
-/// Checks a notification feed: a JSON array whose items are notifications a page may carry and
-/// the typed models decode.
-fn check_notifications(raw: &[u8]) -> Result<Vec<Value>, MockError> {
-    let value: Value =
-        serde_json::from_slice(raw).map_err(|e| MockError::NotificationsNotJson(e.to_string()))?;
-    let Value::Array(items) = value else {
-        return Err(MockError::NotificationsNotJson(
-            "expected an array at the top level".to_owned(),
-        ));
-    };
-    let page = serde_json::json!({
-        "count": items.len(),
-        "next": null,
-        "previous": null,
-        "results": items,
-    });
-    Document::NotificationPage
-        .validator()
-        .validate(&page)
-        .map_err(MockError::NotificationsInvalid)?;
-    // Decoded from the raw items, so a repeated key is caught as in the profile.
-    let mut bytes = br#"{"count": 0, "next": null, "previous": null, "results": "#.to_vec();
-    bytes.extend_from_slice(raw);
-    bytes.push(b'}');
-    Document::NotificationPage
-        .decodes(&bytes)
-        .map_err(MockError::NotificationsUndecodable)?;
-    match page {
-        Value::Object(mut page) => match page.remove("results") {
-            Some(Value::Array(items)) => Ok(items),
-            _ => Ok(Vec::new()),
-        },
-        _ => Ok(Vec::new()),
     }
 }
 
@@ -424,6 +405,69 @@ impl MockServer {
             // An error means the server task has ended: nothing is listening anyway.
             let _ = is_closed.await;
         }
+    }
+
+    /// Edits the profile served from now on through its decoded form, as
+    /// [`MockBuilder::profile_with`] does at start: the result is encoded and checked, and on
+    /// an error the profile served stays as it was. Requests already being answered keep the
+    /// profile they started with.
+    pub fn update_profile(&self, edit: impl FnOnce(&mut Profile)) -> Result<(), MockError> {
+        self.edit_profile(|profile| {
+            edit(profile);
+            Ok(())
+        })
+    }
+
+    /// Sets the `balance` of the profile's organization named `organization` from now on (see
+    /// [`MockBuilder::organization_balance`]); an unknown name or a balance that is not a finite
+    /// number is an error and changes nothing.
+    pub fn set_organization_balance(
+        &self,
+        organization: &str,
+        balance: f64,
+    ) -> Result<(), MockError> {
+        self.edit_profile(|profile| set_balance(profile, organization, balance))
+    }
+
+    /// Edits the notification feed served from now on through its decoded form, checked as
+    /// [`MockBuilder::notifications`] is; on an error the feed stays as it was.
+    pub fn update_notifications(
+        &self,
+        edit: impl FnOnce(&mut Vec<Notification>),
+    ) -> Result<(), MockError> {
+        let _editing = self
+            .state
+            .edits
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let edited = edit_notifications(&self.state.notifications(), |feed| {
+            edit(feed);
+            Ok(())
+        })?;
+        *self
+            .state
+            .notifications
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Arc::new(edited);
+        Ok(())
+    }
+
+    fn edit_profile(
+        &self,
+        edit: impl FnOnce(&mut Profile) -> Result<(), MockError>,
+    ) -> Result<(), MockError> {
+        let _editing = self
+            .state
+            .edits
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let edited: ServedProfile = edit_profile(&self.state.profile(), edit)?;
+        *self
+            .state
+            .profile
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Arc::new(edited);
+        Ok(())
     }
 
     /// Delays every normal response by `delay` (zero to stop).

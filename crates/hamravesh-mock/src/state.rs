@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -21,12 +21,32 @@ pub(crate) struct Organization {
     pub(crate) clusters: Vec<Cluster>,
 }
 
+/// A checked profile as served: its bytes, and its organizations.
+#[derive(Debug)]
+pub(crate) struct ServedProfile {
+    pub(crate) bytes: Bytes,
+    pub(crate) organizations: Vec<Organization>,
+}
+
+impl ServedProfile {
+    /// The organization named `name`.
+    pub(crate) fn organization(&self, name: &[u8]) -> Option<&Organization> {
+        self.organizations
+            .iter()
+            .find(|organization| organization.name.as_bytes() == name)
+    }
+}
+
 /// Shared state of a running mock.
 pub(crate) struct State {
     pub(crate) api_key: String,
-    pub(crate) profile: Bytes,
-    pub(crate) organizations: Vec<Organization>,
-    pub(crate) notifications: Vec<Value>,
+    /// What the profile operation serves now; a request reads it once, so an edit while it runs
+    /// does not mix two profiles in one answer.
+    pub(crate) profile: RwLock<Arc<ServedProfile>>,
+    /// The notification feed served now.
+    pub(crate) notifications: RwLock<Arc<Vec<Value>>>,
+    /// Held through each edit of the profile or feed, so two edits do not lose one another.
+    pub(crate) edits: Mutex<()>,
     pub(crate) namespaces: Mutex<Store>,
     /// The address as a `Host` value, for requests that send none.
     pub(crate) host: String,
@@ -80,11 +100,19 @@ impl State {
         })
     }
 
-    /// The organization of the profile named `name`.
-    pub(crate) fn organization(&self, name: &[u8]) -> Option<&Organization> {
-        self.organizations
-            .iter()
-            .find(|organization| organization.name.as_bytes() == name)
+    /// The profile served now.
+    pub(crate) fn profile(&self) -> Arc<ServedProfile> {
+        Arc::clone(&self.profile.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// The notification feed served now.
+    pub(crate) fn notifications(&self) -> Arc<Vec<Value>> {
+        Arc::clone(
+            &self
+                .notifications
+                .read()
+                .unwrap_or_else(PoisonError::into_inner),
+        )
     }
 
     /// The namespace store.
