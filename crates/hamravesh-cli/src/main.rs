@@ -57,6 +57,28 @@ pub enum Failure {
     RemoteWithDetails(String, Vec<String>),
 }
 
+impl Failure {
+    /// The headline, whatever the kind.
+    pub fn message(&self) -> &str {
+        match self {
+            Failure::Remote(message)
+            | Failure::Usage(message)
+            | Failure::RemoteWithDetails(message, _) => message,
+        }
+    }
+
+    /// The same failure with its headline rewritten.
+    pub fn map_message(self, rewrite: impl FnOnce(String) -> String) -> Failure {
+        match self {
+            Failure::Remote(message) => Failure::Remote(rewrite(message)),
+            Failure::Usage(message) => Failure::Usage(rewrite(message)),
+            Failure::RemoteWithDetails(message, details) => {
+                Failure::RemoteWithDetails(rewrite(message), details)
+            }
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
