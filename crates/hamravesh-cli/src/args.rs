@@ -106,6 +106,28 @@ pub enum Command {
     /// With --validate, the answer of a documented operation is checked against its schema and
     /// the fields the schema does not declare are listed.
     Api(ApiArgs),
+    /// Print the completion script of a shell: bash, zsh, fish, powershell or elvish.
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff): `hamravesh man | man -l -`.
+    #[command(hide = true)]
+    Man,
+}
+
+/// Where each shell's script goes.
+const COMPLETIONS_HELP: &str = "\
+Install:
+  bash        hamravesh completions bash > ~/.local/share/bash-completion/completions/hamravesh
+  zsh         hamravesh completions zsh > \"${fpath[1]}/_hamravesh\"
+  fish        hamravesh completions fish > ~/.config/fish/completions/hamravesh.fish
+  powershell  hamravesh completions powershell | Out-String | Invoke-Expression  (in $PROFILE)";
+
+/// Flags of `hamravesh completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// The exit codes of `hamravesh balance` (the monitoring-plugin convention).

@@ -63,14 +63,17 @@ async fn read_all(
     deadline: Duration,
 ) -> Result<Vec<Notification>, Failure> {
     let mut items = Vec::new();
+    let progress = crate::progress::counter("notifications read");
     let walked = tokio::time::timeout(deadline, async {
         let mut stream = std::pin::pin!(walk.into_stream());
         while let Some(item) = stream.next().await {
             items.push(item?);
+            progress.inc(1);
         }
         Ok(())
     })
     .await;
+    progress.finish_and_clear();
     match walked {
         Ok(Ok(())) => Ok(items),
         Ok(Err(error)) => Err(client_cmd::walk_failure(
