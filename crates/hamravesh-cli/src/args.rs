@@ -1,7 +1,9 @@
-//! The command line as typed: flags, their help, and nothing resolved yet.
+//! The command line as typed: flags, their help, and values checked on their own (a positive
+//! timeout, a non-blank name). Plain data: it uses no command module; the commands read it.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
@@ -103,12 +105,35 @@ pub enum Command {
     ///
     /// With --validate, the answer of a documented operation is checked against its schema and
     /// the fields the schema does not declare are listed.
-    Api(crate::api_cmd::ApiArgs),
+    Api(ApiArgs),
+    /// Print the completion script of a shell: bash, zsh, fish, powershell or elvish.
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff): `hamravesh man | man -l -`.
+    #[command(hide = true)]
+    Man,
+}
+
+/// Where each shell's script goes.
+const COMPLETIONS_HELP: &str = "\
+Install:
+  bash        hamravesh completions bash > ~/.local/share/bash-completion/completions/hamravesh
+  zsh         hamravesh completions zsh > \"${fpath[1]}/_hamravesh\"
+  fish        hamravesh completions fish > ~/.config/fish/completions/hamravesh.fish
+  powershell  hamravesh completions powershell | Out-String | Invoke-Expression  (in $PROFILE)";
+
+/// Flags of `hamravesh completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// The exit codes of `hamravesh balance` (the monitoring-plugin convention).
 const BALANCE_EXIT_CODES: &str = "\
-Durations: a number and a unit, s, m, h, d or w (90s, 15m, 6h, 3d); a bare number is seconds.
+Durations: numbers with units, s, m, h, d or w, and their long names (90s, 15m, 6h, 3d,
+1h30m); a bare number is seconds.
 
 Exit codes (the monitoring-plugin convention, as Nagios, Icinga and Sensu read them):
   0  every selected organization is within the thresholds
@@ -166,7 +191,7 @@ pub struct ExporterArgs {
     #[arg(long, value_name = "DURATION", default_value = "60s")]
     pub min_interval: String,
     /// Export only this organization (its `name`); repeat for several [default: all of them].
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = non_blank_org)]
     pub org: Vec<String>,
     /// Where the API is and how long to wait for it.
     #[command(flatten)]
@@ -272,13 +297,13 @@ pub struct ClientArgs {
     /// Seconds allowed for each attempt, from sending the request to reading the whole body
     /// [default: 30; at most a year]. The whole call, retries included, is bounded by
     /// --total-timeout.
-    #[arg(long, value_name = "SECS")]
-    pub timeout: Option<f64>,
+    #[arg(long, value_name = "SECS", value_parser = seconds("--timeout"))]
+    pub timeout: Option<Duration>,
     /// Seconds allowed for the whole call: every attempt and every wait before a retry
     /// (including a server's Retry-After); with `notifications --all` or `api --paginate`, the
     /// whole walk, every page included [default: 120; at most a year].
-    #[arg(long, value_name = "SECS")]
-    pub total_timeout: Option<f64>,
+    #[arg(long, value_name = "SECS", value_parser = seconds("--total-timeout"))]
+    pub total_timeout: Option<Duration>,
     /// Retries after a failed attempt (connection failures and resets, timeouts, 429, 502-504;
     /// POST and PATCH, such as creating a namespace, only when the request certainly did not
     /// arrive) [default: 3].
@@ -303,7 +328,7 @@ pub struct ClientArgs {
 pub struct OrganizationArgs {
     /// The organization to act for: its `name` (slug), as `hamravesh profile` lists it
     /// [default: $HAMRAVESH_ORGANIZATION, else the account's only organization].
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = non_blank_org)]
     pub org: Option<String>,
 }
 
@@ -439,4 +464,155 @@ pub struct MockArgs {
     /// file is refused with exit 2) [default: 37 sample notifications].
     #[arg(long, value_name = "FILE")]
     pub notifications: Option<PathBuf>,
+}
+
+/// Help after the flags: what is printed, and the exit codes.
+const API_HELP: &str = "\
+Output:
+  The body on stdout: JSON pretty-printed (keys in the order sent, numbers exact; characters a
+  terminal would act on written as \\u escapes, such as \\u202e: the same JSON), other text
+  with control characters shown as escapes, binary bodies only when stdout is not a terminal.
+  --raw writes the exact bytes (still not to a terminal when they hold control sequences).
+  --include writes the status line and headers first (values made safe). An error status prints
+  its body too.
+
+Retries follow the method: GET, HEAD, OPTIONS, PUT and DELETE retry connection failures,
+timeouts, 429 and 502-504; POST and PATCH only when the request certainly did not arrive (the
+connection was refused, or 429). A redirect is followed only within the API's origin, and never
+for POST or PATCH.
+
+The organization (x-organization): --org NAME, else $HAMRAVESH_ORGANIZATION if set and not
+blank; for a documented organization-scoped operation, else the account's only organization.
+
+Exit codes:
+  0  the API answered 2xx (and, with --validate, the answer matches the schema; fields the
+     schema does not declare are listed but do not fail)
+  1  the API answered an error status (its body is still printed), the network failed, the
+     answer does not match the schema (--validate), a page was refused (--paginate), or stdout
+     could not be written (a closed pipe is not an error)
+  2  usage or configuration error (unknown method, a PATH that is not a path under the base
+     URL, -d that is not JSON or cannot be read, missing key)";
+
+/// Flags of `hamravesh api`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = API_HELP)]
+pub struct ApiArgs {
+    /// The HTTP method: GET, HEAD, OPTIONS, POST, PUT, PATCH or DELETE (any case).
+    #[arg(value_name = "METHOD")]
+    pub method: String,
+    /// A path under the base URL, with an optional query: /api/v1/users/profile,
+    /// '/api/v1/notifications/all_list/?limit=5'. Absolute URLs (http://…, //host) and paths
+    /// that could be read as another host or outside the base URL's path are refused.
+    #[arg(value_name = "PATH", allow_hyphen_values = true)]
+    pub path: String,
+    /// The organization to act for, sent as x-organization: its `name` (slug), as
+    /// `hamravesh profile` lists it.
+    #[arg(long, value_name = "NAME", value_parser = non_blank_org)]
+    pub org: Option<String>,
+    /// The JSON body: the JSON itself, @FILE to read it from a file, or @- from stdin (at most
+    /// 8 MiB; it must be JSON, and is sent as given). Not with GET or HEAD.
+    #[arg(short = 'd', long = "data", value_name = "JSON|@FILE|@-")]
+    pub data: Option<String>,
+    /// Follow Django REST framework pages (`next`, within the base URL) and print one JSON array
+    /// of every page's `results` (GET only; at most 10,000 pages, 100,000 items and 64 MiB,
+    /// within --total-timeout for the whole walk). With --validate, every page is checked.
+    #[arg(long, conflicts_with_all = ["include", "raw"])]
+    pub paginate: bool,
+    /// Print the status line and the response headers before the body.
+    #[arg(long, short = 'i')]
+    pub include: bool,
+    /// Print the body's exact bytes instead of pretty-printing it.
+    #[arg(long)]
+    pub raw: bool,
+    /// When METHOD and PATH are a documented operation, check a 2xx answer against that
+    /// operation's schema (errors on stderr with JSON pointers, exit 1 if it does not match) and
+    /// list the fields it carries that the schema does not declare (stderr, exit unchanged).
+    #[arg(long)]
+    pub validate: bool,
+    /// Where the API is and how long to wait for it.
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+/// An `--org` value: a name, not blank.
+fn non_blank_org(name: &str) -> Result<String, String> {
+    if name.trim().is_empty() {
+        return Err("--org must name an organization, not be blank".to_owned());
+    }
+    Ok(name.to_owned())
+}
+
+/// The longest `--timeout` or `--total-timeout` accepted, in seconds: a year (366 days). More is
+/// surely a typo, and a deadline that far away can overflow the clock's arithmetic.
+pub const MAX_TIMEOUT_SECS: u64 = 366 * 24 * 60 * 60;
+
+/// The parser of a flag's seconds: positive, finite and at most [`MAX_TIMEOUT_SECS`], or an
+/// error naming the flag.
+fn seconds(flag: &'static str) -> impl Fn(&str) -> Result<Duration, String> + Clone {
+    move |text| {
+        let seconds: f64 = text.trim().parse().map_err(|e| format!("{e}"))?;
+        positive_seconds(flag, seconds)
+    }
+}
+
+fn positive_seconds(flag: &str, seconds: f64) -> Result<Duration, String> {
+    let duration = Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|t| !t.is_zero())
+        .ok_or_else(|| format!("{flag} must be a positive number of seconds, not {seconds}"))?;
+    if duration > Duration::from_secs(MAX_TIMEOUT_SECS) {
+        return Err(format!(
+            "{flag} must be at most {MAX_TIMEOUT_SECS} seconds (a year), not {seconds}"
+        ));
+    }
+    Ok(duration)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_must_be_positive_and_finite() {
+        assert_eq!(
+            positive_seconds("--timeout", 1.5).ok(),
+            Some(Duration::from_millis(1500))
+        );
+        let year = MAX_TIMEOUT_SECS as f64;
+        assert_eq!(
+            positive_seconds("--timeout", year).ok(),
+            Some(Duration::from_secs(MAX_TIMEOUT_SECS))
+        );
+        // 1e19 and 1.8e19 fit a Duration but overflow `Instant + Duration`.
+        for bad in [
+            0.0,
+            -1.0,
+            f64::NAN,
+            f64::INFINITY,
+            1e300,
+            1e19,
+            1.8e19,
+            year + 1.0,
+        ] {
+            match positive_seconds("--timeout", bad) {
+                Err(message) => assert!(message.starts_with("--timeout must be"), "{message}"),
+                Ok(_) => panic!("{bad} accepted"),
+            }
+        }
+    }
+
+    #[test]
+    fn an_org_is_not_blank() {
+        assert_eq!(non_blank_org("my-team").ok().as_deref(), Some("my-team"));
+        for blank in ["", " ", "\t"] {
+            let message = non_blank_org(blank).err().unwrap_or_default();
+            assert!(message.contains("--org must name"), "{blank:?}: {message}");
+        }
+    }
+
+    #[test]
+    fn the_definitions_are_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 }

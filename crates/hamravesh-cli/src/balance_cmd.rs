@@ -244,8 +244,9 @@ pub fn main(args: BalanceArgs) -> Result<ExitCode, Failure> {
     });
     let profile = match profile {
         Ok(profile) => profile,
-        Err(Failure::Usage(message)) => return Err(Failure::Usage(message)),
-        Err(Failure::Remote(message) | Failure::RemoteWithDetails(message, _)) => {
+        Err(usage @ Failure::Usage(_)) => return Err(usage),
+        Err(failure) => {
+            let message = failure.message();
             output::print_error(&format!("cannot check the balance: {message}"));
             return Ok(ExitCode::from(UNKNOWN));
         }
@@ -284,11 +285,8 @@ pub fn main(args: BalanceArgs) -> Result<ExitCode, Failure> {
     };
     // Output that cannot be written (a full disk; a closed pipe is fine) leaves the check
     // unreported: UNKNOWN, never a misleading OK.
-    if let Err(
-        Failure::Remote(message) | Failure::Usage(message) | Failure::RemoteWithDetails(message, _),
-    ) = output::print_stdout(&text)
-    {
-        output::print_error(&message);
+    if let Err(failure) = output::print_stdout(&text) {
+        output::print_error(failure.message());
         return Ok(ExitCode::from(UNKNOWN));
     }
     Ok(ExitCode::from(code))

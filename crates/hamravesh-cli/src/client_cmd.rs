@@ -55,11 +55,11 @@ pub async fn connect(args: &ClientArgs) -> Result<Session, Failure> {
             None => builder,
         }
     };
-    if let Some(seconds) = args.timeout {
-        builder = builder.timeout(positive_seconds("--timeout", seconds)?);
+    if let Some(timeout) = args.timeout {
+        builder = builder.timeout(timeout);
     }
-    if let Some(seconds) = args.total_timeout {
-        builder = builder.total_timeout(positive_seconds("--total-timeout", seconds)?);
+    if let Some(total) = args.total_timeout {
+        builder = builder.total_timeout(total);
     }
     if let Some(retries) = args.retries {
         builder = builder.max_retries(retries);
@@ -68,27 +68,11 @@ pub async fn connect(args: &ClientArgs) -> Result<Session, Failure> {
     Ok(Session { client, mock })
 }
 
-/// The longest `--timeout` or `--total-timeout` accepted, in seconds: a year (366 days). More is
-/// surely a typo, and a deadline that far away can overflow the clock's arithmetic.
-pub const MAX_TIMEOUT_SECS: u64 = 366 * 24 * 60 * 60;
-
-/// A flag's seconds as a duration: positive, finite and at most [`MAX_TIMEOUT_SECS`], or a
-/// usage error naming the flag.
-pub fn positive_seconds(flag: &str, seconds: f64) -> Result<Duration, Failure> {
-    let duration = Duration::try_from_secs_f64(seconds)
-        .ok()
-        .filter(|t| !t.is_zero())
-        .ok_or_else(|| {
-            Failure::Usage(format!(
-                "{flag} must be a positive number of seconds, not {seconds}"
-            ))
-        })?;
-    if duration > Duration::from_secs(MAX_TIMEOUT_SECS) {
-        return Err(Failure::Usage(format!(
-            "{flag} must be at most {MAX_TIMEOUT_SECS} seconds (a year), not {seconds}"
-        )));
-    }
-    Ok(duration)
+/// How long a walk over pages may take in all: `--total-timeout` bounds the whole command,
+/// every page and retry included, not only each request.
+pub fn walk_deadline(args: &ClientArgs) -> Duration {
+    args.total_timeout
+        .unwrap_or(hamravesh::DEFAULT_TOTAL_TIMEOUT)
 }
 
 /// Configuration errors are the user's to fix (exit 2); everything else is the API or network
@@ -101,38 +85,13 @@ pub fn classify(error: Error) -> Failure {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn seconds_must_be_positive_and_finite() {
-        assert_eq!(
-            positive_seconds("--timeout", 1.5).ok(),
-            Some(Duration::from_millis(1500))
-        );
-        let year = MAX_TIMEOUT_SECS as f64;
-        assert_eq!(
-            positive_seconds("--timeout", year).ok(),
-            Some(Duration::from_secs(MAX_TIMEOUT_SECS))
-        );
-        // 1e19 and 1.8e19 fit a Duration but overflow `Instant + Duration`.
-        for bad in [
-            0.0,
-            -1.0,
-            f64::NAN,
-            f64::INFINITY,
-            1e300,
-            1e19,
-            1.8e19,
-            year + 1.0,
-        ] {
-            match positive_seconds("--timeout", bad) {
-                Err(Failure::Usage(message)) => {
-                    assert!(message.starts_with("--timeout must be"), "{message}")
-                }
-                _ => panic!("{bad} accepted"),
-            }
-        }
-    }
+/// A walk's error as a failure, with the client's advice put in the command's terms: each
+/// `(setter text, flag text)` pair replaced (the client names its own setters, such as
+/// `max_pages`; the command has flags or none).
+pub fn walk_failure(error: Error, advice: &[(&str, &str)]) -> Failure {
+    classify(error).map_message(|message| {
+        advice
+            .iter()
+            .fold(message, |message, (from, to)| message.replace(from, to))
+    })
 }

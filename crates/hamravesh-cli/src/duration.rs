@@ -1,41 +1,32 @@
-//! Durations as people type and read them: `90`, `90s`, `15m`, `6h`, `3d` (one number and an
-//! optional unit; a bare number is seconds), and `2d 3h` for the runway `balance` prints.
+//! Durations as people type and read them: `90`, `90s`, `15m`, `1h30m`, `3d` (`humantime`'s
+//! units; a bare number is seconds), and `2d 3h` for the runway `balance` prints.
 
 use std::time::Duration;
 
 /// The longest duration accepted: 100 years, far beyond any runway or interval.
 const MAX_SECONDS: f64 = 100.0 * 365.0 * 86_400.0;
 
-/// Parses `NUMBER[UNIT]` (unit `s`, `m`, `h`, `d` or `w`; none means seconds) into a duration.
-/// The number may have a fraction; it must not be negative, and the result must be at most a
-/// century. The message names what was wrong, for a usage error.
+/// Parses a duration: a bare number of seconds (it may have a fraction), or `humantime`'s
+/// numbers with units (`90s`, `1.5m`, `1h30m`, `3d`, `1w`). It must not be negative, and must
+/// be at most a century. The message names what was wrong, for a usage error.
 pub fn parse(text: &str) -> Result<Duration, String> {
     let trimmed = text.trim();
-    let split = trimmed
-        .find(|c: char| c.is_ascii_alphabetic())
-        .unwrap_or(trimmed.len());
-    let (number, unit) = trimmed.split_at(split);
-    let scale = match unit {
-        "" | "s" => 1.0,
-        "m" => 60.0,
-        "h" => 3_600.0,
-        "d" => 86_400.0,
-        "w" => 604_800.0,
-        _ => {
-            return Err(format!(
-                "unknown unit in {text:?}: use a number with s, m, h, d or w (e.g. 90s, 15m, 3d)"
-            ));
+    let out_of_range = || format!("{text:?} is out of range (from 0 to 100 years)");
+    let duration = match trimmed.parse::<f64>() {
+        // humantime wants a unit; a bare number is seconds, as it always was here.
+        Ok(seconds) if (0.0..=MAX_SECONDS).contains(&seconds) => {
+            Duration::try_from_secs_f64(seconds).map_err(|_| out_of_range())?
         }
+        Ok(_) => return Err(out_of_range()),
+        Err(_) => humantime::parse_duration(trimmed).map_err(|e| match e {
+            humantime::DurationError::NumberOverflow => out_of_range(),
+            e => format!("{text:?} is not a duration ({e}); e.g. 90s, 15m, 6h, 3d, 1h30m"),
+        })?,
     };
-    let value: f64 = number
-        .trim()
-        .parse()
-        .map_err(|_| format!("{text:?} is not a duration (e.g. 90s, 15m, 6h, 3d)"))?;
-    let seconds = value * scale;
-    if !(0.0..=MAX_SECONDS).contains(&seconds) {
-        return Err(format!("{text:?} is out of range (from 0 to 100 years)"));
+    if duration.as_secs_f64() > MAX_SECONDS {
+        return Err(out_of_range());
     }
-    Duration::try_from_secs_f64(seconds).map_err(|e| format!("{text:?}: {e}"))
+    Ok(duration)
 }
 
 /// A number of seconds for a person: the two largest units, e.g. `2d 3h`, `5h 10m`, `42s`;
@@ -77,6 +68,10 @@ mod tests {
             ("3d", 259_200.0),
             ("1w", 604_800.0),
             (" 0 ", 0.0),
+            ("5 s", 5.0),
+            // humantime's forms, refused before it read them.
+            ("3 days", 259_200.0),
+            ("1h30m", 5_400.0),
         ];
         for (text, seconds) in cases {
             assert_eq!(
@@ -85,10 +80,23 @@ mod tests {
                 "{text}"
             );
         }
-        for bad in [
-            "", "s", "-1s", "3x", "1e300", "NaN", "inf", "3 days", "1h30m", "\u{1b}",
+        for (bad, message) in [
+            ("", "is not a duration"),
+            ("s", "is not a duration"),
+            ("-1s", "is not a duration"),
+            ("3x", "unknown time unit"),
+            ("3 parsecs", "unknown time unit"),
+            ("1e300", "out of range"),
+            ("101y", "out of range"),
+            ("99999999999999999999999d", "out of range"),
+            ("NaN", "out of range"),
+            ("inf", "out of range"),
+            ("\u{1b}", "is not a duration"),
         ] {
-            assert!(parse(bad).is_err(), "{bad:?} accepted");
+            match parse(bad) {
+                Err(error) => assert!(error.contains(message), "{bad:?}: {error}"),
+                Ok(duration) => panic!("{bad:?} accepted as {duration:?}"),
+            }
         }
     }
 

@@ -13,7 +13,8 @@
 //!   each organization's money (exit 0 ok, 1 breach, 2 usage, 3 could not check);
 //! - `hamravesh exporter [--listen ADDR] [--min-interval DURATION]` serves it as Prometheus metrics;
 //! - `hamravesh api METHOD PATH [-d JSON] [--paginate] [--include] [--raw] [--validate]` calls any
-//!   endpoint under the base URL, and checks a documented operation's answer against its schema.
+//!   endpoint under the base URL, and checks a documented operation's answer against its schema;
+//! - `hamravesh completions SHELL` prints a completion script; `hamravesh man` the man page.
 //!
 //! Flags are parsed in `args`; each command resolves them into a configuration and runs. The
 //! flags every API command shares (`--base-url`, `--timeout`, `--total-timeout`, `--retries`,
@@ -36,12 +37,13 @@ mod notifications_cmd;
 mod organization;
 mod output;
 mod profile_cmd;
+mod progress;
 mod render;
 mod validate_cmd;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use crate::args::{Cli, Command};
 pub use crate::output::{print_stderr, print_stdout};
@@ -55,6 +57,28 @@ pub enum Failure {
     /// The API refused the request: exit 1, with a headline and one line per detail (each
     /// refused field with its messages).
     RemoteWithDetails(String, Vec<String>),
+}
+
+impl Failure {
+    /// The headline, whatever the kind.
+    pub fn message(&self) -> &str {
+        match self {
+            Failure::Remote(message)
+            | Failure::Usage(message)
+            | Failure::RemoteWithDetails(message, _) => message,
+        }
+    }
+
+    /// The same failure with its headline rewritten.
+    pub fn map_message(self, rewrite: impl FnOnce(String) -> String) -> Failure {
+        match self {
+            Failure::Remote(message) => Failure::Remote(rewrite(message)),
+            Failure::Usage(message) => Failure::Usage(rewrite(message)),
+            Failure::RemoteWithDetails(message, details) => {
+                Failure::RemoteWithDetails(rewrite(message), details)
+            }
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -76,6 +100,14 @@ fn main() -> ExitCode {
         Command::Balance(args) => balance_cmd::main(args),
         Command::Exporter(args) => with_runtime(|runtime| runtime.block_on(exporter::run(args))),
         Command::Api(args) => with_runtime(|runtime| runtime.block_on(api_cmd::run(args))),
+        Command::Completions(args) => {
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "hamravesh", &mut script);
+            print_stdout(&String::from_utf8_lossy(&script)).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Man => man_page()
+            .and_then(|page| print_stdout(&page))
+            .map(|()| ExitCode::SUCCESS),
     };
     result.unwrap_or_else(fail)
 }
@@ -96,6 +128,38 @@ fn schema_text(args: &args::SchemaArgs) -> String {
     } else {
         kind.schema_file_text().to_owned()
     }
+}
+
+/// The man page, from the clap definitions: the command, then a section per subcommand (its
+/// synopsis, description and options), so one page covers everything. The committed
+/// `doc/hamravesh.1` is this output; a test keeps it fresh.
+fn man_page() -> Result<String, Failure> {
+    fn sections(command: &clap::Command, page: &mut Vec<u8>) -> std::io::Result<()> {
+        let shown = command
+            .get_subcommands()
+            .filter(|sub| !sub.is_hide_set() && sub.get_name() != "help");
+        for sub in shown {
+            let name = sub.get_bin_name().unwrap_or(sub.get_name());
+            page.extend_from_slice(format!(".SH \"{}\"\n", name.to_uppercase()).as_bytes());
+            let man = clap_mangen::Man::new(sub.clone());
+            man.render_synopsis_section(page)?;
+            man.render_description_section(page)?;
+            if sub.get_arguments().any(|arg| !arg.is_hide_set()) {
+                man.render_options_section(page)?;
+            }
+            man.render_extra_section(page)?;
+            sections(sub, page)?;
+        }
+        Ok(())
+    }
+    let mut command = Cli::command();
+    command.build();
+    let mut page = Vec::new();
+    clap_mangen::Man::new(command.clone())
+        .render(&mut page)
+        .and_then(|()| sections(&command, &mut page))
+        .map_err(|e| Failure::Remote(format!("cannot render the man page: {e}")))?;
+    Ok(String::from_utf8_lossy(&page).into_owned())
 }
 
 /// Runs a network command on a multi-threaded runtime; success is exit 0.

@@ -54,13 +54,7 @@ async fn create(args: CreateNamespaceArgs) -> Result<(), Failure> {
         .await
         .map_err(refused)?;
     if args.json {
-        let text = serde_json::to_string_pretty(&namespace).map_err(|e| {
-            Failure::Remote(format!(
-                "cannot write the namespace as JSON: {}",
-                crate::output::describe(&e)
-            ))
-        })?;
-        crate::print_stdout(&format!("{text}\n"))?;
+        crate::output::print_json(&namespace)?;
     } else {
         crate::print_stdout(&crate::render::namespace(&namespace))?;
     }

@@ -27,11 +27,7 @@ pub async fn run(args: NotificationsArgs) -> Result<(), Failure> {
         if let Some(pages) = args.max_pages {
             walk = walk.max_pages(pages);
         }
-        let deadline = match args.client.total_timeout {
-            Some(seconds) => client_cmd::positive_seconds("--total-timeout", seconds)?,
-            None => hamravesh::DEFAULT_TOTAL_TIMEOUT,
-        };
-        let items = read_all(walk, deadline).await?;
+        let items = read_all(walk, client_cmd::walk_deadline(&args.client)).await?;
         let summary = Summary::All { total: items.len() };
         (items, summary)
     } else {
@@ -53,7 +49,7 @@ pub async fn run(args: NotificationsArgs) -> Result<(), Failure> {
         items.retain(|item| item.unread);
     }
     if args.json {
-        print_json(&items)
+        crate::output::print_json(&items)
     } else {
         crate::print_stdout(&human(&items, &summary, args.unread))
     }
@@ -67,41 +63,35 @@ async fn read_all(
     deadline: Duration,
 ) -> Result<Vec<Notification>, Failure> {
     let mut items = Vec::new();
+    let progress = crate::progress::counter("notifications read");
     let walked = tokio::time::timeout(deadline, async {
         let mut stream = std::pin::pin!(walk.into_stream());
         while let Some(item) = stream.next().await {
             items.push(item?);
+            progress.inc(1);
         }
         Ok(())
     })
     .await;
+    progress.finish_and_clear();
     match walked {
         Ok(Ok(())) => Ok(items),
-        Ok(Err(error)) => Err(walk_failure(error)),
+        Ok(Err(error)) => Err(client_cmd::walk_failure(
+            error,
+            &[
+                ("raise it with max_pages", "raise it with --max-pages"),
+                (
+                    "; raise it with max_items",
+                    " (the CLI reads at most that many; read page by page with --limit and --offset)",
+                ),
+            ],
+        )),
         Err(_elapsed) => Err(Failure::Remote(format!(
             "--total-timeout ({}s) passed before the end of the feed, after reading {} notifications; \
              raise --total-timeout, or read one page at a time with --limit and --offset",
             deadline.as_secs_f64(),
             items.len()
         ))),
-    }
-}
-
-/// A walk's error as a failure, its advice in the command's terms (the client names its own
-/// setters: `max_pages` is `--max-pages` here, and `max_items` has no flag).
-fn walk_failure(error: hamravesh::Error) -> Failure {
-    let advice = |message: String| {
-        message
-            .replace("raise it with max_pages", "raise it with --max-pages")
-            .replace(
-                "; raise it with max_items",
-                " (the CLI reads at most that many; read page by page with --limit and --offset)",
-            )
-    };
-    match classify(error) {
-        Failure::Remote(message) => Failure::Remote(advice(message)),
-        Failure::Usage(message) => Failure::Usage(advice(message)),
-        other => other,
     }
 }
 
@@ -174,18 +164,6 @@ fn human(items: &[Notification], summary: &Summary, unread_only: bool) -> String
         Summary::All { total } => out.push_str(&format!("{total} notifications.\n")),
     }
     out
-}
-
-/// The notifications as one pretty JSON array (JSON escapes control characters itself, so the
-/// text stays exact).
-fn print_json(items: &[Notification]) -> Result<(), Failure> {
-    let text = serde_json::to_string_pretty(items).map_err(|e| {
-        Failure::Remote(format!(
-            "cannot write the notifications as JSON: {}",
-            crate::output::describe(&e)
-        ))
-    })?;
-    crate::print_stdout(&format!("{text}\n"))
 }
 
 #[cfg(test)]

@@ -31,6 +31,14 @@ pub fn print_stdout(text: &str) -> Result<(), Failure> {
         .map_err(|error| Failure::Remote(format!("cannot write the output to stdout: {error}")))
 }
 
+/// Writes `value` to stdout as pretty JSON and a line end (JSON escapes control characters
+/// itself, so the text stays exact).
+pub fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| Failure::Remote(format!("cannot write the JSON: {}", describe(&e))))?;
+    print_stdout(&format!("{text}\n"))
+}
+
 /// Writes and flushes `bytes`, treating a closed pipe as success.
 fn write_ignoring_closed_pipe(out: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
     match out.write_all(bytes).and_then(|()| out.flush()) {

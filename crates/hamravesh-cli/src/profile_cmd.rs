@@ -21,8 +21,7 @@ pub async fn run(args: ProfileArgs) -> Result<(), Failure> {
         let value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
             Failure::Remote(format!("the API's response is not JSON: {}", describe(&e)))
         })?;
-        let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
-        crate::print_stdout(&format!("{pretty}\n"))?;
+        crate::output::print_json(&value)?;
     } else {
         let profile = client.profile().await.map_err(classify)?;
         crate::print_stdout(&crate::render::profile(&profile))?;

@@ -294,7 +294,7 @@ fn failures_to_check_are_exit_3_and_usage_errors_exit_2() {
         Case {
             name: "a bad duration",
             fault: None,
-            args: &["--min-runway", "3 days"],
+            args: &["--min-runway", "3 parsecs"],
             code: 2,
             stderr: "--min-runway:",
         },

@@ -2,6 +2,7 @@
 //! pretty-printed with its keys in the order sent and its numbers exact, other text made safe for
 //! a terminal, the exact bytes with `--raw`, and nothing binary dumped on a terminal.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use hamravesh::header::HeaderMap;
@@ -117,96 +118,27 @@ fn is_unsafe_in_json(c: char) -> bool {
         | '\u{2029}')
 }
 
-/// Writes valid JSON `text` indented by two spaces, byte for byte otherwise: keys stay in the
-/// order sent (a repeated key stays visible), numbers exact. Characters a terminal would act on
-/// can only sit inside strings; they are written as `\u` escapes of four hex digits (such as
-/// `\u202e`), which mean the same JSON.
+/// Writes valid JSON `text` indented by two spaces (`jsonxf`), byte for byte otherwise: keys stay
+/// in the order sent (a repeated key stays visible), numbers exact. Characters a terminal would
+/// act on are written as `\u` escapes of four hex digits (such as `\u202e`), which mean the
+/// same JSON: valid JSON can hold them only inside strings, and never right after a backslash.
 pub fn pretty_json(out: &mut impl Write, text: &str) -> io::Result<()> {
-    let mut out = io::BufWriter::with_capacity(64 * 1024, out);
-    let bytes = text.as_bytes();
-    let mut depth: usize = 0;
-    let mut i = 0;
-    let newline = |out: &mut io::BufWriter<_>, depth: usize| -> io::Result<()> {
-        out.write_all(b"\n")?;
-        for _ in 0..depth {
-            out.write_all(b"  ")?;
+    let escaped: Cow<'_, str> = if text.contains(is_unsafe_in_json) {
+        let mut escaped = String::with_capacity(text.len() + 64);
+        for c in text.chars() {
+            if is_unsafe_in_json(c) {
+                escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
+            } else {
+                escaped.push(c);
+            }
         }
-        Ok(())
+        Cow::Owned(escaped)
+    } else {
+        Cow::Borrowed(text)
     };
-    while i < bytes.len() {
-        let b = bytes[i];
-        match b {
-            b'"' => {
-                let end = string_end(bytes, i);
-                write_json_string(&mut out, &text[i..end])?;
-                i = end;
-                continue;
-            }
-            b'{' | b'[' => {
-                let close = if b == b'{' { b'}' } else { b']' };
-                let next = skip_whitespace(bytes, i + 1);
-                if bytes.get(next) == Some(&close) {
-                    out.write_all(&[b, close])?;
-                    i = next + 1;
-                    continue;
-                }
-                out.write_all(&[b])?;
-                depth += 1;
-                newline(&mut out, depth)?;
-            }
-            b'}' | b']' => {
-                depth = depth.saturating_sub(1);
-                newline(&mut out, depth)?;
-                out.write_all(&[b])?;
-            }
-            b',' => {
-                out.write_all(b",")?;
-                newline(&mut out, depth)?;
-            }
-            b':' => out.write_all(b": ")?,
-            b' ' | b'\t' | b'\n' | b'\r' => {}
-            _ => out.write_all(&[b])?,
-        }
-        i += 1;
-    }
+    let mut out = io::BufWriter::with_capacity(64 * 1024, out);
+    jsonxf::Formatter::pretty_printer().format_buf(escaped.as_bytes(), &mut out)?;
     out.flush()
-}
-
-/// The index just past the string starting at `start` (a `"`).
-fn string_end(bytes: &[u8], start: usize) -> usize {
-    let mut i = start + 1;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
-        }
-    }
-    bytes.len()
-}
-
-fn skip_whitespace(bytes: &[u8], mut i: usize) -> usize {
-    while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
-        i += 1;
-    }
-    i
-}
-
-/// A JSON string (quotes included) as sent, with the characters of [`is_unsafe_in_json`]
-/// escaped.
-fn write_json_string(out: &mut impl Write, string: &str) -> io::Result<()> {
-    if !string.chars().any(is_unsafe_in_json) {
-        return out.write_all(string.as_bytes());
-    }
-    let mut buffer = [0u8; 4];
-    for c in string.chars() {
-        if is_unsafe_in_json(c) {
-            write!(out, "\\u{:04x}", u32::from(c))?;
-        } else {
-            out.write_all(c.encode_utf8(&mut buffer).as_bytes())?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

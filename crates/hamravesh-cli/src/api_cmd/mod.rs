@@ -18,9 +18,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use hamravesh_types::{Document, Operation, undeclared_fields};
 
 use crate::Failure;
-use crate::args::ClientArgs;
+use crate::args::{ApiArgs, ClientArgs};
 use crate::client_cmd::{self, Session, classify};
-use crate::organization::ORGANIZATION_ENV;
+use crate::organization;
 use crate::output::{print_stderr, safe_line};
 
 /// The methods `hamravesh api` sends.
@@ -35,74 +35,6 @@ const MAX_ERRORS: usize = 100;
 
 /// How `--validate` lines are cut, in characters.
 const MAX_LINE_CHARS: usize = 1000;
-
-/// Help after the flags: what is printed, and the exit codes.
-const AFTER_HELP: &str = "\
-Output:
-  The body on stdout: JSON pretty-printed (keys in the order sent, numbers exact; characters a
-  terminal would act on written as \\u escapes, such as \\u202e: the same JSON), other text
-  with control characters shown as escapes, binary bodies only when stdout is not a terminal.
-  --raw writes the exact bytes (still not to a terminal when they hold control sequences).
-  --include writes the status line and headers first (values made safe). An error status prints
-  its body too.
-
-Retries follow the method: GET, HEAD, OPTIONS, PUT and DELETE retry connection failures,
-timeouts, 429 and 502-504; POST and PATCH only when the request certainly did not arrive (the
-connection was refused, or 429). A redirect is followed only within the API's origin, and never
-for POST or PATCH.
-
-The organization (x-organization): --org NAME, else $HAMRAVESH_ORGANIZATION if set and not
-blank; for a documented organization-scoped operation, else the account's only organization.
-
-Exit codes:
-  0  the API answered 2xx (and, with --validate, the answer matches the schema; fields the
-     schema does not declare are listed but do not fail)
-  1  the API answered an error status (its body is still printed), the network failed, the
-     answer does not match the schema (--validate), a page was refused (--paginate), or stdout
-     could not be written (a closed pipe is not an error)
-  2  usage or configuration error (unknown method, a PATH that is not a path under the base
-     URL, -d that is not JSON or cannot be read, missing key)";
-
-/// Flags of `hamravesh api`.
-#[derive(Debug, clap::Args)]
-#[command(after_help = AFTER_HELP)]
-pub struct ApiArgs {
-    /// The HTTP method: GET, HEAD, OPTIONS, POST, PUT, PATCH or DELETE (any case).
-    #[arg(value_name = "METHOD")]
-    pub method: String,
-    /// A path under the base URL, with an optional query: /api/v1/users/profile,
-    /// '/api/v1/notifications/all_list/?limit=5'. Absolute URLs (http://…, //host) and paths
-    /// that could be read as another host or outside the base URL's path are refused.
-    #[arg(value_name = "PATH", allow_hyphen_values = true)]
-    pub path: String,
-    /// The organization to act for, sent as x-organization: its `name` (slug), as
-    /// `hamravesh profile` lists it.
-    #[arg(long, value_name = "NAME")]
-    pub org: Option<String>,
-    /// The JSON body: the JSON itself, @FILE to read it from a file, or @- from stdin (at most
-    /// 8 MiB; it must be JSON, and is sent as given). Not with GET or HEAD.
-    #[arg(short = 'd', long = "data", value_name = "JSON|@FILE|@-")]
-    pub data: Option<String>,
-    /// Follow Django REST framework pages (`next`, within the base URL) and print one JSON array
-    /// of every page's `results` (GET only; at most 10,000 pages, 100,000 items and 64 MiB,
-    /// within --total-timeout for the whole walk). With --validate, every page is checked.
-    #[arg(long, conflicts_with_all = ["include", "raw"])]
-    pub paginate: bool,
-    /// Print the status line and the response headers before the body.
-    #[arg(long, short = 'i')]
-    pub include: bool,
-    /// Print the body's exact bytes instead of pretty-printing it.
-    #[arg(long)]
-    pub raw: bool,
-    /// When METHOD and PATH are a documented operation, check a 2xx answer against that
-    /// operation's schema (errors on stderr with JSON pointers, exit 1 if it does not match) and
-    /// list the fields it carries that the schema does not declare (stderr, exit unchanged).
-    #[arg(long)]
-    pub validate: bool,
-    /// Where the API is and how long to wait for it.
-    #[command(flatten)]
-    pub client: ClientArgs,
-}
 
 /// Runs the command.
 pub async fn run(args: ApiArgs) -> Result<(), Failure> {
@@ -256,29 +188,11 @@ async fn organization(
     operation: Option<&'static Operation>,
 ) -> Result<Option<String>, Failure> {
     if operation.is_some_and(Operation::is_organization_scoped) {
-        return crate::organization::resolve(session, args.org.as_deref())
+        return organization::resolve(session, args.org.as_deref())
             .await
             .map(Some);
     }
-    if let Some(name) = &args.org {
-        if name.trim().is_empty() {
-            return Err(Failure::Usage(
-                "--org must name an organization, not be blank".to_owned(),
-            ));
-        }
-        return Ok(Some(name.clone()));
-    }
-    if session.is_mock() {
-        return Ok(None);
-    }
-    match std::env::var_os(ORGANIZATION_ENV).map(std::ffi::OsString::into_string) {
-        None => Ok(None),
-        Some(Ok(name)) if name.trim().is_empty() => Ok(None),
-        Some(Ok(name)) => Ok(Some(name)),
-        Some(Err(_)) => Err(Failure::Usage(format!(
-            "{ORGANIZATION_ENV} is not valid UTF-8"
-        ))),
-    }
+    organization::named(session, args.org.as_deref())
 }
 
 /// Writes the head (with `--include`) and the body to stdout; a closed pipe ends the writing
@@ -414,10 +328,7 @@ async fn paginate(
     client: &ClientArgs,
     checks: Option<(PageChecks, Document)>,
 ) -> Result<(), Failure> {
-    let deadline = match client.total_timeout {
-        Some(seconds) => client_cmd::positive_seconds("--total-timeout", seconds)?,
-        None => hamravesh::DEFAULT_TOTAL_TIMEOUT,
-    };
+    let deadline = client_cmd::walk_deadline(client);
     let mut walk = request.pages();
     let shared = checks.map(|(checks, document)| (Arc::new(Mutex::new(checks)), document));
     if let Some((checks, document)) = &shared {
@@ -440,7 +351,18 @@ async fn paginate(
     };
     let json = match walked {
         Ok(Ok(json)) => json,
-        Ok(Err(error)) => return Err(walk_failure(error)),
+        Ok(Err(error)) => {
+            // The CLI has no flag for the client's caps.
+            let advice = " (the CLI reads at most that much; read page by page instead)";
+            return Err(client_cmd::walk_failure(
+                error,
+                &[
+                    ("; raise it with max_pages", advice),
+                    ("; raise it with max_items", advice),
+                    ("; raise it with max_bytes", advice),
+                ],
+            ));
+        }
         Err(_elapsed) => {
             return Err(Failure::Remote(format!(
                 "--total-timeout ({}s) passed before the last page; raise --total-timeout",
@@ -589,25 +511,6 @@ impl PageChecks {
             "{} of {pages} pages do not match {schema} (errors listed above)",
             self.invalid_pages
         )))
-    }
-}
-
-/// A walk's error, its advice in the command's terms (the client names its own setters).
-fn walk_failure(error: hamravesh::Error) -> Failure {
-    let advice = |message: String| {
-        ["max_pages", "max_items", "max_bytes"]
-            .iter()
-            .fold(message, |message, setter| {
-                message.replace(
-                    &format!("; raise it with {setter}"),
-                    " (the CLI reads at most that much; read page by page instead)",
-                )
-            })
-    };
-    match classify(error) {
-        Failure::Remote(message) => Failure::Remote(advice(message)),
-        Failure::Usage(message) => Failure::Usage(advice(message)),
-        other => other,
     }
 }
 

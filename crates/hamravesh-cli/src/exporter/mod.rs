@@ -63,13 +63,6 @@ pub async fn run(args: ExporterArgs) -> Result<(), Failure> {
             args.min_interval.trim()
         )));
     }
-    for name in &args.org {
-        if name.trim().is_empty() {
-            return Err(Failure::Usage(
-                "--org must name an organization, not be blank".to_owned(),
-            ));
-        }
-    }
     let session = client_cmd::connect(&args.client).await?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -151,13 +144,13 @@ async fn poll_forever(
                     true
                 }
                 Err(failure) => {
-                    output::print_error(&message(failure));
+                    output::print_error(failure.message());
                     false
                 }
             },
             Err(error) => {
-                let message = message(classify(error));
-                output::print_error(&format!("polling the API failed: {message}"));
+                let failure = classify(error);
+                output::print_error(&format!("polling the API failed: {}", failure.message()));
                 false
             }
         };
@@ -168,15 +161,6 @@ async fn poll_forever(
             failures = failures.saturating_add(1);
         }
         tokio::time::sleep_until((started + backoff(interval, failures)).into()).await;
-    }
-}
-
-/// A failure's one-line message.
-fn message(failure: Failure) -> String {
-    match failure {
-        Failure::Usage(message)
-        | Failure::Remote(message)
-        | Failure::RemoteWithDetails(message, _) => message,
     }
 }
 

@@ -74,6 +74,7 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
         max_errors: if args.quiet { 0 } else { DEFAULT_MAX_ERRORS },
         max_size: args.max_size,
     };
+    let progress = crate::progress::counter("payloads checked");
     for batch in receiver {
         let mut jobs = batch.into_iter().peekable();
         while jobs.peek().is_some() {
@@ -88,11 +89,15 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
                     (fields, checker.run(job))
                 })
                 .collect();
-            for (fields, outcome) in &outcomes {
-                tally.add(outcome);
-                reporter.outcome(outcome, fields.as_ref().map(Option::as_ref));
-            }
-            reporter.flush();
+            // The line is taken off the terminal while results are written, then drawn again.
+            progress.suspend(|| {
+                for (fields, outcome) in &outcomes {
+                    tally.add(outcome);
+                    reporter.outcome(outcome, fields.as_ref().map(Option::as_ref));
+                }
+                reporter.flush();
+            });
+            progress.inc(outcomes.len() as u64);
         }
     }
     // The reader ends when its inputs do; a panic there is a bug, reported as an I/O failure.
@@ -101,6 +106,7 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
             "the input reader stopped unexpectedly".to_owned(),
         ));
     }
+    progress.finish_and_clear();
     reporter.summary(&tally);
     if let Some(error) = reporter.take_write_error() {
         return Err(Failure::Usage(format!(
