@@ -39,7 +39,7 @@ fn read(root: &Path, path: &str) -> Result<String, String> {
 }
 
 /// Every file `gen` owns, with the content it should have now.
-fn expected_outputs(root: &Path) -> Result<Vec<(String, String)>, String> {
+pub fn expected_outputs(root: &Path) -> Result<Vec<(String, String)>, String> {
     let mut outputs = Vec::new();
     let mut parsed = Vec::new();
     for (module, path) in SCHEMAS {

@@ -4,11 +4,14 @@
 //!   types crate from `schema/profile.json`.
 //! - `cargo xtask gen --check` writes nothing and fails, naming each stale file with a short
 //!   diff, when the committed files differ from what the generator makes now.
-//! - `cargo xtask doc-check [--format json] [PAGE]...` reports drift between the vendored docs
-//!   pages and `schema/operations.json` and the schemas it names.
+//! - `cargo xtask doc-check [--fix] [--format json] [PAGE]...` reports drift between the
+//!   vendored docs pages and `schema/operations.json` and the schemas it names; `--fix` first
+//!   writes the schema edits that follow from the pages alone and prints them as a diff.
 
 mod doc_check;
+mod doc_fix;
 mod generate;
+mod json_text;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,10 +22,12 @@ usage: cargo xtask <task>
 tasks:
   gen [--check]   regenerate the committed model source from schema/profile.json;
                   with --check, write nothing and exit 1 if a committed file is stale
-  doc-check [--format text|json] [PAGE]...
+  doc-check [--fix] [--format text|json] [PAGE]...
                   compare every operation the docs page(s) describe (default: every
                   schema/upstream/*.md) with schema/operations.json and the schemas it
-                  names; exit 0 in sync, 1 drift, 2 unreadable";
+                  names; exit 0 in sync, 1 drift, 2 unreadable. --fix first writes the
+                  edits that follow from the page alone and prints them as a diff; the
+                  exit code is then that of the findings left";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -67,6 +72,7 @@ fn main() -> ExitCode {
 
 fn doc_check_command(args: &[&str], root: &std::path::Path) -> ExitCode {
     let mut format = doc_check::Format::Text;
+    let mut fix = false;
     let mut pages = Vec::new();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -79,6 +85,7 @@ fn doc_check_command(args: &[&str], root: &std::path::Path) -> ExitCode {
                     return ExitCode::from(2);
                 }
             },
+            "--fix" => fix = true,
             flag if flag.starts_with('-') => {
                 eprintln!("unknown flag {flag}\n\n{USAGE}");
                 return ExitCode::from(2);
@@ -86,10 +93,8 @@ fn doc_check_command(args: &[&str], root: &std::path::Path) -> ExitCode {
             page => pages.push(PathBuf::from(page)),
         }
     }
-    if pages.is_empty() {
-        return ExitCode::from(doc_check::run_all(root, format));
-    }
-    ExitCode::from(doc_check::run(&pages, format, root))
+    let run = if fix { doc_fix::run } else { doc_check::run };
+    ExitCode::from(run(&pages, format, root))
 }
 
 fn report(result: Result<Vec<String>, String>) -> ExitCode {

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::edit::Edit;
 use super::page::{DocField, shown};
 use super::schema::SchemaField;
 
@@ -66,7 +67,7 @@ impl Part {
 }
 
 /// One line of the drift report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     /// The operation's id in schema/operations.json (`get_profile`), or `METHOD PATH` as the page
     /// says it when the list has no such operation.
@@ -80,6 +81,17 @@ pub struct Finding {
     pub kind: Kind,
     /// What is wrong and what to edit.
     pub message: String,
+    /// The edit that follows from the page alone, if any (`doc-check --fix` applies it).
+    #[serde(skip)]
+    pub edit: Option<Edit>,
+}
+
+impl Finding {
+    /// The finding, with the edit that settles it.
+    pub fn settled_by(mut self, edit: Option<Edit>) -> Self {
+        self.edit = edit;
+        self
+    }
 }
 
 /// Where a body's fields live: which operation, which part, and which schema object.
@@ -89,7 +101,7 @@ pub struct BodyPlace<'a> {
     pub operation: &'a str,
     /// [`Part::Request`] or [`Part::Response`].
     pub part: Part,
-    /// The schema file as the maintainer opens it, e.g. `schema/namespaces.json`.
+    /// The schema file's name in `schema/`, e.g. `namespaces.json`.
     pub file: &'a str,
     /// The JSON Pointer of the body's object in that file: `""` for its root.
     pub pointer: &'a str,
@@ -103,12 +115,18 @@ impl BodyPlace<'_> {
             path: path.to_owned(),
             kind,
             message,
+            edit: None,
         }
+    }
+
+    /// `schema/profile.json`, as the maintainer opens it.
+    fn label(&self) -> String {
+        format!("schema/{}", self.file)
     }
 
     /// `schema/profile.json#/properties/email`.
     fn at(&self, field: &SchemaField) -> String {
-        format!("{}#{}", self.file, field.pointer)
+        format!("{}#{}", self.label(), field.pointer)
     }
 }
 
@@ -122,31 +140,55 @@ pub fn compare(documented: &[DocField], schema: &[SchemaField], place: &BodyPlac
     let mut findings = Vec::new();
     for doc in documented {
         let Some(field) = schema.iter().find(|f| f.path == doc.path) else {
-            findings.push(place.finding(
-                &doc.path,
-                Kind::MissingFromSchema,
-                format!(
-                    "documented (type {}) but missing from the schema: add it to {} under {}",
-                    doc.shown(),
-                    place.file,
-                    parent_hint(&doc.path, schema, place)
-                ),
-            ));
+            let (hint, object) = parent(&doc.path, schema, place);
+            findings.push(
+                place
+                    .finding(
+                        &doc.path,
+                        Kind::MissingFromSchema,
+                        format!(
+                            "documented (type {}) but missing from the schema: add it to {} under {hint}",
+                            doc.shown(),
+                            place.label(),
+                        ),
+                    )
+                    .settled_by(object.map(|object| Edit::AddField {
+                        file: place.file.to_owned(),
+                        object,
+                        field: doc.clone(),
+                        children: children(&doc.path, documented),
+                        in_response: place.part == Part::Response,
+                    })),
+            );
             continue;
         };
         if let Some(marker) = &field.doc_type_marker {
             if *marker != doc.doc_type {
-                findings.push(place.finding(
-                    &doc.path,
-                    Kind::StaleMarker,
-                    format!(
-                        "the schema records that the page says {} (x-doc-type at {}), but the page now says {}: \
-                         re-check the field, then update or remove the x-doc-type marker and its $comment",
-                        shown(marker),
-                        place.at(field),
-                        doc.shown()
-                    ),
-                ));
+                // Mechanical only when the schema already accepts what the page now says; a
+                // departure is never overwritten.
+                let agrees = if doc.doc_type == "null" {
+                    field.allows_null()
+                } else {
+                    compatible(&doc.doc_type, field) && (!doc.null_example || field.allows_null())
+                };
+                findings.push(
+                    place
+                        .finding(
+                            &doc.path,
+                            Kind::StaleMarker,
+                            format!(
+                                "the schema records that the page says {} (x-doc-type at {}), but the page now says {}: \
+                                 re-check the field, then update or remove the x-doc-type marker and its $comment",
+                                shown(marker),
+                                place.at(field),
+                                doc.shown()
+                            ),
+                        )
+                        .settled_by(agrees.then(|| Edit::DropMarker {
+                            file: place.file.to_owned(),
+                            pointer: field.pointer.clone(),
+                        })),
+                );
             }
         } else if doc.doc_type == "null" {
             if !field.allows_null() {
@@ -154,24 +196,33 @@ pub fn compare(documented: &[DocField], schema: &[SchemaField], place: &BodyPlac
             }
         } else {
             if !compatible(&doc.doc_type, field) {
-                findings.push(place.finding(
-                    &doc.path,
-                    Kind::TypeChanged,
-                    format!(
-                        "the page says {}, the schema accepts {}: change the type at {}, or keep it and record \
-                         the departure with \"x-doc-type\": {:?} and a $comment saying why",
-                        doc.shown(),
-                        field.describe(),
-                        place.at(field),
-                        doc.doc_type
-                    ),
-                ));
+                findings.push(
+                    place
+                        .finding(
+                            &doc.path,
+                            Kind::TypeChanged,
+                            format!(
+                                "the page says {}, the schema accepts {}: change the type at {}, or keep it and record \
+                                 the departure with \"x-doc-type\": {:?} and a $comment saying why",
+                                doc.shown(),
+                                field.describe(),
+                                place.at(field),
+                                doc.doc_type
+                            ),
+                        )
+                        .settled_by(Some(Edit::Retype {
+                            file: place.file.to_owned(),
+                            pointer: field.pointer.clone(),
+                            doc_type: doc.doc_type.clone(),
+                        })),
+                );
             }
             if doc.null_example && !field.allows_null() {
                 findings.push(newly_nullable(doc, field, place));
             }
         }
         if place.part == Part::Response && !field.required {
+            // Not mechanical: its $comment says where it was seen, which a person rewrites.
             findings.push(place.finding(
                 &doc.path,
                 Kind::NewlyDocumented,
@@ -185,31 +236,58 @@ pub fn compare(documented: &[DocField], schema: &[SchemaField], place: &BodyPlac
     }
     for field in schema {
         if field.required && !documented.iter().any(|doc| doc.path == field.path) {
-            findings.push(place.finding(
-                &field.path,
-                Kind::NoLongerDocumented,
-                format!(
-                    "in the schema ({}) but no longer documented: remove it from {} if the \
-                     service dropped it",
-                    place.at(field),
-                    place.file
-                ),
-            ));
+            let removal = field
+                .pointer
+                .rsplit_once("/properties/")
+                .map(|(object, name)| Edit::RemoveField {
+                    file: place.file.to_owned(),
+                    object: object.to_owned(),
+                    name: name.to_owned(),
+                });
+            findings.push(
+                place
+                    .finding(
+                        &field.path,
+                        Kind::NoLongerDocumented,
+                        format!(
+                            "in the schema ({}) but no longer documented: remove it from {} if the \
+                             service dropped it",
+                            place.at(field),
+                            place.label()
+                        ),
+                    )
+                    .settled_by(removal),
+            );
         }
     }
     findings
 }
 
+/// The documented fields below `path` (`path.x`, `path[].y`, and theirs).
+fn children(path: &str, documented: &[DocField]) -> Vec<DocField> {
+    let (object, items) = (format!("{path}."), format!("{path}[]."));
+    documented
+        .iter()
+        .filter(|d| d.path.starts_with(&object) || d.path.starts_with(&items))
+        .cloned()
+        .collect()
+}
+
 fn newly_nullable(doc: &DocField, field: &SchemaField, place: &BodyPlace) -> Finding {
-    place.finding(
-        &doc.path,
-        Kind::NewlyNullable,
-        format!(
-            "the page shows null, the schema accepts {}: add \"null\" to the type at {}",
-            field.describe(),
-            place.at(field)
-        ),
-    )
+    place
+        .finding(
+            &doc.path,
+            Kind::NewlyNullable,
+            format!(
+                "the page shows null, the schema accepts {}: add \"null\" to the type at {}",
+                field.describe(),
+                place.at(field)
+            ),
+        )
+        .settled_by(Some(Edit::AllowNull {
+            file: place.file.to_owned(),
+            pointer: field.pointer.clone(),
+        }))
 }
 
 /// Whether the schema field accepts what the page's type says, and nothing far wider.
@@ -234,20 +312,25 @@ fn compatible(doc_type: &str, field: &SchemaField) -> bool {
     }
 }
 
-/// Where a new field goes: the schema pointer of its parent object, if the parent is known.
-fn parent_hint(path: &str, schema: &[SchemaField], place: &BodyPlace) -> String {
+/// Where a new field goes: a hint for the message, and the pointer of the object schema that
+/// takes it when that is known (its parent is in the schema and has properties).
+fn parent(path: &str, schema: &[SchemaField], place: &BodyPlace) -> (String, Option<String>) {
     let parent = path
         .rsplit_once('.')
         .map(|(parent, _)| parent.trim_end_matches("[]"));
-    match parent {
+    let properties = match parent {
         Some(parent) => match schema.iter().find(|f| f.path == parent) {
-            Some(field) => field
-                .children_pointer
-                .clone()
-                .unwrap_or_else(|| format!("the object at {}", field.pointer)),
-            None => format!("the object of `{parent}` (add that first)"),
+            Some(field) => match &field.children_pointer {
+                Some(pointer) => pointer.clone(),
+                None => return (format!("the object at {}", field.pointer), None),
+            },
+            None => return (format!("the object of `{parent}` (add that first)"), None),
         },
-        None if place.pointer.is_empty() => "the top-level `properties`".to_owned(),
+        None if place.pointer.is_empty() => {
+            return ("the top-level `properties`".to_owned(), Some(String::new()));
+        }
         None => format!("{}/properties", place.pointer),
-    }
+    };
+    let object = properties.strip_suffix("/properties").map(str::to_owned);
+    (properties, object)
 }

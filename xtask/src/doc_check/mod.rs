@@ -15,6 +15,7 @@
 //! required: optional ones are fields seen elsewhere, never promised.
 
 mod compare;
+pub mod edit;
 mod lenient_json;
 mod markdown;
 mod operations;
@@ -32,7 +33,7 @@ pub use compare::Finding;
 #[cfg(test)]
 pub use compare::{Kind, Part};
 use operations::Operation;
-use page::DocField;
+pub use page::DocField;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,6 +149,7 @@ fn compare_body(
     match (documented, reference) {
         (None, None) => Ok(Vec::new()),
         (Some(_), None) => Ok(vec![Finding {
+            edit: None,
             operation: id.to_owned(),
             part,
             path: String::new(),
@@ -174,11 +176,10 @@ fn compare_body(
             let fields = schema::schema_fields(&root, pointer).map_err(|e| {
                 format!("schema/{file}: {e} (named by `{id}` in schema/operations.json)")
             })?;
-            let label = format!("schema/{file}");
             let place = BodyPlace {
                 operation: id,
                 part,
-                file: &label,
+                file,
                 pointer,
             };
             Ok(compare::compare(documented, &fields, &place))
@@ -223,27 +224,22 @@ pub fn check_page(page: &Path) -> Result<Vec<Finding>, String> {
     check_text(&name, &text, &schemas).map_err(|e| format!("{}: {e}", page.display()))
 }
 
-/// Runs the check over `pages`, prints the report, and returns the exit code:
-/// 0 in sync, 1 drift, 2 a page, the operation list or a schema could not be read or parsed.
-pub fn run(pages: &[PathBuf], format: Format, root: &Path) -> u8 {
-    match check_pages(pages) {
-        Ok(all) => report(&all, format, root),
-        Err(error) => {
-            eprintln!("error: {error}");
-            2
-        }
+/// The findings of `pages`, by page. With no pages: of every page under `ROOT/schema/upstream/`,
+/// and of each operation of the list whose page is not vendored there (nothing else checks it).
+pub fn findings(root: &Path, pages: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<Finding>)>, String> {
+    if !pages.is_empty() {
+        return check_pages(pages);
     }
+    let pages = default_pages(root)?;
+    let mut all = check_pages(&pages)?;
+    all.extend(unvendored(root, &pages)?);
+    Ok(all)
 }
 
-/// Runs the check over every page under `ROOT/schema/upstream/`, and reports each operation of
-/// the list whose page is not vendored there (nothing else would check it); exit codes as [`run`].
-pub fn run_all(root: &Path, format: Format) -> u8 {
-    let checked = default_pages(root).and_then(|pages| {
-        let mut all = check_pages(&pages)?;
-        all.extend(unvendored(root, &pages)?);
-        Ok(all)
-    });
-    match checked {
+/// Runs the check over `pages` (see [`findings`]), prints the report, and returns the exit code:
+/// 0 in sync, 1 drift, 2 a page, the operation list or a schema could not be read or parsed.
+pub fn run(pages: &[PathBuf], format: Format, root: &Path) -> u8 {
+    match findings(root, pages) {
         Ok(all) => report(&all, format, root),
         Err(error) => {
             eprintln!("error: {error}");
@@ -271,6 +267,7 @@ fn unvendored(root: &Path, pages: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<Findin
             continue;
         }
         missing.entry(op.page.clone()).or_default().push(Finding {
+            edit: None,
             operation: op.id.clone(),
             part: compare::Part::Operation,
             path: String::new(),
@@ -290,7 +287,7 @@ fn unvendored(root: &Path, pages: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<Findin
 }
 
 /// Prints the findings in `format` and returns the exit code: 0 none, 1 some.
-fn report(all: &[(PathBuf, Vec<Finding>)], format: Format, root: &Path) -> u8 {
+pub fn report(all: &[(PathBuf, Vec<Finding>)], format: Format, root: &Path) -> u8 {
     let shown = |page: &Path| {
         page.strip_prefix(root)
             .unwrap_or(page)

@@ -33,6 +33,10 @@ pub struct DocField {
     pub null_example: bool,
     /// What the page shows where the doc-type alone would hide it (`000`, not a JSON number).
     pub note: Option<String>,
+    /// The table's Description cell (`""` for example fields).
+    pub description: String,
+    /// Whether a `Required` column marks it (`yes`, `true`, `required`).
+    pub required: bool,
 }
 
 impl DocField {
@@ -61,6 +65,10 @@ pub struct DocParam {
     pub name: String,
     /// Its Type cell, backticks removed (`integer`), or `""`.
     pub doc_type: String,
+    /// Its Description cell, or `""`.
+    pub description: String,
+    /// Its Example cell, or `""`.
+    pub example: String,
 }
 
 /// One operation of the page.
@@ -157,12 +165,13 @@ impl TableKind {
     }
 }
 
-/// A table's body rows as (field, type, example, description), blank rows skipped.
+/// A table's body rows as (field, type, example, description, required), blank rows skipped.
 struct Row {
     field: String,
     doc_type: String,
     example: String,
     description: String,
+    required: bool,
 }
 
 fn rows(
@@ -183,6 +192,7 @@ fn rows(
     };
     let example = column("Example Output").or_else(|| column("Example"));
     let description = column("Description");
+    let required = column("Required");
     let cell = |cells: &[String], index: Option<usize>| {
         index
             .and_then(|i| cells.get(i))
@@ -198,6 +208,10 @@ fn rows(
                 doc_type: cell(cells, doc_type),
                 example: cell(cells, example),
                 description: cell(cells, description),
+                required: matches!(
+                    cell(cells, required).trim().to_ascii_lowercase().as_str(),
+                    "yes" | "true" | "required"
+                ),
             })
         })
         .collect())
@@ -353,6 +367,8 @@ fn section(blocks: &[Block]) -> Result<Option<DocOperation>, String> {
                 .map(|row| DocParam {
                     name: row.field.clone(),
                     doc_type: row.doc_type.clone(),
+                    description: row.description.clone(),
+                    example: row.example.clone(),
                 })
                 .collect::<Vec<_>>()
         })
@@ -428,6 +444,8 @@ fn table_fields(rows: &[Row]) -> Vec<DocField> {
             doc_type: row.doc_type.clone(),
             null_example: row.example == "null",
             note: None,
+            description: row.description.trim().to_owned(),
+            required: row.required,
         })
         .collect()
 }
@@ -495,6 +513,8 @@ fn flatten(prefix: &str, entries: &[(String, Example)], fields: &mut Vec<DocFiel
             doc_type: value.doc_type().to_owned(),
             null_example: *value == Example::Null,
             note: value.note(),
+            description: String::new(),
+            required: false,
         });
         if let Example::Dict(inner) = value {
             flatten(&path, inner, fields);

@@ -6,6 +6,7 @@
 //! still unpaired is no longer on the page. So one edit to a Method or URL line is one finding.
 
 use super::compare::{Finding, Kind, Part};
+use super::edit::Edit;
 use super::operations::{self, Operation};
 use super::page::{DocOperation, DocParam, shown};
 
@@ -48,6 +49,7 @@ pub fn pair<'a>(
         &mut listed_left,
     ) {
         findings.push(Finding {
+            edit: None,
             operation: op.id.clone(),
             part: Part::Operation,
             path: String::new(),
@@ -73,6 +75,7 @@ pub fn pair<'a>(
         &mut listed_left,
     ) {
         findings.push(Finding {
+            edit: None,
             operation: op.id.clone(),
             part: Part::Operation,
             path: String::new(),
@@ -93,6 +96,7 @@ pub fn pair<'a>(
     }
     for doc in doc_left {
         findings.push(Finding {
+            edit: None,
             operation: doc.signature(),
             part: Part::Operation,
             path: String::new(),
@@ -107,6 +111,7 @@ pub fn pair<'a>(
     }
     for op in listed_left {
         findings.push(Finding {
+            edit: None,
             operation: op.id.clone(),
             part: Part::Operation,
             path: String::new(),
@@ -147,6 +152,7 @@ pub fn compare_parameters(pair: &Pair) -> Vec<Finding> {
         path_changed,
     } = pair;
     let finding = |part: Part, path: &str, kind: Kind, message: String| Finding {
+        edit: None,
         operation: listed.id.clone(),
         part,
         path: path.to_owned(),
@@ -207,15 +213,12 @@ pub fn compare_parameters(pair: &Pair) -> Vec<Finding> {
         let documented: Vec<DocParam> = operations::placeholders(&doc.path)
             .into_iter()
             .map(|name| {
-                let doc_type = doc
-                    .path_table
-                    .iter()
-                    .flatten()
-                    .find(|p| p.name == name)
-                    .map(|p| p.doc_type.clone());
+                let row = doc.path_table.iter().flatten().find(|p| p.name == name);
                 DocParam {
+                    doc_type: row.map(|p| p.doc_type.clone()).unwrap_or_default(),
+                    description: String::new(),
+                    example: String::new(),
                     name,
-                    doc_type: doc_type.unwrap_or_default(),
                 }
             })
             .collect();
@@ -244,6 +247,7 @@ fn compare_params(
     id: &str,
 ) -> Vec<Finding> {
     let finding = |path: &str, kind: Kind, message: String| Finding {
+        edit: None,
         operation: id.to_owned(),
         part,
         path: path.to_owned(),
@@ -251,6 +255,8 @@ fn compare_params(
         message,
     };
     let what = part.name();
+    // Only the query list is edited mechanically: a path or header change means code changes.
+    let query = |edit: Edit| (part == Part::Query).then_some(edit);
     let mut findings = Vec::new();
     for param in documented {
         match listed.iter().find(|p| p.name == param.name) {
@@ -263,7 +269,14 @@ fn compare_params(
                     param.name,
                     shown(&param.doc_type)
                 ),
-            )),
+            )
+            .settled_by(query(Edit::AddQuery {
+                operation: id.to_owned(),
+                name: param.name.clone(),
+                doc_type: param.doc_type.clone(),
+                description: param.description.clone(),
+                example: param.example.clone(),
+            }))),
             Some(known) if known.doc_type != param.doc_type => findings.push(finding(
                 &param.name,
                 Kind::TypeChanged,
@@ -274,7 +287,12 @@ fn compare_params(
                     shown(&param.doc_type),
                     known.doc_type
                 ),
-            )),
+            )
+            .settled_by(query(Edit::RetypeQuery {
+                operation: id.to_owned(),
+                name: param.name.clone(),
+                doc_type: param.doc_type.clone(),
+            }))),
             Some(_) => {}
         }
     }
@@ -288,7 +306,11 @@ fn compare_params(
                      documents it: remove it from `{key}` if the service dropped it",
                     known.name
                 ),
-            ));
+            )
+            .settled_by(query(Edit::RemoveQuery {
+                operation: id.to_owned(),
+                name: known.name.clone(),
+            })));
         }
     }
     findings

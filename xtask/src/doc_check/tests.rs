@@ -660,10 +660,10 @@ fn repository(pages: &[(&str, &str)]) -> tempfile::TempDir {
 #[test]
 fn checking_every_page_also_finds_operations_whose_page_is_not_vendored() {
     let root = repository(PAGES);
-    assert_eq!(run_all(root.path(), Format::Text), 0, "all three pages");
+    assert_eq!(run(&[], Format::Text, root.path()), 0, "all three pages");
 
     let root = repository(&[("profile.md", PROFILE)]);
-    assert_eq!(run_all(root.path(), Format::Json), 1, "two pages missing");
+    assert_eq!(run(&[], Format::Json, root.path()), 1, "two pages missing");
     let pages = default_pages(root.path()).unwrap();
     let missing = unvendored(root.path(), &pages).unwrap();
     let found: Vec<(String, &str, Kind)> = missing
