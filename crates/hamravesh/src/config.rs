@@ -3,10 +3,10 @@
 use std::net::IpAddr;
 
 use reqwest::Url;
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::error::{BaseUrlError, ConfigError, MAX_URL_CHARS};
+use crate::error::{BaseUrlError, ConfigError, MAX_URL_CHARS, PathError, shown_url};
 use crate::text::one_line;
 
 /// The longest base URL accepted. Real ones are a few dozen bytes; hyper refuses a request URI
@@ -44,38 +44,6 @@ pub(crate) fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
         }),
         other => Err(invalid(BaseUrlError::Scheme(one_line(other, 20)))),
     }
-}
-
-/// A URL as it may appear in a message, never with anything that could be a credential: when
-/// the text holds an `@` anywhere, only its scheme and the part after the LAST `@` up to the next
-/// `/`, `?` or `#` are shown (a password may itself hold `/`, `?`, `#` or `@`, so no parse of the
-/// authority is trusted). Otherwise the URL is shown whole. Either way on one line, cut to
-/// [`MAX_URL_CHARS`] characters, control characters escaped.
-pub(crate) fn shown_url(raw: &str) -> String {
-    let raw = raw.trim();
-    // A scheme is letters, digits, `+`, `-` and `.` after a letter; anything else before `://`
-    // is not one and is not shown (it could be part of a credential).
-    let scheme = raw.find("://").map(|at| &raw[..at]).filter(|scheme| {
-        scheme.len() <= 20
-            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    });
-    let shown = match raw.rfind('@') {
-        Some(at) => {
-            let after = &raw[at + 1..];
-            let host = &after[..after.find(['/', '?', '#']).unwrap_or(after.len())];
-            // Cut before joining so a huge URL is not copied whole.
-            let host: String = host.chars().take(MAX_URL_CHARS + 1).collect();
-            match scheme {
-                Some(scheme) => format!("{scheme}://{host}"),
-                None => host,
-            }
-        }
-        None => raw.chars().take(MAX_URL_CHARS + 1).collect(),
-    };
-    one_line(&shown, MAX_URL_CHARS)
 }
 
 /// Whether the URL's host is a loopback address (127.0.0.0/8, ::1) or `localhost`.
@@ -139,6 +107,118 @@ pub(crate) fn authorization(key: &SecretString) -> Result<HeaderValue, ConfigErr
     }
     value.set_sensitive(true);
     Ok(value)
+}
+
+/// The longest request path (query included) sent, in bytes as sent: percent-encoded, so a
+/// non-ASCII letter or a space counts three bytes per byte. Servers refuse longer request lines
+/// (the mock at 8 KiB, nginx at 8 KiB by default), and every attempt would fail the same way.
+pub const MAX_PATH_LEN: usize = 8 * 1024;
+
+/// The organization header, from the operation list (checked when this compiles).
+pub(crate) const ORGANIZATION: HeaderName =
+    HeaderName::from_static(hamravesh_types::ORGANIZATION_HEADER);
+
+/// Checks a request path and splits it at its query: it must be a path under the base URL and
+/// nothing a URL parser, a proxy or a server could read as another host or as a path outside the
+/// base URL's. Refused: an empty path, one over [`MAX_PATH_LEN`] bytes, an absolute URL
+/// (`https://…`, `mailto:…`), a scheme-relative one (`//host`), any path not starting with `/`,
+/// a backslash (read as `/`), a control character anywhere (`\r`, `\n`, NUL, …), `@` in the
+/// path part, a `.` or `..` segment, a `#`, and a path part that once percent-decoded starts with
+/// `//` or holds a backslash, `@`, a control character or a dot segment.
+pub(crate) fn check_path(raw: &str) -> Result<(&str, Option<&str>), PathError> {
+    if raw.is_empty() {
+        return Err(PathError::Empty);
+    }
+    if raw.len() > MAX_PATH_LEN {
+        return Err(PathError::TooLong {
+            len: raw.len(),
+            max: MAX_PATH_LEN,
+        });
+    }
+    if raw.chars().any(char::is_control) {
+        return Err(PathError::ControlCharacter);
+    }
+    if raw.contains('\\') {
+        return Err(PathError::Backslash);
+    }
+    if raw.starts_with("//") {
+        return Err(PathError::SchemeRelative);
+    }
+    if !raw.starts_with('/') {
+        return Err(if looks_like_url(raw) {
+            PathError::AbsoluteUrl
+        } else {
+            PathError::NotAbsolute
+        });
+    }
+    if raw.contains('#') {
+        return Err(PathError::Fragment);
+    }
+    let (path, query) = match raw.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (raw, None),
+    };
+    if path.contains('@') {
+        return Err(PathError::UserInfo);
+    }
+    if has_dot_segment(path.as_bytes()) {
+        return Err(PathError::DotSegment);
+    }
+    if path.contains('%') {
+        let decoded = percent_decode(path.as_bytes());
+        let bad = decoded.starts_with(b"//")
+            || decoded
+                .iter()
+                .any(|b| b.is_ascii_control() || matches!(b, b'\\' | b'@'))
+            || has_dot_segment(&decoded)
+            || String::from_utf8_lossy(&decoded)
+                .chars()
+                .any(char::is_control);
+        if bad {
+            return Err(PathError::Encoded);
+        }
+    }
+    Ok((path, query))
+}
+
+/// Whether text that does not start with `/` is a URL with a scheme (`https://x`, `mailto:x`,
+/// `localhost:8080/x` reads as one too) rather than a relative path (`api/v1/x`).
+fn looks_like_url(raw: &str) -> bool {
+    let scheme_end = raw.find(':');
+    let first_slash = raw.find('/');
+    match scheme_end {
+        Some(colon) => first_slash.is_none_or(|slash| colon < slash),
+        None => false,
+    }
+}
+
+/// Whether a path holds a `.` or `..` segment.
+fn has_dot_segment(path: &[u8]) -> bool {
+    path.split(|b| *b == b'/')
+        .any(|segment| segment == b"." || segment == b"..")
+}
+
+/// The bytes with each `%XX` decoded (a `%` not followed by two hex digits is kept).
+fn percent_decode(bytes: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            if let (Some(high), Some(low)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            ) {
+                // Two hex digits are at most 255.
+                out.push(u8::try_from(high * 16 + low).unwrap_or(u8::MAX));
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -358,5 +438,138 @@ mod tests {
         let value = authorization(&SecretString::from("k3y")).unwrap();
         assert!(value.is_sensitive());
         assert_eq!(value.as_bytes(), b"Api-key k3y");
+    }
+
+    #[test]
+    fn paths_under_the_base_url_are_accepted() {
+        for (raw, path, query) in [
+            ("/api/v1/users/profile", "/api/v1/users/profile", None),
+            (
+                "/api/v1/notifications/all_list/?limit=5&offset=10",
+                "/api/v1/notifications/all_list/",
+                Some("limit=5&offset=10"),
+            ),
+            ("/x?email=a@b.example", "/x", Some("email=a@b.example")),
+            ("/", "/", None),
+            ("/api/v1/a%20b/", "/api/v1/a%20b/", None),
+            ("/api/v1/x%2Fy/", "/api/v1/x%2Fy/", None),
+            ("/api/v1/سلام/", "/api/v1/سلام/", None),
+            ("/a/.well-known/x", "/a/.well-known/x", None),
+            ("/a/...", "/a/...", None),
+            ("/a?", "/a", Some("")),
+        ] {
+            assert_eq!(check_path(raw), Ok((path, query)), "{raw}");
+        }
+    }
+
+    #[test]
+    fn hostile_paths_are_refused_with_their_reason() {
+        let long = format!("/{}", "a".repeat(100 * 1024));
+        for (raw, reason) in [
+            ("", PathError::Empty),
+            (
+                long.as_str(),
+                PathError::TooLong {
+                    len: long.len(),
+                    max: MAX_PATH_LEN,
+                },
+            ),
+            ("http://evil.example/x", PathError::AbsoluteUrl),
+            ("https://evil.example", PathError::AbsoluteUrl),
+            ("HTTPS://evil.example", PathError::AbsoluteUrl),
+            ("mailto:x@evil.example", PathError::AbsoluteUrl),
+            ("evil.example:443/x", PathError::AbsoluteUrl),
+            ("javascript:alert(1)", PathError::AbsoluteUrl),
+            ("//evil.example/x", PathError::SchemeRelative),
+            ("///evil.example", PathError::SchemeRelative),
+            ("/\\evil.example", PathError::Backslash),
+            ("\\\\evil.example", PathError::Backslash),
+            ("/a\\..\\..\\x", PathError::Backslash),
+            ("@evil.example", PathError::NotAbsolute),
+            ("api/v1/users/profile", PathError::NotAbsolute),
+            (" /api", PathError::NotAbsolute),
+            ("/@evil.example", PathError::UserInfo),
+            ("/x@evil.example/y", PathError::UserInfo),
+            ("/api\r\nx-evil: 1", PathError::ControlCharacter),
+            ("/api\nHost: evil", PathError::ControlCharacter),
+            ("/api\0", PathError::ControlCharacter),
+            ("/api?q=\r\n", PathError::ControlCharacter),
+            ("/api\u{85}", PathError::ControlCharacter),
+            ("/api\u{1b}[2J", PathError::ControlCharacter),
+            ("/api/../../admin", PathError::DotSegment),
+            ("/api/./x", PathError::DotSegment),
+            ("/..", PathError::DotSegment),
+            ("/api#frag", PathError::Fragment),
+            ("/%2F%2Fevil.example", PathError::Encoded),
+            ("/%2f/evil.example", PathError::Encoded),
+            ("/%2e%2e/admin", PathError::Encoded),
+            ("/api/%2E%2E/%2E%2E/admin", PathError::Encoded),
+            ("/%5Cevil.example", PathError::Encoded),
+            ("/%40evil.example", PathError::Encoded),
+            ("/api%0d%0ax-evil:%201", PathError::Encoded),
+            ("/api%00", PathError::Encoded),
+            ("/api%C2%85", PathError::Encoded),
+        ] {
+            assert_eq!(check_path(raw), Err(reason.clone()), "{raw:?}");
+        }
+        // A `%2F%2F` that does not begin the path is a plain encoded slash.
+        assert!(check_path("/%2F%2Fevil.example").is_err());
+        assert!(check_path("/a/%2F%2Fevil.example").is_ok());
+    }
+
+    /// Random paths over the characters that matter to URL parsers: whatever is accepted stays
+    /// on the base URL's host and under its path, also once the URL is written out and parsed
+    /// again (as a proxy or server reads it), and holds no dot segment once decoded.
+    #[test]
+    fn accepted_paths_never_leave_the_base_url() {
+        let base = parse_base_url("https://api.example/prefix/").unwrap_or_else(|e| panic!("{e}"));
+        let alphabet: Vec<char> = "/\\.%2eEfF5cC0@:?#a \t\r\n\0\u{7f}\u{85}\u{202e}ش"
+            .chars()
+            .collect();
+        // xorshift64*: deterministic, no dependency.
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            state.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        };
+        let mut accepted = 0;
+        for _ in 0..200_000 {
+            let len = 1 + (next() % 12) as usize;
+            let mut path = String::from("/");
+            for _ in 0..len {
+                path.push(alphabet[(next() % alphabet.len() as u64) as usize]);
+            }
+            let Ok((clean, query)) = check_path(&path) else {
+                continue;
+            };
+            accepted += 1;
+            let mut url = endpoint(&base, clean);
+            if let Some(query) = query {
+                url.set_query(Some(query));
+            }
+            let reparsed =
+                reqwest::Url::parse(url.as_str()).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+            for url in [&url, &reparsed] {
+                assert_eq!(url.host_str(), Some("api.example"), "{path:?} -> {url}");
+                assert_eq!(url.port(), None, "{path:?} -> {url}");
+                assert!(url.username().is_empty(), "{path:?} -> {url}");
+                assert!(url.path().starts_with("/prefix/"), "{path:?} -> {url}");
+                let decoded = percent_decode(url.path().as_bytes());
+                assert!(!has_dot_segment(&decoded), "{path:?} -> {url}");
+                assert!(!decoded.contains(&b'\\'), "{path:?} -> {url}");
+            }
+        }
+        assert!(
+            accepted > 1_000,
+            "only {accepted} accepted: the alphabet is too hostile"
+        );
+    }
+
+    #[test]
+    fn percent_decoding_keeps_what_is_not_an_escape() {
+        assert_eq!(percent_decode(b"/a%20b%zz%4"), b"/a b%zz%4");
+        assert_eq!(percent_decode(b"%ff%FF"), [255, 255]);
     }
 }

@@ -19,6 +19,38 @@ pub const MAX_QUOTED_CHARS: usize = 300;
 /// How many characters of a URL a message quotes.
 pub(crate) const MAX_URL_CHARS: usize = 100;
 
+/// A URL as it may appear in a message, never with anything that could be a credential: when
+/// the text holds an `@` anywhere, only its scheme and the part after the LAST `@` up to the next
+/// `/`, `?` or `#` are shown (a password may itself hold `/`, `?`, `#` or `@`, so no parse of the
+/// authority is trusted). Otherwise the URL is shown whole. Either way on one line, cut to
+/// [`MAX_URL_CHARS`] characters, control characters escaped.
+pub(crate) fn shown_url(raw: &str) -> String {
+    let raw = raw.trim();
+    // A scheme is letters, digits, `+`, `-` and `.` after a letter; anything else before `://`
+    // is not one and is not shown (it could be part of a credential).
+    let scheme = raw.find("://").map(|at| &raw[..at]).filter(|scheme| {
+        scheme.len() <= 20
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    let shown = match raw.rfind('@') {
+        Some(at) => {
+            let after = &raw[at + 1..];
+            let host = &after[..after.find(['/', '?', '#']).unwrap_or(after.len())];
+            // Cut before joining so a huge URL is not copied whole.
+            let host: String = host.chars().take(MAX_URL_CHARS + 1).collect();
+            match scheme {
+                Some(scheme) => format!("{scheme}://{host}"),
+                None => host,
+            }
+        }
+        None => raw.chars().take(MAX_URL_CHARS + 1).collect(),
+    };
+    one_line(&shown, MAX_URL_CHARS)
+}
+
 /// A problem with the client's configuration, found before any request is sent.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -590,8 +622,8 @@ pub(crate) enum PageProblem {
 pub(crate) enum RedirectReason {
     /// `Location` points at another origin: the key stays with the configured one.
     OtherOrigin,
-    /// Redirects within the origin went on past the limit.
-    TooMany,
+    /// Redirects within the origin went on past the limit of `max`.
+    TooMany { max: usize },
     /// No `Location` header.
     MissingLocation,
     /// A `Location` that is not a URL.
@@ -766,17 +798,6 @@ impl Error {
         }
     }
 
-    /// Whether trying the same request again later may succeed (the client already retried
-    /// these as far as its limits allowed): rate limiting, gateway errors, timeouts, and
-    /// connections that failed or broke. Not TLS failures or malformed responses. For a
-    /// request that is not idempotent (creating a namespace), only when it certainly did not
-    /// reach the service (no connection, or `429`): otherwise sending it again could do it twice
-    /// (see [`Error::is_outcome_unknown`]).
-    pub fn is_retryable(&self) -> bool {
-        let idempotent = self.inner.method.as_ref().is_none_or(is_idempotent);
-        crate::retry::should_retry(self, idempotent)
-    }
-
     /// Whether the service may have carried out the request although the call failed: it timed
     /// out or the connection broke after the request was sent, or the answer was `500`, `502` or
     /// `504`. After creating a namespace fails this way, look before creating it again.
@@ -784,7 +805,25 @@ impl Error {
     /// Also true when the service said it carried the request out but its answer could not be
     /// read ([`Error::is_carried_out`]): then it did, and sending it again would do it twice.
     pub fn is_outcome_unknown(&self) -> bool {
-        self.inner.carried_out.is_some() || crate::retry::may_have_acted(self)
+        self.inner.carried_out.is_some() || self.may_have_acted()
+    }
+
+    /// Whether the service may have acted on a request whose attempt failed this way, though no
+    /// answer said so: a timeout or a broken connection after the connection was made, a server that
+    /// failed partway (`500`), or a gateway that gave up on the backend (`502`, `504`). A connection
+    /// that was never made, and every other answer (`503` included), leave no doubt.
+    pub(crate) fn may_have_acted(&self) -> bool {
+        match &self.inner.kind {
+            Kind::Timeout { source, .. } | Kind::Transport(source) => !source.is_connect(),
+            Kind::Status { status, .. } => matches!(status.as_u16(), 500 | 502 | 504),
+            // A redirect answering a POST came from something that read the request; whether it
+            // acted on it first, only the service knows.
+            Kind::Redirect { reason, .. } => matches!(
+                reason,
+                RedirectReason::NotIdempotent | RedirectReason::FollowedNotIdempotent
+            ),
+            _ => false,
+        }
     }
 
     /// Whether a request that is not idempotent (creating a namespace) was carried out: the
@@ -981,19 +1020,15 @@ impl fmt::Display for Error {
             } => {
                 // A Location is the server's text and may carry a user name and password (or
                 // the key itself, echoed): shown as every URL is, never with its credentials.
-                let location = location
-                    .as_deref()
-                    .map(crate::config::shown_url)
-                    .unwrap_or_default();
+                let location = location.as_deref().map(shown_url).unwrap_or_default();
                 match reason {
                     RedirectReason::OtherOrigin => write!(
                         f,
                         "the API redirected ({status}) to \"{location}\", another origin; not followed so the API key stays with the configured host"
                     ),
-                    RedirectReason::TooMany => write!(
+                    RedirectReason::TooMany { max } => write!(
                         f,
-                        "the API kept redirecting ({status}) within its origin, last to \"{location}\"; stopped after {} redirects (a redirect loop?)",
-                        crate::client::MAX_REDIRECTS
+                        "the API kept redirecting ({status}) within its origin, last to \"{location}\"; stopped after {max} redirects (a redirect loop?)"
                     ),
                     RedirectReason::MissingLocation => write!(
                         f,
@@ -1129,10 +1164,7 @@ impl fmt::Debug for Error {
                 reason,
             } => debug
                 .field("status", status)
-                .field(
-                    "location",
-                    &location.as_deref().map(crate::config::shown_url),
-                )
+                .field("location", &location.as_deref().map(shown_url))
                 .field("reason", reason),
             Kind::Timeout { after, source } => debug.field("after", after).field("source", source),
             Kind::Transport(source) => debug.field("source", source),

@@ -10,14 +10,15 @@ mod client;
 mod config;
 mod error;
 mod pages;
-mod pagination;
 mod request;
 mod retry;
+mod transport;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT,
     DEFAULT_TOTAL_TIMEOUT,
 };
+pub use config::MAX_PATH_LEN;
 pub use error::{
     ApiErrorBody, BaseUrlError, ConfigError, Error, ErrorKind, FieldError, FieldErrors,
     MAX_QUOTED_CHARS, NON_FIELD_ERRORS, PathError,
@@ -29,9 +30,11 @@ pub use hamravesh_types::{
     DecodeError, Organization, OrganizationFeatureFlags, PROFILE_PATH, Profile, Timestamp,
     UserSummary,
 };
-pub use pages::{DEFAULT_MAX_PAGE_BYTES, PageWalk};
-pub use pagination::{DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, NotificationWalk};
-pub use request::{MAX_PATH_LEN, RequestBuilder, Response, check_request_path};
+pub use pages::{
+    DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGE_BYTES, DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE,
+    NotificationWalk, PageWalk,
+};
+pub use request::{RequestBuilder, Response, check_request_path};
 /// HTTP methods, for [`Client::request`].
 pub use reqwest::Method;
 /// HTTP status codes, as [`Error::status`] returns them.

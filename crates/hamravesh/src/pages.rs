@@ -1,23 +1,563 @@
-//! Every item of any paginated list: Django REST framework's `{count, next, previous, results}`
-//! pages, followed through `next` within the base URL, with the loop safety of the notification
-//! walk.
+//! The one walk over a paginated list (Django REST framework's `{count, next, previous,
+//! results}` pages), shaped like octocrab's `Page<T>` + `into_stream`: a page is read, checked,
+//! its items handed out, the next one asked for. Two lists use it:
+//!
+//! - the notification feed ([`NotificationWalk`]), asked for by offset: `next` is checked but
+//!   never followed, an empty page is the end, and items repeated by slug are dropped;
+//! - any list ([`PageWalk`], from [`crate::RequestBuilder::pages`]), followed by its `next`
+//!   links within the base URL, its items kept as the text sent.
+//!
+//! Both refuse the same things ([`PageProblem`]): a foreign or invalid `next`, a total that is
+//! negative or changes, more items than it, a page that makes no progress, and the caps.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::hash::BuildHasher;
+use std::sync::Arc;
 
+use futures_util::stream::{self, Stream};
+use hamravesh_types::notifications::{Notification, NotificationPage};
+use hamravesh_types::operations::LIST_NOTIFICATIONS;
 use reqwest::Url;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
-use crate::config::shown_url;
-use crate::error::{Error, Kind, PageProblem, PathError};
-use crate::pagination::{DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGES};
-use crate::request::{RequestBuilder, check_path};
+use crate::config::check_path;
+use crate::error::{ConfigError, Error, Kind, PageProblem, PathError, shown_url};
+use crate::request::RequestBuilder;
+use crate::transport::{Request, Success, Transport, decode_success};
 
+/// The page size a notification walk asks for unless told otherwise.
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
+/// The most pages a walk reads unless told otherwise.
+pub const DEFAULT_MAX_PAGES: u32 = 10_000;
+/// The most items a walk hands out unless told otherwise.
+pub const DEFAULT_MAX_ITEMS: u64 = 100_000;
 /// The most bytes of pages (every page's body together) a [`PageWalk`] reads unless told
 /// otherwise: 64 MiB.
 pub const DEFAULT_MAX_PAGE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The notification feed's query parameters, from the operation list (a unit test checks them).
+const LIMIT: &str = LIST_NOTIFICATIONS.query_parameters[0].name;
+const OFFSET: &str = LIST_NOTIFICATIONS.query_parameters[1].name;
+
+/// The request for one page of the notification feed; a `limit` of 0 fails when sent, before
+/// anything is sent (the service would ignore it and use its own).
+pub(crate) fn notification_page(
+    transport: &Arc<Transport>,
+    organization: &str,
+    limit: u32,
+    offset: u64,
+) -> RequestBuilder {
+    let request = RequestBuilder::for_operation(
+        transport.clone(),
+        &LIST_NOTIFICATIONS,
+        LIST_NOTIFICATIONS.path.into(),
+    );
+    let request = if limit == 0 {
+        request.fail(ConfigError::InvalidPageSize.into())
+    } else {
+        request
+    };
+    request
+        .organization(organization)
+        .query(LIMIT, limit.to_string())
+        .query(OFFSET, offset.to_string())
+}
+
+/// A list's page as the walk reads it.
+pub(crate) trait Listing: Sized + Send + 'static {
+    /// One item of the list.
+    type Item: Send + 'static;
+    /// Whether items carry a key ([`Listing::key`]): repeats are then dropped, and a page of
+    /// only repeats makes no progress.
+    const KEYED: bool = false;
+    /// The page from a successful answer.
+    fn decode(request: &Request, success: Success) -> Result<Self, Error>;
+    /// Its total, if it says one.
+    fn count(&self) -> Option<i64>;
+    /// Its `next` link, if any.
+    fn next(&self) -> Option<&str>;
+    /// How many items it holds.
+    fn len(&self) -> usize;
+    /// Its items.
+    fn into_items(self) -> Result<Vec<Self::Item>, Error>;
+    /// The key of the item at `index`, for a keyed list.
+    fn key(&self, _index: usize) -> i64 {
+        0
+    }
+}
+
+impl Listing for NotificationPage {
+    type Item = Notification;
+    const KEYED: bool = true;
+    fn decode(request: &Request, success: Success) -> Result<Self, Error> {
+        decode_success(request, success.status, &success.body, success.attempts)
+    }
+    fn count(&self) -> Option<i64> {
+        Some(self.count)
+    }
+    fn next(&self) -> Option<&str> {
+        self.next.as_deref()
+    }
+    fn len(&self) -> usize {
+        self.results.len()
+    }
+    fn into_items(self) -> Result<Vec<Notification>, Error> {
+        Ok(self.results)
+    }
+    fn key(&self, index: usize) -> i64 {
+        self.results.get(index).map_or(0, |item| item.slug)
+    }
+}
+
+/// Any list's page: its items are only counted (`IgnoredAny` takes no memory) until the caps
+/// have been checked, then kept as the text sent (no tree is built, so an item costs about its
+/// size). A 4 MiB page of 2 million one-byte items would otherwise cost some 120 MB of small
+/// allocations before the item cap refused it.
+pub(crate) struct RawPage {
+    shape: PageShape,
+    body: Vec<u8>,
+}
+
+#[derive(Deserialize)]
+struct PageShape {
+    #[serde(default)]
+    count: Option<i64>,
+    #[serde(default)]
+    next: Option<String>,
+    results: Vec<serde::de::IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+struct PageItems {
+    results: Vec<Box<RawValue>>,
+}
+
+impl Listing for RawPage {
+    type Item = Box<RawValue>;
+    fn decode(request: &Request, success: Success) -> Result<Self, Error> {
+        let shape = decode_success(request, success.status, &success.body, success.attempts)?;
+        Ok(Self {
+            shape,
+            body: success.body,
+        })
+    }
+    fn count(&self) -> Option<i64> {
+        self.shape.count
+    }
+    fn next(&self) -> Option<&str> {
+        self.shape.next.as_deref()
+    }
+    fn len(&self) -> usize {
+        self.shape.results.len()
+    }
+    fn into_items(self) -> Result<Vec<Box<RawValue>>, Error> {
+        if self.shape.results.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The shape (repeated keys included) is known to be right: this only keeps the items,
+        // without a second scan for repeats. Not expected to fail once the shape decoded; the
+        // full decode names the problem if it does.
+        match serde_json::from_slice::<PageItems>(&self.body) {
+            Ok(items) => Ok(items.results),
+            Err(_) => hamravesh_types::decode::<PageItems>(&self.body)
+                .map(|items| items.results)
+                .map_err(|error| Error::from_decode(error, &self.body)),
+        }
+    }
+}
+
+/// How the next page is asked for.
+enum Follow {
+    /// By offset (the notification feed): `next` is checked, never followed.
+    Offset(Box<dyn Fn(u64) -> RequestBuilder + Send + Sync>),
+    /// By the page's `next` link, within the base URL: the same method and organization.
+    Link(RequestBuilder),
+}
+
+/// The caps of a walk.
+#[derive(Debug, Clone, Copy)]
+struct Caps {
+    max_pages: u32,
+    max_items: u64,
+    max_bytes: u64,
+}
+
+impl Default for Caps {
+    fn default() -> Self {
+        Self {
+            max_pages: DEFAULT_MAX_PAGES,
+            max_items: DEFAULT_MAX_ITEMS,
+            max_bytes: DEFAULT_MAX_PAGE_BYTES,
+        }
+    }
+}
+
+/// What [`PageWalk::inspect_pages`] calls with each page's body.
+type Inspect = Box<dyn FnMut(&[u8]) + Send>;
+
+/// A running walk: the next request, the caps, and what the pages so far said.
+struct Walk<P> {
+    next: Option<RequestBuilder>,
+    follow: Follow,
+    caps: Caps,
+    inspect: Option<Inspect>,
+    pages: u32,
+    bytes: u64,
+    /// Items received, repeats included: the offset of the next page.
+    received: u64,
+    /// Items handed out.
+    kept: u64,
+    /// The total the first page announced.
+    count: Option<i64>,
+    /// Keys handed out (a keyed list).
+    seen: HashSet<i64>,
+    /// Pages read, by a keyed hash of their path and query: a server's links may each be
+    /// 8 KiB, and 10,000 of them kept whole would cost as much as the pages' bytes again. A
+    /// collision (about 1 in 10^11 over 10,000 pages) would end the walk with an error, never
+    /// skip a page.
+    read: HashSet<u64>,
+    hasher: std::hash::RandomState,
+    _items: std::marker::PhantomData<fn() -> P>,
+}
+
+impl<P: Listing> Walk<P> {
+    fn new(first: RequestBuilder, follow: Follow, caps: Caps) -> Self {
+        Self {
+            next: Some(first),
+            follow,
+            caps,
+            inspect: None,
+            pages: 0,
+            bytes: 0,
+            received: 0,
+            kept: 0,
+            count: None,
+            seen: HashSet::new(),
+            read: HashSet::new(),
+            hasher: std::hash::RandomState::new(),
+            _items: std::marker::PhantomData,
+        }
+    }
+
+    /// Reads and checks the next page: its new items, or `None` after the last page.
+    async fn page(&mut self) -> Result<Option<Vec<P::Item>>, Error> {
+        let Some(request) = self.next.take() else {
+            return Ok(None);
+        };
+        let (transport, built) = request.build(false)?;
+        // The URL this page is read from (as the loop builds it, with every query parameter):
+        // a relative `next` is read against it, and it is remembered as a page read.
+        let page_url = transport.url_of(&built)?;
+        let base = &transport.base_url;
+        self.read.insert(
+            self.hasher
+                .hash_one(under_base(&page_url, base).unwrap_or_default()),
+        );
+        let success = transport.execute(&built).await?;
+        if let Some(inspect) = &mut self.inspect {
+            inspect(&success.body);
+        }
+        let attempts = success.attempts;
+        let offset = self.received;
+        let context = |error: Error| {
+            error
+                .with_request(&built.method, &built.path, attempts)
+                .with_organization(built.organization())
+        };
+        let fail = |problem| context(Error::new(Kind::Pagination { problem, offset }));
+        self.bytes = self
+            .bytes
+            .saturating_add(u64::try_from(success.body.len()).unwrap_or(u64::MAX));
+        if self.bytes > self.caps.max_bytes {
+            return Err(fail(PageProblem::TooManyBytes {
+                max: self.caps.max_bytes,
+            }));
+        }
+        let page = P::decode(&built, success)?;
+        let fresh = self.accept(&page, &page_url, base).map_err(fail)?;
+        let mut items = page.into_items().map_err(context)?;
+        if let Some(fresh) = fresh {
+            let mut fresh = fresh.into_iter();
+            items.retain(|_| fresh.next().unwrap_or(false));
+        }
+        tracing::debug!(
+            offset,
+            new = items.len(),
+            last = self.next.is_none(),
+            "page"
+        );
+        Ok(Some(items))
+    }
+
+    /// Checks the page read at offset `self.received` from `page_url` and advances past it:
+    /// which of its items are new (`None`: all), and the request for the next page, if any
+    /// (`self.next`).
+    fn accept(
+        &mut self,
+        page: &P,
+        page_url: &Url,
+        base: &Url,
+    ) -> Result<Option<Vec<bool>>, PageProblem> {
+        self.pages = self.pages.saturating_add(1);
+        if let Some(total) = page.count() {
+            if total < 0 {
+                return Err(PageProblem::NegativeCount { count: total });
+            }
+            match self.count {
+                None => self.count = Some(total),
+                Some(first) if first != total => {
+                    return Err(PageProblem::CountChanged { first, now: total });
+                }
+                Some(_) => {}
+            }
+        }
+        // `Some(None)`: there is a next page, asked for by offset.
+        let next = match page.next() {
+            Some(next) => Some(self.follow_link(next, page_url, base)?),
+            None => None,
+        };
+        let received = page.len();
+        if received == 0 {
+            // Asked by offset, an empty page is past the end; a link after an empty page
+            // could only lead round in a loop.
+            return match next {
+                Some(Some(_)) => Err(PageProblem::NoProgress),
+                _ => Ok(None),
+            };
+        }
+        let fresh = P::KEYED.then(|| {
+            (0..received)
+                .map(|index| {
+                    let key = page.key(index);
+                    let new = self.seen.insert(key);
+                    if !new {
+                        tracing::debug!(key, "skipping an item already handed out");
+                    }
+                    new
+                })
+                .collect::<Vec<bool>>()
+        });
+        let new = fresh
+            .as_ref()
+            .map_or(received, |fresh| fresh.iter().filter(|new| **new).count());
+        let new = u64::try_from(new).unwrap_or(u64::MAX);
+        if self.kept.saturating_add(new) > self.caps.max_items {
+            return Err(PageProblem::TooManyItems {
+                max: self.caps.max_items,
+            });
+        }
+        if new == 0 {
+            return Err(PageProblem::NoProgress);
+        }
+        self.kept += new;
+        self.received = self
+            .received
+            .saturating_add(u64::try_from(received).unwrap_or(u64::MAX));
+        if let Some(count) = self.count {
+            if !i64::try_from(self.kept).is_ok_and(|kept| kept <= count) {
+                return Err(PageProblem::MoreThanCount { count });
+            }
+        }
+        if next.is_some() && self.pages >= self.caps.max_pages {
+            // Hand out nothing more: the caller learns of the cap at this page, not later.
+            return Err(PageProblem::TooManyPages {
+                max: self.caps.max_pages,
+            });
+        }
+        self.next = match (next, &self.follow) {
+            (Some(None), Follow::Offset(request)) => Some(request(self.received)),
+            (next, _) => next.flatten(),
+        };
+        Ok(fresh)
+    }
+
+    /// The request for the page a `next` link names (`None` when walking by offset, where the
+    /// link is only checked), or why it is not followed.
+    fn follow_link(
+        &self,
+        next: &str,
+        page: &Url,
+        base: &Url,
+    ) -> Result<Option<RequestBuilder>, PageProblem> {
+        let url = page.join(next).map_err(|_| PageProblem::InvalidNext {
+            next: shown_url(next),
+        })?;
+        // Only the scheme may differ between `http` and `https`: Django REST framework behind
+        // a TLS proxy writes `http://` links to its own host. The host and the port (both
+        // explicit and equal, or both the scheme's default) must match; a link is requested
+        // over the base URL's scheme.
+        let web = |url: &Url| matches!(url.scheme(), "http" | "https");
+        let same_host = url.origin() == base.origin()
+            || (web(&url) && web(base) && url.host() == base.host() && url.port() == base.port());
+        let other_origin = || PageProblem::OtherOrigin {
+            next: shown_url(next),
+        };
+        match &self.follow {
+            Follow::Offset(_) if same_host => Ok(None),
+            Follow::Offset(_) => Err(other_origin()),
+            Follow::Link(template) => {
+                if !same_host || !url.username().is_empty() || url.password().is_some() {
+                    return Err(other_origin());
+                }
+                let refused = |reason: PathError| PageProblem::RefusedNext {
+                    next: shown_url(next),
+                    reason,
+                };
+                let path = under_base(&url, base).ok_or_else(|| refused(PathError::OutsideBase))?;
+                check_path(&path).map_err(refused)?;
+                if self.read.contains(&self.hasher.hash_one(&path)) {
+                    return Err(PageProblem::RepeatedNext {
+                        next: shown_url(next),
+                    });
+                }
+                Ok(Some(template.next_page(path)))
+            }
+        }
+    }
+
+    /// Every item as the pages come, fetched as the stream is read; after an error it ends
+    /// (the failed page's request was taken, so the next read finds none).
+    fn into_stream(self) -> impl Stream<Item = Result<P::Item, Error>> + Send + 'static {
+        stream::unfold(
+            (self, VecDeque::new()),
+            |(mut walk, mut buffer)| async move {
+                loop {
+                    if let Some(item) = buffer.pop_front() {
+                        return Some((Ok(item), (walk, buffer)));
+                    }
+                    match walk.page().await {
+                        Ok(Some(items)) => buffer.extend(items),
+                        Ok(None) => return None,
+                        Err(error) => return Some((Err(error), (walk, buffer))),
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item, or the first error.
+    async fn collect(mut self) -> Result<Vec<P::Item>, Error> {
+        let mut all = Vec::new();
+        while let Some(items) = self.page().await? {
+            all.extend(items);
+        }
+        Ok(all)
+    }
+}
+
+/// The path and query of `url` under the base URL's path, or `None` when it is not under it.
+fn under_base(url: &Url, base: &Url) -> Option<String> {
+    let prefix = base.path().trim_end_matches('/');
+    let under = url
+        .path()
+        .strip_prefix(prefix)
+        .filter(|rest| rest.starts_with('/'))?;
+    Some(match url.query() {
+        Some(query) => format!("{under}?{query}"),
+        None => under.to_owned(),
+    })
+}
+
+impl RequestBuilder {
+    /// Every item of a paginated list (Django REST framework's `{count, next, previous,
+    /// results}`), following `next` within the base URL: see [`PageWalk`]. Meant for `GET`.
+    pub fn pages(self) -> PageWalk {
+        PageWalk::new(self)
+    }
+}
+
+/// A walk over every page of the notification feed, made by
+/// [`crate::Client::walk_notifications`]: set the page size and the caps, then read it as a
+/// stream ([`NotificationWalk::into_stream`]) or all at once ([`NotificationWalk::collect`]).
+/// Nothing is sent until the stream is polled.
+///
+/// How a walk ends:
+/// - **The end**: a page whose `next` is `null`, or an empty page.
+/// - **Errors** (kind [`crate::ErrorKind::Pagination`]; the items before it were handed out):
+///   - a `next` link that is not a URL, or whose host or port differs from the base URL's (a
+///     scheme of `http` for an `https` base URL is accepted: Django REST framework behind a TLS
+///     proxy writes such links). The walk never follows `next` (it asks by offset), so the key
+///     cannot travel there; a foreign link still means the answer cannot be trusted.
+///   - the total (`count`) is negative, or changes between pages: the feed changed while it
+///     was read, so offsets moved and items may be skipped or repeated. Read it again.
+///   - more items arrive than `count` announced.
+///   - a non-empty page holds only notifications already handed out (the same `slug`): the
+///     server repeated a page, and going on could loop. A page that repeats only some is
+///     handed out without them.
+///   - the cap on pages ([`NotificationWalk::max_pages`], default 10,000) or on items
+///     ([`NotificationWalk::max_items`], default 100,000) is reached before the end. To read
+///     only the first items, stop reading the stream (`StreamExt::take`): pages are fetched
+///     as they are needed.
+/// - **Request errors** end the walk with that error (each page's request is retried like any
+///   read).
+#[derive(Debug, Clone)]
+#[must_use = "a walk does nothing until it is read"]
+pub struct NotificationWalk {
+    transport: Arc<Transport>,
+    organization: String,
+    page_size: u32,
+    caps: Caps,
+}
+
+impl NotificationWalk {
+    pub(crate) fn new(transport: Arc<Transport>, organization: &str) -> Self {
+        Self {
+            transport,
+            organization: organization.to_owned(),
+            page_size: DEFAULT_PAGE_SIZE,
+            // The feed's pages are each bounded by the body cap; the walk has no byte cap.
+            caps: Caps {
+                max_bytes: u64::MAX,
+                ..Caps::default()
+            },
+        }
+    }
+
+    /// How many notifications to ask for per page (default 100; the service may send fewer).
+    /// 0 makes the walk fail with a configuration error before sending anything.
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.page_size = size;
+        self
+    }
+
+    /// The most pages to read (default 10,000; the first page is always read); reaching it
+    /// before the end is an error.
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.caps.max_pages = pages;
+        self
+    }
+
+    /// The most notifications to hand out (default 100,000); more is an error.
+    pub fn max_items(mut self, items: u64) -> Self {
+        self.caps.max_items = items;
+        self
+    }
+
+    /// The notifications, newest first, fetched a page at a time as the stream is read. After
+    /// an error the stream ends.
+    pub fn into_stream(self) -> impl Stream<Item = Result<Notification, Error>> + Send + 'static {
+        self.walk().into_stream()
+    }
+
+    /// Every notification, newest first, or the first error.
+    pub async fn collect(self) -> Result<Vec<Notification>, Error> {
+        self.walk().collect().await
+    }
+
+    fn walk(self) -> Walk<NotificationPage> {
+        let Self {
+            transport,
+            organization,
+            page_size,
+            caps,
+        } = self;
+        let first = notification_page(&transport, &organization, page_size, 0);
+        let page = move |offset| notification_page(&transport, &organization, page_size, offset);
+        Walk::new(first, Follow::Offset(Box::new(page)), caps)
+    }
+}
 
 /// A walk over every page of a list, made by [`RequestBuilder::pages`]: the first page is the
 /// request as built; each next page is the page's `next` link (a relative one read against that
@@ -59,84 +599,48 @@ pub const DEFAULT_MAX_PAGE_BYTES: u64 = 64 * 1024 * 1024;
 /// slow server may take that long for each of 10,000 pages): to bound the whole walk, wrap it in
 /// `tokio::time::timeout`, as `hamravesh api --paginate` does with `--total-timeout`.
 #[must_use = "a walk does nothing until it is read"]
-pub struct PageWalk {
-    first: RequestBuilder,
-    max_pages: u32,
-    max_items: u64,
-    max_bytes: u64,
-    inspect: Option<Inspect>,
-}
-
-/// What [`PageWalk::inspect_pages`] calls with each page's body.
-type Inspect = Box<dyn FnMut(&[u8]) + Send>;
+pub struct PageWalk(Walk<RawPage>);
 
 impl std::fmt::Debug for PageWalk {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PageWalk")
-            .field("first", &self.first)
-            .field("max_pages", &self.max_pages)
-            .field("max_items", &self.max_items)
-            .field("max_bytes", &self.max_bytes)
-            .field("inspect", &self.inspect.is_some())
+            .field("first", &self.0.next)
+            .field("caps", &self.0.caps)
+            .field("inspect", &self.0.inspect.is_some())
             .finish()
     }
 }
 
-/// One page's shape, as far as the walk reads it: its items are only counted (`IgnoredAny` takes
-/// no memory), so the caps are checked before any item is kept. A 4 MiB page of 2 million
-/// one-byte items would otherwise cost some 120 MB of small allocations before the item cap
-/// refused it.
-#[derive(Deserialize)]
-struct PageShape {
-    #[serde(default)]
-    count: Option<i64>,
-    #[serde(default)]
-    next: Option<String>,
-    results: Vec<serde::de::IgnoredAny>,
-}
-
-/// One page's items, kept as the text sent (no tree is built, so an item costs about its size):
-/// read only once [`PageShape`] has said how many there are.
-#[derive(Deserialize)]
-struct PageItems {
-    results: Vec<Box<RawValue>>,
-}
-
 impl PageWalk {
     pub(crate) fn new(first: RequestBuilder) -> Self {
-        Self {
-            first,
-            max_pages: DEFAULT_MAX_PAGES,
-            max_items: DEFAULT_MAX_ITEMS,
-            max_bytes: DEFAULT_MAX_PAGE_BYTES,
-            inspect: None,
-        }
+        let template = first.next_page(String::new());
+        Self(Walk::new(first, Follow::Link(template), Caps::default()))
     }
 
     /// Calls `inspect` with each page's body as received, in order, before the walk checks it
     /// (so a page that ends the walk is seen too): to validate or record every page.
     pub fn inspect_pages(mut self, inspect: impl FnMut(&[u8]) + Send + 'static) -> Self {
-        self.inspect = Some(Box::new(inspect));
+        self.0.inspect = Some(Box::new(inspect));
         self
     }
 
     /// The most pages to read (default 10,000; the first page is always read); reaching it
     /// before the end is an error.
     pub fn max_pages(mut self, pages: u32) -> Self {
-        self.max_pages = pages;
+        self.0.caps.max_pages = pages;
         self
     }
 
     /// The most items to collect (default 100,000); more is an error.
     pub fn max_items(mut self, items: u64) -> Self {
-        self.max_items = items;
+        self.0.caps.max_items = items;
         self
     }
 
     /// The most bytes of page bodies to read, every page together (default 64 MiB); more is an
     /// error. Each page is also bounded by the client's body cap.
     pub fn max_bytes(mut self, bytes: u64) -> Self {
-        self.max_bytes = bytes;
+        self.0.caps.max_bytes = bytes;
         self
     }
 
@@ -144,7 +648,7 @@ impl PageWalk {
     /// JSON), or the first error; an item that does not decode is an error of kind
     /// [`crate::ErrorKind::Decode`] naming the JSON path inside the item.
     pub async fn collect<T: DeserializeOwned>(self) -> Result<Vec<T>, Error> {
-        let items = self.walk().await?;
+        let items = self.0.collect().await?;
         items
             .iter()
             .map(|item| {
@@ -157,7 +661,7 @@ impl PageWalk {
     /// Every item of every page, in order, as one JSON array of the items exactly as sent (keys in
     /// their order, numbers as written), or the first error.
     pub async fn collect_json(self) -> Result<Vec<u8>, Error> {
-        let items = self.walk().await?;
+        let items = self.0.collect().await?;
         let len = items.iter().map(|item| item.get().len() + 1).sum::<usize>() + 2;
         let mut json = Vec::with_capacity(len);
         json.push(b'[');
@@ -170,188 +674,324 @@ impl PageWalk {
         json.push(b']');
         Ok(json)
     }
-
-    /// Reads every page; the items as sent.
-    async fn walk(mut self) -> Result<Vec<Box<RawValue>>, Error> {
-        let base = self.first.client().base().clone();
-        let template = self.first.next_page(String::new());
-        let mut request = self.first;
-        let mut items: Vec<Box<RawValue>> = Vec::new();
-        let mut pages: u32 = 0;
-        let mut bytes: u64 = 0;
-        let mut count: Option<i64> = None;
-        // Pages read, by a keyed hash of their path and query: a server's links may each be
-        // 8 KiB, and 10,000 of them kept whole would cost as much as the pages' bytes again.
-        // A collision (about 1 in 10^11 over 10,000 pages) would end the walk with an error,
-        // never skip a page.
-        let hasher = std::hash::RandomState::new();
-        let mut seen: HashSet<u64> = HashSet::new();
-        loop {
-            let (client, built) = request.build(false)?;
-            let method = built.method.clone();
-            let path = built.path.clone();
-            // The URL this page is read from (as the request loop builds it, with every query
-            // parameter): a relative `next` is resolved against it, and it is remembered in the
-            // form `next_path` gives, so that a link back to it is seen as one.
-            let page_url = client.url_of(&built)?;
-            seen.insert(hasher.hash_one(under_base(&page_url, &base).unwrap_or_default()));
-            let success = client.execute(&built).await?;
-            if let Some(inspect) = &mut self.inspect {
-                inspect(&success.body);
-            }
-            let fail = |problem: PageProblem, items: usize| {
-                Error::new(Kind::Pagination {
-                    problem,
-                    offset: u64::try_from(items).unwrap_or(u64::MAX),
-                })
-                .with_request(&method, &path, success.attempts)
-                .with_organization(built.organization())
-            };
-            pages = pages.saturating_add(1);
-            bytes = bytes.saturating_add(u64::try_from(success.body.len()).unwrap_or(u64::MAX));
-            if bytes > self.max_bytes {
-                return Err(fail(
-                    PageProblem::TooManyBytes {
-                        max: self.max_bytes,
-                    },
-                    items.len(),
-                ));
-            }
-            let page: PageShape = crate::client::decode_success(
-                &built,
-                success.status,
-                &success.body,
-                success.attempts,
-            )?;
-            if let Some(total) = page.count {
-                if total < 0 {
-                    return Err(fail(
-                        PageProblem::NegativeCount { count: total },
-                        items.len(),
-                    ));
-                }
-                match count {
-                    None => count = Some(total),
-                    Some(first) if first != total => {
-                        return Err(fail(
-                            PageProblem::CountChanged { first, now: total },
-                            items.len(),
-                        ));
-                    }
-                    Some(_) => {}
-                }
-            }
-            let received = page.results.len();
-            let total_items =
-                u64::try_from(items.len().saturating_add(received)).unwrap_or(u64::MAX);
-            if total_items > self.max_items {
-                return Err(fail(
-                    PageProblem::TooManyItems {
-                        max: self.max_items,
-                    },
-                    items.len(),
-                ));
-            }
-            if let Some(total) = count {
-                if !i64::try_from(total_items).is_ok_and(|n| n <= total) {
-                    return Err(fail(
-                        PageProblem::MoreThanCount { count: total },
-                        items.len(),
-                    ));
-                }
-            }
-            if received > 0 {
-                // The shape (repeated keys included) is known to be right: this only keeps the
-                // items, now known to be within the caps, without a second scan for repeats.
-                let kept: PageItems = match serde_json::from_slice(&success.body) {
-                    Ok(kept) => kept,
-                    // Not expected once the shape decoded; the full decode names the problem.
-                    Err(_) => crate::client::decode_success(
-                        &built,
-                        success.status,
-                        &success.body,
-                        success.attempts,
-                    )?,
-                };
-                items.extend(kept.results);
-            }
-            let Some(next) = page.next else {
-                return Ok(items);
-            };
-            if received == 0 {
-                return Err(fail(PageProblem::NoProgress, items.len()));
-            }
-            let next_path =
-                next_path(&next, &page_url, &base).map_err(|problem| fail(problem, items.len()))?;
-            if seen.contains(&hasher.hash_one(&next_path)) {
-                return Err(fail(
-                    PageProblem::RepeatedNext {
-                        next: shown_url(&next),
-                    },
-                    items.len(),
-                ));
-            }
-            if pages >= self.max_pages {
-                return Err(fail(
-                    PageProblem::TooManyPages {
-                        max: self.max_pages,
-                    },
-                    items.len(),
-                ));
-            }
-            tracing::debug!(pages, items = items.len(), "next page");
-            request = template.next_page(next_path);
-        }
-    }
-}
-
-/// How a page is remembered: its path and query under the base URL.
-fn page_key(path: &str, query: Option<&str>) -> String {
-    match query {
-        Some(query) => format!("{path}?{query}"),
-        None => path.to_owned(),
-    }
-}
-
-/// The path and query of `url` under the base URL's path, or `None` when it is not under it.
-fn under_base(url: &Url, base: &Url) -> Option<String> {
-    let prefix = base.path().trim_end_matches('/');
-    let under = url
-        .path()
-        .strip_prefix(prefix)
-        .filter(|rest| rest.starts_with('/'))?;
-    Some(page_key(under, url.query()))
-}
-
-/// The path and query under the base URL that a `next` link names, or why it is not followed:
-/// not a URL, another host or port (an `http` link to an `https` base URL's host is accepted and
-/// requested over `https`), a path outside the base URL's path, or a path the client refuses.
-/// A relative link (`?offset=10`, `page2/`) is read against `page`, the URL of the page that
-/// holds it, as a browser or any HTTP client would read it.
-fn next_path(next: &str, page: &Url, base: &Url) -> Result<String, PageProblem> {
-    let web = |url: &Url| matches!(url.scheme(), "http" | "https");
-    let url = page.join(next).map_err(|_| PageProblem::InvalidNext {
-        next: shown_url(next),
-    })?;
-    let same_host = url.origin() == base.origin()
-        || (web(&url) && web(base) && url.host() == base.host() && url.port() == base.port());
-    if !same_host || !url.username().is_empty() || url.password().is_some() {
-        return Err(PageProblem::OtherOrigin {
-            next: shown_url(next),
-        });
-    }
-    let refused = |reason: PathError| PageProblem::RefusedNext {
-        next: shown_url(next),
-        reason,
-    };
-    let relative = under_base(&url, base).ok_or_else(|| refused(PathError::OutsideBase))?;
-    check_path(&relative).map_err(refused)?;
-    Ok(relative)
 }
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
+
+    const BASE: &str = "https://api.hamravesh.com/";
+
+    fn notification(slug: i64) -> Notification {
+        hamravesh_types::decode(
+            serde_json::json!({
+                "slug": slug, "title": "t", "description": "<p>d</p>", "unread": true,
+                "public": false, "target_type": "general",
+                "timestamp": "2022-07-26T12:56:34.883091Z",
+            })
+            .to_string()
+            .as_bytes(),
+        )
+        .unwrap()
+    }
+
+    /// A page of these slugs with this total and `next` link.
+    fn page(count: i64, slugs: std::ops::Range<i64>, next: Option<&str>) -> NotificationPage {
+        NotificationPage::builder()
+            .count(count)
+            .next(next.map(str::to_owned))
+            .previous(None)
+            .results(slugs.map(notification).collect::<Vec<_>>())
+            .try_into()
+            .unwrap()
+    }
+
+    /// A feed walk with these caps, and the URL its pages are read from.
+    fn feed(max_pages: u32, max_items: u64) -> (Walk<NotificationPage>, Url) {
+        let client = crate::Client::builder()
+            .api_key("k")
+            .base_url(BASE)
+            .build()
+            .unwrap();
+        let walk = NotificationWalk::new(client.transport().clone(), "my-team")
+            .page_size(10)
+            .max_pages(max_pages)
+            .max_items(max_items)
+            .walk();
+        let page_url = Url::parse(BASE)
+            .unwrap()
+            .join(LIST_NOTIFICATIONS.path)
+            .unwrap();
+        (walk, page_url)
+    }
+
+    /// Feeds pages to a walk until it ends or refuses one: the slugs handed out, the offsets
+    /// asked for, and the problem, if any.
+    fn walk(
+        (mut walk, page_url): (Walk<NotificationPage>, Url),
+        pages: Vec<NotificationPage>,
+    ) -> (Vec<i64>, Vec<u64>, Option<PageProblem>) {
+        let base = Url::parse(BASE).unwrap();
+        let mut slugs = Vec::new();
+        let mut offsets = Vec::new();
+        for page in pages {
+            offsets.push(walk.received);
+            walk.next = None;
+            match walk.accept(&page, &page_url, &base) {
+                Ok(fresh) => {
+                    let fresh = fresh.unwrap_or_else(|| vec![true; page.results.len()]);
+                    slugs.extend(
+                        page.results
+                            .iter()
+                            .zip(fresh)
+                            .filter(|(_, new)| *new)
+                            .map(|(n, _)| n.slug),
+                    );
+                    if walk.next.is_none() {
+                        return (slugs, offsets, None);
+                    }
+                }
+                Err(problem) => return (slugs, offsets, Some(problem)),
+            }
+        }
+        panic!("the walk wanted more pages than the case gave");
+    }
+
+    const NEXT: Option<&str> =
+        Some("https://api.hamravesh.com/api/v1/notifications/all_list/?limit=10&offset=10");
+
+    #[test]
+    fn walks_end_where_they_should() {
+        // (name, pages served in order, slugs handed out, offsets asked, problem)
+        type Case = (
+            &'static str,
+            Vec<NotificationPage>,
+            Vec<i64>,
+            Vec<u64>,
+            Option<PageProblem>,
+        );
+        let cases: Vec<Case> = vec![
+            (
+                "empty feed",
+                vec![page(0, 0..0, None)],
+                vec![],
+                vec![0],
+                None,
+            ),
+            (
+                "one page",
+                vec![page(3, 0..3, None)],
+                (0..3).collect(),
+                vec![0],
+                None,
+            ),
+            (
+                "exact multiple of the page size",
+                vec![page(20, 0..10, NEXT), page(20, 10..20, None)],
+                (0..20).collect(),
+                vec![0, 10],
+                None,
+            ),
+            (
+                "a next link on an empty page is the end",
+                vec![page(20, 0..10, NEXT), page(20, 0..0, NEXT)],
+                (0..10).collect(),
+                vec![0, 10],
+                None,
+            ),
+            (
+                "a short page advances by what it held",
+                vec![page(12, 0..7, NEXT), page(12, 7..12, None)],
+                (0..12).collect(),
+                vec![0, 7],
+                None,
+            ),
+            (
+                "a relative next link on the same origin is fine",
+                vec![
+                    page(20, 0..10, Some("/api/v1/notifications/all_list/?offset=10")),
+                    page(20, 10..20, None),
+                ],
+                (0..20).collect(),
+                vec![0, 10],
+                None,
+            ),
+            (
+                "count changing mid-walk",
+                vec![page(20, 0..10, NEXT), page(21, 9..19, NEXT)],
+                (0..10).collect(),
+                vec![0, 10],
+                Some(PageProblem::CountChanged { first: 20, now: 21 }),
+            ),
+            (
+                "a page that repeats",
+                vec![page(30, 0..10, NEXT), page(30, 0..10, NEXT)],
+                (0..10).collect(),
+                vec![0, 10],
+                Some(PageProblem::NoProgress),
+            ),
+            (
+                "a page that repeats some items hands out the rest",
+                vec![
+                    page(20, 0..10, NEXT),
+                    page(20, 8..18, NEXT),
+                    page(20, 18..20, None),
+                ],
+                (0..20).collect(),
+                vec![0, 10, 20],
+                None,
+            ),
+            (
+                "more items than the total",
+                vec![page(5, 0..10, NEXT)],
+                vec![],
+                vec![0],
+                Some(PageProblem::MoreThanCount { count: 5 }),
+            ),
+            (
+                "next to another origin",
+                vec![page(
+                    20,
+                    0..10,
+                    Some("https://evil.example/api/v1/notifications/all_list/?offset=10"),
+                )],
+                vec![],
+                vec![0],
+                Some(PageProblem::OtherOrigin {
+                    next: "https://evil.example/api/v1/notifications/all_list/?offset=10".into(),
+                }),
+            ),
+            (
+                "next on plain http to the same host (DRF behind a TLS proxy) is fine",
+                vec![
+                    page(
+                        12,
+                        0..10,
+                        Some("http://api.hamravesh.com/api/v1/notifications/all_list/?offset=10"),
+                    ),
+                    page(12, 10..12, None),
+                ],
+                (0..12).collect(),
+                vec![0, 10],
+                None,
+            ),
+            (
+                "next on plain http to the same host but another port is another origin",
+                vec![page(20, 0..10, Some("http://api.hamravesh.com:8080/x"))],
+                vec![],
+                vec![0],
+                Some(PageProblem::OtherOrigin {
+                    next: "http://api.hamravesh.com:8080/x".into(),
+                }),
+            ),
+            (
+                "next on plain http to another host is another origin",
+                vec![page(20, 0..10, Some("http://evil.example/x"))],
+                vec![],
+                vec![0],
+                Some(PageProblem::OtherOrigin {
+                    next: "http://evil.example/x".into(),
+                }),
+            ),
+            (
+                "a negative total is refused",
+                vec![page(-5, 0..0, None)],
+                vec![],
+                vec![0],
+                Some(PageProblem::NegativeCount { count: -5 }),
+            ),
+            (
+                "next with credentials is shown without them",
+                vec![page(20, 0..10, Some("https://user:pw@evil.example/x"))],
+                vec![],
+                vec![0],
+                Some(PageProblem::OtherOrigin {
+                    next: "https://evil.example".into(),
+                }),
+            ),
+            (
+                "next that is not a URL",
+                vec![page(20, 0..10, Some("https://[::1"))],
+                vec![],
+                vec![0],
+                Some(PageProblem::InvalidNext {
+                    next: "https://[::1".into(),
+                }),
+            ),
+        ];
+        for (name, pages, slugs, offsets, problem) in cases {
+            let got = walk(feed(DEFAULT_MAX_PAGES, DEFAULT_MAX_ITEMS), pages);
+            assert_eq!(got, (slugs, offsets, problem), "{name}");
+        }
+    }
+
+    #[test]
+    fn caps_end_an_endless_feed() {
+        // A server that always has another page, with a total that never runs out.
+        let endless = |pages: i64| -> Vec<NotificationPage> {
+            (0..pages)
+                .map(|i| page(i64::MAX, i * 10..i * 10 + 10, NEXT))
+                .collect()
+        };
+        let (slugs, _, problem) = walk(feed(5, DEFAULT_MAX_ITEMS), endless(6));
+        assert_eq!(problem, Some(PageProblem::TooManyPages { max: 5 }));
+        assert_eq!(slugs.len(), 40, "the page at the cap is not handed out");
+
+        let (slugs, _, problem) = walk(feed(DEFAULT_MAX_PAGES, 25), endless(4));
+        assert_eq!(problem, Some(PageProblem::TooManyItems { max: 25 }));
+        assert_eq!(slugs.len(), 20);
+
+        // Exactly at the item cap and at the end is not an error.
+        let (slugs, _, problem) = walk(
+            feed(2, 20),
+            vec![page(20, 0..10, NEXT), page(20, 10..20, None)],
+        );
+        assert_eq!((slugs.len(), problem), (20, None));
+    }
+
+    #[test]
+    fn every_problem_reads_as_one_bounded_line() {
+        let long = format!("https://evil.example/{}\u{1b}[2J", "a".repeat(10_000));
+        let base = Url::parse(BASE).unwrap();
+        let (walk, page_url) = feed(DEFAULT_MAX_PAGES, DEFAULT_MAX_ITEMS);
+        let problem = walk.follow_link(&long, &page_url, &base).err().unwrap();
+        let error = Error::new(Kind::Pagination {
+            problem,
+            offset: 10,
+        });
+        let text = error.to_string();
+        assert!(
+            text.starts_with(
+                "paging stopped at offset 10: the page's next link \"https://evil.example/aaa"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("another origin"), "{text}");
+        assert!(text.chars().count() < 400, "{text}");
+        assert!(!text.chars().any(char::is_control), "{text:?}");
+        assert_eq!(error.kind(), crate::ErrorKind::Pagination);
+    }
+
+    /// The path a link walk asks for after a page holding `next`, or why it does not.
+    fn next_path(next: &str, page: &Url, base: &Url) -> Result<String, PageProblem> {
+        let client = crate::Client::builder()
+            .api_key("k")
+            .base_url(base.as_str())
+            .build()
+            .unwrap();
+        let walk = client.request(reqwest::Method::GET, "/").pages().0;
+        walk.follow_link(next, page, base).map(|request| {
+            request
+                .map(|request| request.path().to_owned())
+                .unwrap_or_default()
+        })
+    }
+
+    #[test]
+    fn the_feed_parameters_are_the_documented_ones() {
+        assert_eq!((LIMIT, OFFSET), ("limit", "offset"));
+    }
 
     #[test]
     fn next_links_are_followed_only_under_the_base_url() {

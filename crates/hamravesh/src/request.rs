@@ -7,32 +7,23 @@
 //! path outside the base URL's.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use hamravesh_types::Operation;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode, Version};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::Client;
 use crate::body::parse_error_body_for;
-use crate::client::{Request, Success, decode_success};
-use crate::config::{organization, shown_url};
-use crate::error::{CarriedOut, ConfigError, Error, Kind, PathError};
-use crate::pages::PageWalk;
+use crate::config::{ORGANIZATION, check_path, organization};
+use crate::error::{CarriedOut, ConfigError, Error, Kind, PathError, shown_url};
+use crate::transport::{Request, Success, Transport, decode_success};
 
-/// The longest request path (query included) sent, in bytes as sent: percent-encoded, so a
-/// non-ASCII letter or a space counts three bytes per byte. Servers refuse longer request lines
-/// (the mock at 8 KiB, nginx at 8 KiB by default), and every attempt would fail the same way.
-pub const MAX_PATH_LEN: usize = 8 * 1024;
-
-/// The organization header, from the operation list.
-const ORGANIZATION: HeaderName = HeaderName::from_static(hamravesh_types::ORGANIZATION_HEADER);
-
-/// A request being built by [`Client::request`]: set its query parameters, its organization and
+/// A request being built by [`crate::Client::request`]: set its query parameters, its organization and
 /// its JSON body, then send it for the raw answer ([`RequestBuilder::send_raw`]), for a typed
 /// value ([`RequestBuilder::send`]) or for every item of a paginated list
-/// ([`RequestBuilder::pages`]).
+/// ([`RequestBuilder::pages`], defined with the walk).
 ///
 /// Nothing is checked or sent until then: a path, an organization name or a body that cannot be
 /// sent is an error of kind [`crate::ErrorKind::Config`] from the send, and no request is made.
@@ -44,7 +35,7 @@ const ORGANIZATION: HeaderName = HeaderName::from_static(hamravesh_types::ORGANI
 /// redirect answering them is never followed.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RequestBuilder {
-    client: Client,
+    transport: Arc<Transport>,
     method: Method,
     /// The documented operation it is, when built for one: its method and organization rule.
     operation: Option<&'static Operation>,
@@ -72,9 +63,9 @@ impl std::fmt::Debug for RequestBuilder {
 
 impl RequestBuilder {
     /// A request of `method` to `path` (checked when sent).
-    pub(crate) fn new(client: Client, method: Method, path: Cow<'static, str>) -> Self {
+    pub(crate) fn new(transport: Arc<Transport>, method: Method, path: Cow<'static, str>) -> Self {
         Self {
-            client,
+            transport,
             method,
             operation: None,
             path,
@@ -90,12 +81,12 @@ impl RequestBuilder {
     /// A request for a documented operation at `path` (its template filled in): its method, and
     /// for an organization-scoped operation an organization that must be given.
     pub(crate) fn for_operation(
-        client: Client,
+        transport: Arc<Transport>,
         operation: &'static Operation,
         path: Cow<'static, str>,
     ) -> Self {
         let method = Method::from_bytes(operation.method.as_bytes()).ok();
-        let mut builder = Self::new(client, method.clone().unwrap_or(Method::GET), path);
+        let mut builder = Self::new(transport, method.clone().unwrap_or(Method::GET), path);
         builder.operation = Some(operation);
         if method.is_none() {
             builder.error = Some(ConfigError::InvalidOperation(operation.id).into());
@@ -152,20 +143,27 @@ impl RequestBuilder {
         self
     }
 
-    /// The client it will be sent with.
-    pub(crate) fn client(&self) -> &Client {
-        &self.client
+    /// The path as given.
+    #[cfg(test)]
+    pub(crate) fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Makes the send fail with `error`, unless an earlier problem already does.
+    pub(crate) fn fail(mut self, error: Error) -> Self {
+        self.error.get_or_insert(error);
+        self
     }
 
     /// The method, path and organization of a next page: the same request at another path.
     pub(crate) fn next_page(&self, path: String) -> Self {
-        let mut next = Self::new(self.client.clone(), self.method.clone(), path.into());
+        let mut next = Self::new(self.transport.clone(), self.method.clone(), path.into());
         next.organization = self.organization.clone();
         next
     }
 
     /// Checks everything and makes the request the loop sends.
-    pub(crate) fn build(self, raw: bool) -> Result<(Client, Request), Error> {
+    pub(crate) fn build(self, raw: bool) -> Result<(Arc<Transport>, Request), Error> {
         if let Some(error) = self.error {
             return Err(error);
         }
@@ -204,7 +202,7 @@ impl RequestBuilder {
         request.gone_means_done = self.gone_means_done;
         request.carried_out = self.carried_out;
         request.raw = raw;
-        Ok((self.client, request))
+        Ok((self.transport, request))
     }
 
     /// Sends the request and hands back the final answer, whatever its status: the status, the
@@ -232,8 +230,8 @@ impl RequestBuilder {
     /// # }
     /// ```
     pub async fn send_raw(self) -> Result<Response, Error> {
-        let (client, request) = self.build(true)?;
-        let success = client.execute(&request).await?;
+        let (transport, request) = self.build(true)?;
+        let success = transport.execute(&request).await?;
         Ok(Response::new(request, success))
     }
 
@@ -258,27 +256,15 @@ impl RequestBuilder {
     /// # }
     /// ```
     pub async fn send<T: DeserializeOwned>(self) -> Result<T, Error> {
-        Ok(self.send_counted().await?.0)
-    }
-
-    /// [`RequestBuilder::send`], also returning how many requests it took.
-    pub(crate) async fn send_counted<T: DeserializeOwned>(self) -> Result<(T, u32), Error> {
-        let (client, request) = self.build(false)?;
-        let success = client.execute(&request).await?;
-        let value = decode_success(&request, success.status, &success.body, success.attempts)?;
-        Ok((value, success.attempts))
+        let (transport, request) = self.build(false)?;
+        let success = transport.execute(&request).await?;
+        decode_success(&request, success.status, &success.body, success.attempts)
     }
 
     /// Sends the request; a successful answer, or the error.
     pub(crate) async fn send_success(self) -> Result<Success, Error> {
-        let (client, request) = self.build(false)?;
-        client.execute(&request).await
-    }
-
-    /// Every item of a paginated list (Django REST framework's `{count, next, previous,
-    /// results}`), following `next` within the base URL: see [`PageWalk`]. Meant for `GET`.
-    pub fn pages(self) -> PageWalk {
-        PageWalk::new(self)
+        let (transport, request) = self.build(false)?;
+        transport.execute(&request).await
     }
 }
 
@@ -401,7 +387,7 @@ impl Response {
     }
 }
 
-/// Checks `path` as [`Client::request`] checks it when sending, without a client or a request:
+/// Checks `path` as [`crate::Client::request`] checks it when sending, without a client or a request:
 /// `Ok`, or the same error ([`ConfigError::InvalidPath`], kind [`crate::ErrorKind::Config`]), so
 /// that a program can refuse a path before doing anything else.
 ///
@@ -422,246 +408,4 @@ pub fn check_request_path(path: &str) -> Result<(), Error> {
         }
         .into()
     })
-}
-
-/// Checks a request path and splits it at its query: it must be a path under the base URL and
-/// nothing a URL parser, a proxy or a server could read as another host or as a path outside the
-/// base URL's. Refused: an empty path, one over [`MAX_PATH_LEN`] bytes, an absolute URL
-/// (`https://…`, `mailto:…`), a scheme-relative one (`//host`), any path not starting with `/`,
-/// a backslash (read as `/`), a control character anywhere (`\r`, `\n`, NUL, …), `@` in the
-/// path part, a `.` or `..` segment, a `#`, and a path part that once percent-decoded starts with
-/// `//` or holds a backslash, `@`, a control character or a dot segment.
-pub(crate) fn check_path(raw: &str) -> Result<(&str, Option<&str>), PathError> {
-    if raw.is_empty() {
-        return Err(PathError::Empty);
-    }
-    if raw.len() > MAX_PATH_LEN {
-        return Err(PathError::TooLong {
-            len: raw.len(),
-            max: MAX_PATH_LEN,
-        });
-    }
-    if raw.chars().any(char::is_control) {
-        return Err(PathError::ControlCharacter);
-    }
-    if raw.contains('\\') {
-        return Err(PathError::Backslash);
-    }
-    if raw.starts_with("//") {
-        return Err(PathError::SchemeRelative);
-    }
-    if !raw.starts_with('/') {
-        return Err(if looks_like_url(raw) {
-            PathError::AbsoluteUrl
-        } else {
-            PathError::NotAbsolute
-        });
-    }
-    if raw.contains('#') {
-        return Err(PathError::Fragment);
-    }
-    let (path, query) = match raw.split_once('?') {
-        Some((path, query)) => (path, Some(query)),
-        None => (raw, None),
-    };
-    if path.contains('@') {
-        return Err(PathError::UserInfo);
-    }
-    if has_dot_segment(path.as_bytes()) {
-        return Err(PathError::DotSegment);
-    }
-    if path.contains('%') {
-        let decoded = percent_decode(path.as_bytes());
-        let bad = decoded.starts_with(b"//")
-            || decoded
-                .iter()
-                .any(|b| b.is_ascii_control() || matches!(b, b'\\' | b'@'))
-            || has_dot_segment(&decoded)
-            || String::from_utf8_lossy(&decoded)
-                .chars()
-                .any(char::is_control);
-        if bad {
-            return Err(PathError::Encoded);
-        }
-    }
-    Ok((path, query))
-}
-
-/// Whether text that does not start with `/` is a URL with a scheme (`https://x`, `mailto:x`,
-/// `localhost:8080/x` reads as one too) rather than a relative path (`api/v1/x`).
-fn looks_like_url(raw: &str) -> bool {
-    let scheme_end = raw.find(':');
-    let first_slash = raw.find('/');
-    match scheme_end {
-        Some(colon) => first_slash.is_none_or(|slash| colon < slash),
-        None => false,
-    }
-}
-
-/// Whether a path holds a `.` or `..` segment.
-fn has_dot_segment(path: &[u8]) -> bool {
-    path.split(|b| *b == b'/')
-        .any(|segment| segment == b"." || segment == b"..")
-}
-
-/// The bytes with each `%XX` decoded (a `%` not followed by two hex digits is kept).
-fn percent_decode(bytes: &[u8]) -> Vec<u8> {
-    let hex = |b: u8| (b as char).to_digit(16);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            if let (Some(high), Some(low)) = (
-                bytes.get(i + 1).copied().and_then(hex),
-                bytes.get(i + 2).copied().and_then(hex),
-            ) {
-                // Two hex digits are at most 255.
-                out.push(u8::try_from(high * 16 + low).unwrap_or(u8::MAX));
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_under_the_base_url_are_accepted() {
-        for (raw, path, query) in [
-            ("/api/v1/users/profile", "/api/v1/users/profile", None),
-            (
-                "/api/v1/notifications/all_list/?limit=5&offset=10",
-                "/api/v1/notifications/all_list/",
-                Some("limit=5&offset=10"),
-            ),
-            ("/x?email=a@b.example", "/x", Some("email=a@b.example")),
-            ("/", "/", None),
-            ("/api/v1/a%20b/", "/api/v1/a%20b/", None),
-            ("/api/v1/x%2Fy/", "/api/v1/x%2Fy/", None),
-            ("/api/v1/سلام/", "/api/v1/سلام/", None),
-            ("/a/.well-known/x", "/a/.well-known/x", None),
-            ("/a/...", "/a/...", None),
-            ("/a?", "/a", Some("")),
-        ] {
-            assert_eq!(check_path(raw), Ok((path, query)), "{raw}");
-        }
-    }
-
-    #[test]
-    fn hostile_paths_are_refused_with_their_reason() {
-        let long = format!("/{}", "a".repeat(100 * 1024));
-        for (raw, reason) in [
-            ("", PathError::Empty),
-            (
-                long.as_str(),
-                PathError::TooLong {
-                    len: long.len(),
-                    max: MAX_PATH_LEN,
-                },
-            ),
-            ("http://evil.example/x", PathError::AbsoluteUrl),
-            ("https://evil.example", PathError::AbsoluteUrl),
-            ("HTTPS://evil.example", PathError::AbsoluteUrl),
-            ("mailto:x@evil.example", PathError::AbsoluteUrl),
-            ("evil.example:443/x", PathError::AbsoluteUrl),
-            ("javascript:alert(1)", PathError::AbsoluteUrl),
-            ("//evil.example/x", PathError::SchemeRelative),
-            ("///evil.example", PathError::SchemeRelative),
-            ("/\\evil.example", PathError::Backslash),
-            ("\\\\evil.example", PathError::Backslash),
-            ("/a\\..\\..\\x", PathError::Backslash),
-            ("@evil.example", PathError::NotAbsolute),
-            ("api/v1/users/profile", PathError::NotAbsolute),
-            (" /api", PathError::NotAbsolute),
-            ("/@evil.example", PathError::UserInfo),
-            ("/x@evil.example/y", PathError::UserInfo),
-            ("/api\r\nx-evil: 1", PathError::ControlCharacter),
-            ("/api\nHost: evil", PathError::ControlCharacter),
-            ("/api\0", PathError::ControlCharacter),
-            ("/api?q=\r\n", PathError::ControlCharacter),
-            ("/api\u{85}", PathError::ControlCharacter),
-            ("/api\u{1b}[2J", PathError::ControlCharacter),
-            ("/api/../../admin", PathError::DotSegment),
-            ("/api/./x", PathError::DotSegment),
-            ("/..", PathError::DotSegment),
-            ("/api#frag", PathError::Fragment),
-            ("/%2F%2Fevil.example", PathError::Encoded),
-            ("/%2f/evil.example", PathError::Encoded),
-            ("/%2e%2e/admin", PathError::Encoded),
-            ("/api/%2E%2E/%2E%2E/admin", PathError::Encoded),
-            ("/%5Cevil.example", PathError::Encoded),
-            ("/%40evil.example", PathError::Encoded),
-            ("/api%0d%0ax-evil:%201", PathError::Encoded),
-            ("/api%00", PathError::Encoded),
-            ("/api%C2%85", PathError::Encoded),
-        ] {
-            assert_eq!(check_path(raw), Err(reason.clone()), "{raw:?}");
-        }
-        // A `%2F%2F` that does not begin the path is a plain encoded slash.
-        assert!(check_path("/%2F%2Fevil.example").is_err());
-        assert!(check_path("/a/%2F%2Fevil.example").is_ok());
-    }
-
-    /// Random paths over the characters that matter to URL parsers: whatever is accepted stays
-    /// on the base URL's host and under its path, also once the URL is written out and parsed
-    /// again (as a proxy or server reads it), and holds no dot segment once decoded.
-    #[test]
-    fn accepted_paths_never_leave_the_base_url() {
-        let base = crate::config::parse_base_url("https://api.example/prefix/")
-            .unwrap_or_else(|e| panic!("{e}"));
-        let alphabet: Vec<char> = "/\\.%2eEfF5cC0@:?#a \t\r\n\0\u{7f}\u{85}\u{202e}ش"
-            .chars()
-            .collect();
-        // xorshift64*: deterministic, no dependency.
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move || {
-            state ^= state >> 12;
-            state ^= state << 25;
-            state ^= state >> 27;
-            state.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        };
-        let mut accepted = 0;
-        for _ in 0..200_000 {
-            let len = 1 + (next() % 12) as usize;
-            let mut path = String::from("/");
-            for _ in 0..len {
-                path.push(alphabet[(next() % alphabet.len() as u64) as usize]);
-            }
-            let Ok((clean, query)) = check_path(&path) else {
-                continue;
-            };
-            accepted += 1;
-            let mut url = crate::config::endpoint(&base, clean);
-            if let Some(query) = query {
-                url.set_query(Some(query));
-            }
-            let reparsed =
-                reqwest::Url::parse(url.as_str()).unwrap_or_else(|e| panic!("{path:?}: {e}"));
-            for url in [&url, &reparsed] {
-                assert_eq!(url.host_str(), Some("api.example"), "{path:?} -> {url}");
-                assert_eq!(url.port(), None, "{path:?} -> {url}");
-                assert!(url.username().is_empty(), "{path:?} -> {url}");
-                assert!(url.path().starts_with("/prefix/"), "{path:?} -> {url}");
-                let decoded = percent_decode(url.path().as_bytes());
-                assert!(!has_dot_segment(&decoded), "{path:?} -> {url}");
-                assert!(!decoded.contains(&b'\\'), "{path:?} -> {url}");
-            }
-        }
-        assert!(
-            accepted > 1_000,
-            "only {accepted} accepted: the alphabet is too hostile"
-        );
-    }
-
-    #[test]
-    fn percent_decoding_keeps_what_is_not_an_escape() {
-        assert_eq!(percent_decode(b"/a%20b%zz%4"), b"/a b%zz%4");
-        assert_eq!(percent_decode(b"%ff%FF"), [255, 255]);
-    }
 }

@@ -13,6 +13,8 @@ use std::time::{Duration, SystemTime};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
+use crate::error::{Error, Kind, is_idempotent};
+
 /// Retry settings of a client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RetryPolicy {
@@ -45,42 +47,32 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
 /// Whether a failed attempt is worth another: `idempotent` requests retry every retryable
 /// failure; others (a POST, say) only those that prove the server did not act on the request:
 /// a connection that was never made, and 429.
-pub(crate) fn should_retry(error: &crate::Error, idempotent: bool) -> bool {
+pub(crate) fn should_retry(error: &Error, idempotent: bool) -> bool {
     if idempotent {
         return match error.kind_ref() {
-            crate::error::Kind::Status { status, .. } => is_retryable_status(*status),
-            crate::error::Kind::Timeout { .. } => true,
-            crate::error::Kind::Transport(source) => transport_is_retryable(source),
+            Kind::Status { status, .. } => is_retryable_status(*status),
+            Kind::Timeout { .. } => true,
+            Kind::Transport(source) => transport_is_retryable(source),
             _ => false,
         };
     }
     match error.kind_ref() {
-        crate::error::Kind::Status { status, .. } => *status == StatusCode::TOO_MANY_REQUESTS,
-        crate::error::Kind::Transport(source) => {
-            source.is_connect() && transport_is_retryable(source)
-        }
+        Kind::Status { status, .. } => *status == StatusCode::TOO_MANY_REQUESTS,
+        Kind::Transport(source) => source.is_connect() && transport_is_retryable(source),
         _ => false,
     }
 }
 
-/// Whether the service may have acted on a request whose attempt failed this way, though no
-/// answer said so: a timeout or a broken connection after the connection was made, a server that
-/// failed partway (`500`), or a gateway that gave up on the backend (`502`, `504`). A connection
-/// that was never made, and every other answer (`503` included), leave no doubt.
-pub(crate) fn may_have_acted(error: &crate::Error) -> bool {
-    match error.kind_ref() {
-        crate::error::Kind::Timeout { source, .. } | crate::error::Kind::Transport(source) => {
-            !source.is_connect()
-        }
-        crate::error::Kind::Status { status, .. } => matches!(status.as_u16(), 500 | 502 | 504),
-        // A redirect answering a POST came from something that read the request; whether it
-        // acted on it first, only the service knows.
-        crate::error::Kind::Redirect { reason, .. } => matches!(
-            reason,
-            crate::error::RedirectReason::NotIdempotent
-                | crate::error::RedirectReason::FollowedNotIdempotent
-        ),
-        _ => false,
+impl Error {
+    /// Whether trying the same request again later may succeed (the client already retried
+    /// these as far as its limits allowed): rate limiting, gateway errors, timeouts, and
+    /// connections that failed or broke. Not TLS failures or malformed responses. For a
+    /// request that is not idempotent (creating a namespace), only when it certainly did not
+    /// reach the service (no connection, or `429`): otherwise sending it again could do it twice
+    /// (see [`Error::is_outcome_unknown`]).
+    pub fn is_retryable(&self) -> bool {
+        let idempotent = self.method().is_none_or(is_idempotent);
+        should_retry(self, idempotent)
     }
 }
 
