@@ -21,7 +21,9 @@ pub(crate) trait Build<'de>: Sized {
     type Object: Default;
     fn leaf(value: impl FnOnce() -> Value) -> Self;
     fn array(items: Vec<Self>) -> Self;
-    /// Notes `key` in `object`: whether it was there already.
+    /// Notes `key` in `object`: whether it was there already. A `Cow`, so that a key set can keep
+    /// a key borrowed from the input.
+    #[allow(clippy::ptr_arg)]
     fn repeats(object: &mut Self::Object, key: &Cow<'de, str>) -> bool;
     fn insert(object: &mut Self::Object, key: Cow<'de, str>, value: Self);
     fn object(object: Self::Object) -> Self;
