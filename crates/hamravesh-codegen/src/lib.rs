@@ -38,7 +38,7 @@ use typify::{TypeSpace, TypeSpaceSettings};
 /// How to generate: what the header names, which optional derives to emit, which types to
 /// replace with hand-written ones.
 ///
-/// The defaults are the project's semver policy for generated models: every type is
+/// Every type follows the project's semver policy for generated models: it is
 /// `#[non_exhaustive]` (a field the docs add is not a breaking change) and has a builder
 /// (`Type::builder()`), so code outside the crate can still construct values.
 #[derive(Debug, Clone)]
@@ -47,8 +47,6 @@ pub struct Settings {
     command: String,
     schemars_feature: Option<String>,
     replacements: Vec<(String, String)>,
-    non_exhaustive: bool,
-    builders: bool,
 }
 
 impl Settings {
@@ -59,22 +57,7 @@ impl Settings {
             command: "cargo xtask gen".to_owned(),
             schemars_feature: None,
             replacements: Vec::new(),
-            non_exhaustive: true,
-            builders: true,
         }
-    }
-
-    /// Mark every generated type `#[non_exhaustive]` (default on).
-    pub fn non_exhaustive(mut self, on: bool) -> Self {
-        self.non_exhaustive = on;
-        self
-    }
-
-    /// Emit a builder per struct, `Type::builder()` (default on). Without builders, a
-    /// `#[non_exhaustive]` type can be constructed outside its crate only by decoding JSON.
-    pub fn builders(mut self, on: bool) -> Self {
-        self.builders = on;
-        self
     }
 
     /// The command the header tells readers to run to regenerate (default `cargo xtask gen`).
@@ -108,10 +91,8 @@ impl Settings {
             .with_derive("PartialEq".to_owned())
             // A BTreeMap keeps map keys in a stable order, so re-encoding a profile is deterministic.
             .with_map_type("::std::collections::BTreeMap")
-            .with_struct_builder(self.builders);
-        if self.non_exhaustive {
-            settings.with_attr("#[non_exhaustive]".to_owned());
-        }
+            .with_struct_builder(true)
+            .with_attr("#[non_exhaustive]".to_owned());
         for (definition, rust_path) in &self.replacements {
             settings.with_replacement(definition, rust_path, std::iter::empty());
         }
@@ -134,12 +115,7 @@ pub fn generate(schema: &str, settings: &Settings) -> Result<String, Error> {
         column: error.column(),
         message: error.to_string(),
     })?;
-    generate_from_value(&value, settings)
-}
-
-/// Generates formatted Rust source from an already parsed schema.
-pub fn generate_from_value(schema: &Value, settings: &Settings) -> Result<String, Error> {
-    let file = generate_file(schema, settings)?;
+    let file = generate_file(&value, settings)?;
     Ok(format::print(
         &file,
         &format::header(&[settings.source.as_str()], &settings.command),

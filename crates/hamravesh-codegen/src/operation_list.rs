@@ -1,6 +1,6 @@
 //! `schema/operations.json` as the generator reads it, for both of its outputs (the Rust
 //! constants and the OpenAPI document). Unknown keys are ignored; a missing one is an error that
-//! names it.
+//! names it, and so is a method or a path the generated code could not use.
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -61,8 +61,27 @@ pub(crate) struct Response {
     pub schema: Option<String>,
 }
 
-/// Reads the list, or says why it is not one.
+/// Reads the list, or says why it is not one (an unknown method, a path not starting with `/`).
 pub(crate) fn parse(list: &Value) -> Result<List, Error> {
-    serde_json::from_value(list.clone())
-        .map_err(|error| Error::NotASchema(format!("not an operation list: {error}")))
+    let list: List = serde_json::from_value(list.clone())
+        .map_err(|error| Error::NotASchema(format!("not an operation list: {error}")))?;
+    for Operation {
+        id, method, path, ..
+    } in &list.operations
+    {
+        if !matches!(
+            method.as_str(),
+            "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE" | "POST" | "PATCH"
+        ) {
+            return Err(Error::NotASchema(format!(
+                "operation {id}: unknown method {method:?}"
+            )));
+        }
+        if !path.starts_with('/') {
+            return Err(Error::NotASchema(format!(
+                "operation {id}: path {path:?} must start with /"
+            )));
+        }
+    }
+    Ok(list)
 }

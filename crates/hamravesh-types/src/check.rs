@@ -4,9 +4,12 @@
 //! A payload is invalid when it is blank, is not JSON, repeats a key inside one object (typed
 //! decoding refuses a repeated field, so validation must too), or breaks the schema.
 
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use std::marker::PhantomData;
 
+use serde::de::DeserializeSeed;
+use serde_json::Value;
+
+use crate::read::{Read, Step};
 use crate::validate::{CappedErrors, Collector, Omitted, ValidationError, Validator};
 
 /// Errors kept per payload unless the caller says otherwise (the rest are counted).
@@ -75,18 +78,23 @@ pub fn parse_payload(bytes: &[u8], max_errors: usize) -> Result<Value, CappedErr
             max_errors,
         ));
     }
-    let mut state = State {
-        path: Vec::new(),
-        duplicates: Collector::new(max_errors),
-        found: 0,
-    };
+    let mut repeats = Collector::new(max_errors);
+    let mut found = 0;
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let parsed = ValueSeed { state: &mut state }
-        .deserialize(&mut deserializer)
-        .and_then(|value| deserializer.end().map(|()| value));
+    let parsed = Read::<Value> {
+        path: &mut Vec::new(),
+        on_repeat: &mut |path, key| {
+            found += 1;
+            repeats.push_with(|| repeated_key(path, key));
+        },
+        stop_at_repeat: false,
+        build: PhantomData,
+    }
+    .deserialize(&mut deserializer)
+    .and_then(|value| deserializer.end().map(|()| value));
     match parsed {
         Err(error) => Err(whole_payload(format!("not JSON: {error}"), max_errors)),
-        Ok(_) if state.found > 0 => Err(state.duplicates.finish(true)),
+        Ok(_) if found > 0 => Err(repeats.finish(true)),
         Ok(value) => Ok(value),
     }
 }
@@ -107,265 +115,25 @@ fn whole_payload(message: String, max_errors: usize) -> CappedErrors {
     report
 }
 
-/// Where the parser is, and the repeated keys found so far.
-struct State {
-    path: Vec<Step>,
-    duplicates: Collector,
-    found: usize,
-}
-
-enum Step {
-    Key(String),
-    Index(usize),
-}
-
-impl State {
-    /// Records `key` repeated in the object at the current path.
-    fn duplicate(&mut self, key: &str) {
-        self.found += 1;
-        let path = &self.path;
-        self.duplicates.push_with(|| {
-            // A key can be megabytes long; the message quotes its start.
-            const KEY_LIMIT: usize = 100;
-            let shown: String = key.chars().take(KEY_LIMIT).collect();
-            let ellipsis = if shown.len() < key.len() { "…" } else { "" };
-            let quoted = serde_json::to_string(&shown).unwrap_or_default();
-            ValidationError {
-                instance_path: pointer(path),
-                schema_path: String::new(),
-                message: format!("duplicate key {quoted}{ellipsis}"),
-            }
-        });
-    }
-}
-
-/// The JSON Pointer (RFC 6901) of `path`.
-fn pointer(path: &[Step]) -> String {
-    let mut out = String::new();
+/// `key` repeated in the object at `path`, at its JSON Pointer (RFC 6901).
+fn repeated_key(path: &[Step<'_>], key: &str) -> ValidationError {
+    let mut pointer = String::new();
     for step in path {
-        out.push('/');
         match step {
-            Step::Key(key) => out.push_str(&key.replace('~', "~0").replace('/', "~1")),
-            Step::Index(index) => out.push_str(&index.to_string()),
-        }
-    }
-    out
-}
-
-/// Builds a `Value` as serde_json's own does, but notes repeated keys (serde_json keeps the last
-/// silently) with the path of their object.
-struct ValueSeed<'s> {
-    state: &'s mut State,
-}
-
-impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
-    type Value = Value;
-
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ValueSeed<'_> {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
-        Ok(Value::Bool(value))
-    }
-
-    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
-        Ok(Value::from(value))
-    }
-
-    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
-        Ok(Value::from(value))
-    }
-
-    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
-        // serde_json never hands a non-finite number to a visitor; `Null` mirrors `Value::from`.
-        Ok(serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number))
-    }
-
-    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
-        Ok(Value::String(value.to_owned()))
-    }
-
-    fn visit_string<E>(self, value: String) -> Result<Value, E> {
-        Ok(Value::String(value))
-    }
-
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-        loop {
-            self.state.path.push(Step::Index(items.len()));
-            let item = seq.next_element_seed(ValueSeed {
-                state: &mut *self.state,
-            });
-            self.state.path.pop();
-            match item? {
-                Some(item) => items.push(item),
-                None => return Ok(Value::Array(items)),
+            Step::Key(key) => {
+                pointer.push_str(&format!("/{}", key.replace('~', "~0").replace('/', "~1")))
             }
+            Step::Index(index) => pointer.push_str(&format!("/{index}")),
         }
     }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        let mut map = Map::new();
-        while let Some(key) = access.next_key::<String>()? {
-            // The key is lent to the path while its value is parsed, then taken back.
-            self.state.path.push(Step::Key(key));
-            let value = access.next_value_seed(ValueSeed {
-                state: &mut *self.state,
-            });
-            let key = match self.state.path.pop() {
-                Some(Step::Key(key)) => key,
-                _ => return Err(de::Error::custom("internal error: parser path out of step")),
-            };
-            let value = value?;
-            match map.entry(key) {
-                serde_json::map::Entry::Vacant(slot) => {
-                    slot.insert(value);
-                }
-                serde_json::map::Entry::Occupied(mut slot) => {
-                    self.state.duplicate(slot.key());
-                    slot.insert(value);
-                }
-            }
-        }
-        Ok(Value::Object(map))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-
-    fn messages(bytes: &[u8]) -> Vec<String> {
-        match check_bytes(
-            bytes,
-            crate::Document::Profile.validator(),
-            DEFAULT_MAX_ERRORS,
-        ) {
-            Verdict::Invalid(report) => report.errors.iter().map(|e| e.to_string()).collect(),
-            Verdict::Valid => panic!("expected invalid: {}", String::from_utf8_lossy(bytes)),
-        }
-    }
-
-    #[test]
-    fn empty_and_blank_input_is_invalid_with_a_clear_message() {
-        assert_eq!(messages(b""), ["/: empty input: expected a JSON payload"]);
-        assert_eq!(
-            messages(b" \n\t"),
-            ["/: empty input: expected a JSON payload"]
-        );
-    }
-
-    #[test]
-    fn binary_and_invalid_utf8_are_not_json() {
-        let message = &messages(&[0xff, 0xfe, 0x00, 0x01])[0];
-        assert!(
-            message.starts_with("/: not JSON: expected value at line 1 column 1"),
-            "{message}"
-        );
-        let message = &messages(b"{\"email\": \"\xff\"}")[0];
-        assert!(
-            message.contains("not JSON") && message.contains("line 1"),
-            "{message}"
-        );
-        let message = &messages(b"{} {}")[0];
-        assert!(message.contains("trailing characters"), "{message}");
-    }
-
-    #[test]
-    fn deep_nesting_is_reported_not_a_crash() {
-        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
-        let message = &messages(deep.as_bytes())[0];
-        assert!(message.contains("recursion limit exceeded"), "{message}");
-    }
-
-    #[test]
-    fn every_error_is_reported_up_to_the_cap() {
-        let errors = messages(br#"{"email": 5, "mobile": 9}"#);
-        assert!(
-            errors.iter().any(|e| e.starts_with("/email: ")),
-            "{errors:?}"
-        );
-        assert!(
-            errors.iter().any(|e| e.starts_with("/mobile: ")),
-            "{errors:?}"
-        );
-        assert!(
-            errors
-                .iter()
-                .any(|e| e.contains("\"full_name\" is a required property")),
-            "{errors:?}"
-        );
-    }
-
-    #[test]
-    fn repeated_keys_are_reported_at_their_object_at_any_depth() {
-        let errors = messages(br#"{"a": [{"x": 1}, {"k/~": 1, "y": {}, "k/~": 2}], "a": 3}"#);
-        assert_eq!(
-            errors,
-            [r#"/a/1: duplicate key "k/~""#, r#"/: duplicate key "a""#]
-        );
-        // Parsing alone (no schema) sees them too.
-        assert!(parse_payload(br#"{"e": 1, "e": 1}"#, 0).is_err());
-        assert!(parse_payload(br#"{"e": 1, "f": {"e": 1}}"#, 0).is_ok());
-    }
-
-    #[test]
-    fn parsing_matches_serde_json() {
-        let text = br#"{"a": [1, -2, 18446744073709551615, 1.5e3, "s\u00e9", true, null, {}]}"#;
-        let ours = parse_payload(text, 1).unwrap();
-        let theirs: Value = serde_json::from_slice(text).unwrap();
-        assert_eq!(ours, theirs);
-    }
-
-    #[test]
-    fn the_fast_path_changes_no_report() {
-        let validator = crate::Document::Profile.validator();
-        for bytes in [
-            &br#"{"email": 5, "mobile": 9}"#[..],
-            br#"{"organizations": [{}, {}]}"#,
-            br#"{"a": 1, "a": 2}"#,
-            b"[]",
-            b"nope",
-        ] {
-            for max_errors in [0, 1, 3, DEFAULT_MAX_ERRORS] {
-                let without = match parse_payload(bytes, max_errors) {
-                    Ok(value) => validator.validate_capped(&value, max_errors),
-                    Err(report) => Err(report),
-                };
-                let with = match check_bytes(bytes, validator, max_errors) {
-                    Verdict::Valid => Ok(()),
-                    Verdict::Invalid(report) => Err(report),
-                };
-                assert_eq!(with, without, "{}", String::from_utf8_lossy(bytes));
-            }
-        }
-    }
-
-    #[test]
-    fn no_errors_asked_means_none_kept_but_the_verdict_stands() {
-        for bytes in [&b""[..], b"nope", br#"{"a":1,"a":1}"#, b"{}"] {
-            match check_bytes(bytes, crate::Document::Profile.validator(), 0) {
-                Verdict::Invalid(report) => assert!(report.errors.is_empty()),
-                Verdict::Valid => panic!("{bytes:?} is invalid"),
-            }
-        }
+    // A key can be megabytes long; the message quotes its start.
+    const KEY_LIMIT: usize = 100;
+    let shown: String = key.chars().take(KEY_LIMIT).collect();
+    let ellipsis = if shown.len() < key.len() { "…" } else { "" };
+    let quoted = serde_json::to_string(&shown).unwrap_or_default();
+    ValidationError {
+        instance_path: pointer,
+        schema_path: String::new(),
+        message: format!("duplicate key {quoted}{ellipsis}"),
     }
 }

@@ -1,7 +1,10 @@
 //! Typed decoding that reports the JSON path of the field that failed.
 
-use crate::duplicates::Problem;
-use serde::de::DeserializeOwned;
+use std::marker::PhantomData;
+
+use serde::de::{DeserializeOwned, DeserializeSeed};
+
+use crate::read::{Read, Step};
 
 /// A payload that could not be decoded, with the path of the field that failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,45 +83,62 @@ impl std::error::Error for DecodeError {}
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     // Fast path: plain serde_json. Tracking the path costs time on every field, so it is paid only
     // when decoding fails, by decoding again to find where.
-    let value = match serde_json::from_slice(bytes) {
-        Ok(value) => value,
-        Err(_) => return decode_with_path(bytes),
+    let Ok(value) = serde_json::from_slice(bytes) else {
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        let value =
+            serde_path_to_error::deserialize(&mut deserializer).map_err(into_decode_error)?;
+        // Trailing characters after the payload make the whole input invalid JSON.
+        deserializer.end().map_err(syntax_error)?;
+        return Ok(value);
     };
-    match crate::duplicates::scan(bytes) {
-        None => Ok(value),
-        Some(Problem::Duplicate(duplicate)) => Err(DecodeError {
+    // The read validation makes: a repeated key, or text it does not read as JSON inside an
+    // unknown field that serde_json skipped unread; the first one met is the error.
+    let mut repeat = None;
+    let read = Read::<()> {
+        path: &mut Vec::new(),
+        on_repeat: &mut |path, key| repeat = Some((dotted(path), key.to_owned())),
+        stop_at_repeat: true,
+        build: PhantomData,
+    }
+    .deserialize(&mut serde_json::Deserializer::from_slice(bytes));
+    match (read, repeat) {
+        (Ok(()), _) => Ok(value),
+        (Err(error), None) => Err(syntax_error(error)),
+        (Err(error), Some((path, key))) => Err(DecodeError {
             message: format!(
-                "duplicate field `{}` at line {} column {}",
-                duplicate.key, duplicate.line, duplicate.column
+                "duplicate field `{key}` at line {} column {}",
+                error.line(),
+                error.column()
             ),
-            path: duplicate.path,
-            line: duplicate.line,
-            column: duplicate.column,
-            is_syntax: false,
-        }),
-        // serde_json skipped an unknown field without reading it; validation reads it.
-        Some(Problem::NotJson(error)) => Err(DecodeError {
-            path: ".".to_owned(),
-            message: error.to_string(),
+            path,
             line: error.line(),
             column: error.column(),
-            is_syntax: true,
+            is_syntax: false,
         }),
     }
 }
 
-fn decode_with_path<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(into_decode_error)?;
-    // Trailing characters after the payload make the whole input invalid JSON.
-    deserializer.end().map_err(|error| DecodeError {
+/// The dotted path of the object a repeat is in (`organizations[0].owner`, `.` for the root).
+fn dotted(path: &[Step<'_>]) -> String {
+    let mut out = String::new();
+    for step in path {
+        match step {
+            Step::Index(index) => out.push_str(&format!("[{index}]")),
+            Step::Key(key) if out.is_empty() => out.push_str(key),
+            Step::Key(key) => out.push_str(&format!(".{key}")),
+        }
+    }
+    if out.is_empty() { ".".to_owned() } else { out }
+}
+
+fn syntax_error(error: serde_json::Error) -> DecodeError {
+    DecodeError {
         path: ".".to_owned(),
         message: error.to_string(),
         line: error.line(),
         column: error.column(),
         is_syntax: true,
-    })?;
-    Ok(value)
+    }
 }
 
 fn into_decode_error(error: serde_path_to_error::Error<serde_json::Error>) -> DecodeError {
@@ -173,6 +193,56 @@ mod tests {
             assert!(error.is_syntax(), "{error}");
             assert_eq!(error.path(), ".");
             assert!(error.message().contains(message), "{error}");
+        }
+    }
+
+    /// What serde lets through (a repeated key, text it skips unread) is refused where the first
+    /// one is met, naming the object a repeat is in.
+    #[test]
+    fn repeats_and_unread_text_are_found_at_any_depth() {
+        let deep = format!("{{\"x\": {}{}}}", "[".repeat(200), "]".repeat(200));
+        let members: String = (0..100).map(|i| format!("\"k{i}\": {i},")).collect();
+        let many = format!("{{{members} \"k57\": 0}}");
+        for (json, expected) in [
+            (r#"{"a": 1e400}"#, Err((".", "number out of range"))),
+            (
+                r#"{"a": "\ud800"}"#,
+                Err((".", "unexpected end of hex escape")),
+            ),
+            (&deep, Err((".", "recursion limit exceeded"))),
+            ("not json", Err((".", "expected ident"))),
+            (r#"{"a": [1e300, "\ud83d\ude00"]}"#, Ok(())),
+            ("[1, 2, 3]", Ok(())),
+            (r#"{"a": 1, "b": 2}"#, Ok(())),
+            (r#"{"a": 1, "a": 2}"#, Err((".", "duplicate field `a`"))),
+            (
+                r#"{"a": 1, "b": {}, "a": 2}"#,
+                Err((".", "duplicate field `a`")),
+            ),
+            (
+                r#"{"x": [{}, {"k": 1, "k": 1}]}"#,
+                Err(("x[1]", "duplicate field `k`")),
+            ),
+            (
+                r#"{"o": {"p": {"q": 1, "q": 2}}}"#,
+                Err(("o.p", "duplicate field `q`")),
+            ),
+            (
+                r#"{"a\u0062": 1, "ab": 2}"#,
+                Err((".", "duplicate field `ab`")),
+            ),
+            (&many, Err((".", "duplicate field `k57`"))),
+        ] {
+            let found = decode::<serde::de::IgnoredAny>(json.as_bytes()).map(drop);
+            match (found, expected) {
+                (Ok(()), Ok(())) => {}
+                (Err(error), Err((path, message))) => {
+                    assert_eq!(error.path(), path, "{json}");
+                    assert!(error.message().starts_with(message), "{json}: {error}");
+                    assert_eq!(error.is_syntax(), !message.starts_with("duplicate"));
+                }
+                (found, expected) => panic!("{json}: {found:?}, expected {expected:?}"),
+            }
         }
     }
 

@@ -35,7 +35,7 @@ pub enum Document {
 }
 
 impl Document {
-    /// Every kind, in a stable order.
+    /// Every kind, in a stable order (that of the variants, so `kind as usize` indexes it).
     pub const ALL: &'static [Document] = &[
         Document::Profile,
         Document::NotificationPage,
@@ -138,20 +138,17 @@ impl Document {
     #[cfg(feature = "validate")]
     pub fn validator(self) -> &'static crate::Validator {
         use std::sync::OnceLock;
-        static VALIDATORS: [OnceLock<crate::Validator>; 4] = [
-            OnceLock::new(),
-            OnceLock::new(),
-            OnceLock::new(),
-            OnceLock::new(),
-        ];
-        let index = Self::ALL.iter().position(|kind| *kind == self).unwrap_or(0);
-        VALIDATORS[index].get_or_init(|| match crate::Validator::with_fast_path(&self.schema()) {
-            Ok(validator) => validator,
-            // Every embedded schema is compiled by the test suite.
-            Err(error) => unreachable!(
-                "the embedded {} schema does not compile: {error}",
-                self.name()
-            ),
+        static VALIDATORS: [OnceLock<crate::Validator>; Document::ALL.len()] =
+            [const { OnceLock::new() }; Document::ALL.len()];
+        VALIDATORS[self as usize].get_or_init(|| {
+            match crate::Validator::with_fast_path(&self.schema()) {
+                Ok(validator) => validator,
+                // Every embedded schema is compiled by the test suite.
+                Err(error) => unreachable!(
+                    "the embedded {} schema does not compile: {error}",
+                    self.name()
+                ),
+            }
         })
     }
 }
@@ -185,8 +182,9 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for kind in Document::ALL {
+        for (index, kind) in Document::ALL.iter().enumerate() {
             assert_eq!(Document::from_name(kind.name()), Some(*kind));
+            assert_eq!(*kind as usize, index, "ALL is in the variants' order");
         }
         assert_eq!(Document::from_name("nope"), None);
     }

@@ -1,33 +1,31 @@
 //! The schema-specialised fast path: decides "valid" in one pass over the bytes, while serde_json
 //! parses them, without building a `serde_json::Value`.
 //!
-//! [`FastSchema::compile`] turns a draft-07 schema into a small tree of nodes, one per subschema,
-//! for the keywords the embedded schemas use: `type` (one name or a list), `properties`,
-//! `required`, `additionalProperties`, `items` (one schema), `$ref` to a local JSON Pointer,
-//! integer `minimum`/`maximum`, and the keywords that look at a string alone (`format`,
-//! `pattern`, `minLength`, `maxLength`); annotations (`title`, `description`, `$comment`, `x-…`,
-//! `definitions`, …) are skipped. Any other keyword, or a `$ref` with
-//! validation keywords beside it, and there is no fast path for that schema: it never guesses.
+//! [`FastSchema::compile`] turns a draft-07 schema into a small tree of [`Checks`], one per
+//! subschema, for the keywords the embedded schemas use: `type`, `properties`, `required`,
+//! `additionalProperties`, `items` (one schema), `$ref` to a local JSON Pointer, integer
+//! `minimum`/`maximum`, and the keywords that look at a string alone (`format`, `pattern`,
+//! `minLength`, `maxLength`), decided by a small jsonschema validator of just those keywords so
+//! that they mean what they mean to the full validator. Annotations are skipped; any other
+//! keyword, or a `$ref` with validation keywords beside it, and there is no fast path for that
+//! schema: it never guesses.
 //!
-//! [`FastSchema::accepts`] walks that tree with a serde `DeserializeSeed` as serde_json reads the
-//! slice (strings borrowed, nothing kept), and stops at the first thing it cannot prove valid. It
-//! refuses a key repeated inside one object anywhere, as the full path does: a documented key is
-//! a bit in a mask, and other keys are compared with the object's other unknown keys (a hash set
-//! past 16 of them). It answers only "valid" on its own: `false` means "not proved valid", and
-//! the caller runs the full path (parse, repeated keys, jsonschema), which gives the verdict and
-//! every error. Its semantics are jsonschema's: `1.0` is an integer; bounds compare exactly
-//! against `u64`, `i64` and `f64` values; a string's own keywords are decided by a small
-//! jsonschema validator of just those keywords, built with the same options as the full one.
+//! [`FastSchema::accepts`] walks that tree as serde_json reads the slice (strings borrowed,
+//! nothing kept), refuses a key repeated inside any object, and stops at the first thing it cannot
+//! prove valid: `false` means only "not proved", and the full path gives the verdict and every
+//! error. Its semantics are jsonschema's: `1.0` is an integer; bounds compare exactly against
+//! `u64`, `i64` and `f64` values.
 
-use std::borrow::Cow;
 use std::cell::Cell;
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashMap;
 
+use ahash::AHashMap;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-/// Node ids reserved for the schemas `true` (any value) and `false` (no value).
+use crate::read::{KeySeed, KeySet};
+
+/// Node ids of the schemas `true` (any value, still read for repeated keys) and `false`.
 const ANY: usize = 0;
 const NEVER: usize = 1;
 
@@ -45,44 +43,19 @@ const ALL_TYPES: u8 = 127;
 /// each in a `u128`.
 const MAX_NAMES: usize = 128;
 
-/// Unknown keys of one object compared pairwise before they go into a hash set.
-const LINEAR_KEYS: usize = 16;
-
-/// Subschemas nested inside one another that the compiler follows before it gives up.
-const MAX_SCHEMA_DEPTH: usize = 64;
-
 /// A schema compiled for the fast path.
 pub(crate) struct FastSchema {
-    nodes: Vec<Node>,
+    nodes: Vec<Checks>,
     root: usize,
-    /// Validators of a string's own keywords (`Checks::strings` indexes them), so that they
-    /// mean exactly what they mean to the full validator.
+    /// Validators of a string's own keywords (`Checks::strings` indexes them).
     strings: Vec<jsonschema::Validator>,
 }
 
-impl std::fmt::Debug for FastSchema {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FastSchema")
-            .field("nodes", &self.nodes.len())
-            .finish_non_exhaustive()
-    }
-}
-
-enum Node {
-    /// Every value (still scanned for repeated keys).
-    Any,
-    /// No value.
-    Never,
-    /// A value meeting these.
-    Check(Checks),
-}
-
+/// What one subschema asks of a value; [`Checks::any`] asks nothing.
 struct Checks {
-    /// Allowed types (`ALL_TYPES` without a `type` keyword).
     types: u8,
-    /// Members of an object; `None` accepts any members.
-    object: Option<Box<ObjectRules>>,
-    /// Elements of an array.
+    object: ObjectRules,
+    /// The node of an array's elements.
     items: usize,
     minimum: Option<i128>,
     maximum: Option<i128>,
@@ -90,6 +63,20 @@ struct Checks {
     strings: Option<usize>,
 }
 
+impl Checks {
+    fn any() -> Self {
+        Self {
+            types: ALL_TYPES,
+            object: ObjectRules::default(),
+            items: ANY,
+            minimum: None,
+            maximum: None,
+            strings: None,
+        }
+    }
+}
+
+#[derive(Default)]
 struct ObjectRules {
     /// Every key of `properties` and `required`, in the schema's order.
     names: Vec<Box<str>>,
@@ -99,7 +86,7 @@ struct ObjectRules {
     required: u128,
     /// The node of every other key's value.
     additional: usize,
-    index: HashMap<Box<str>, usize, BuildHasherDefault<KeyHasher>>,
+    index: AHashMap<Box<str>, usize>,
 }
 
 impl ObjectRules {
@@ -111,31 +98,21 @@ impl ObjectRules {
         }
         self.index.get(key).copied()
     }
-}
 
-/// FxHash's mixing (rustc's hasher): object keys are short, and a lookup must not cost more
-/// than the parse of the key.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut hash = self.0;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            hash = (hash.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
+    /// The position of `name`, added (its value under `additional`) if new; `None` past
+    /// [`MAX_NAMES`].
+    fn position(&mut self, name: &str) -> Option<usize> {
+        if let Some(&index) = self.index.get(name) {
+            return Some(index);
         }
-        for &byte in chunks.remainder() {
-            hash = (hash.rotate_left(5) ^ u64::from(byte)).wrapping_mul(SEED);
+        let index = self.names.len();
+        if index >= MAX_NAMES {
+            return None;
         }
-        self.0 = hash;
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
+        self.names.push(name.into());
+        self.nodes.push(self.additional);
+        self.index.insert(name.into(), index);
+        Some(index)
     }
 }
 
@@ -149,14 +126,18 @@ impl FastSchema {
         ) {
             return None;
         }
+        let never = Checks {
+            types: 0,
+            ..Checks::any()
+        };
         let mut compiler = Compiler {
             document: schema,
             draft,
-            nodes: vec![Node::Any, Node::Never],
+            nodes: vec![Checks::any(), never],
             by_pointer: HashMap::new(),
             strings: Vec::new(),
         };
-        let root = compiler.node(schema, 0, true)?;
+        let root = compiler.node(schema, true)?;
         Some(Self {
             nodes: compiler.nodes,
             root,
@@ -200,7 +181,7 @@ impl FastSchema {
 struct Compiler<'s> {
     document: &'s Value,
     draft: &'s str,
-    nodes: Vec<Node>,
+    nodes: Vec<Checks>,
     by_pointer: HashMap<&'s str, usize>,
     strings: Vec<jsonschema::Validator>,
 }
@@ -222,37 +203,26 @@ fn is_annotation(keyword: &str) -> bool {
 
 impl<'s> Compiler<'s> {
     /// The node of `schema` (a new one, or the target of its `$ref`).
-    fn node(&mut self, schema: &'s Value, depth: usize, is_root: bool) -> Option<usize> {
-        if depth > MAX_SCHEMA_DEPTH {
+    fn node(&mut self, schema: &'s Value, is_root: bool) -> Option<usize> {
+        let map = match schema {
+            Value::Bool(true) => return Some(ANY),
+            Value::Bool(false) => return Some(NEVER),
+            Value::Object(map) => map,
+            _ => return None,
+        };
+        let Some(reference) = map.get("$ref") else {
+            return self.compiled(map, is_root, None);
+        };
+        // Draft-07 ignores a `$ref`'s siblings; allow only those that mean nothing.
+        let siblings_inert = map.keys().all(|key| {
+            key == "$ref"
+                || is_annotation(key)
+                || (is_root && matches!(key.as_str(), "$schema" | "$id"))
+        });
+        if !siblings_inert {
             return None;
         }
-        match schema {
-            Value::Bool(true) => Some(ANY),
-            Value::Bool(false) => Some(NEVER),
-            Value::Object(map) => {
-                if let Some(reference) = map.get("$ref") {
-                    // Draft-07 ignores a `$ref`'s siblings; allow only those that mean nothing.
-                    let siblings_inert = map.keys().all(|key| {
-                        key == "$ref"
-                            || is_annotation(key)
-                            || (is_root && matches!(key.as_str(), "$schema" | "$id"))
-                    });
-                    if !siblings_inert {
-                        return None;
-                    }
-                    return self.reference(reference.as_str()?, depth);
-                }
-                let id = self.nodes.len();
-                self.nodes.push(Node::Any);
-                let node = self.checks(map, depth, is_root)?;
-                self.nodes[id] = node;
-                Some(id)
-            }
-            _ => None,
-        }
-    }
-
-    fn reference(&mut self, reference: &'s str, depth: usize) -> Option<usize> {
+        let reference = reference.as_str()?;
         if let Some(&id) = self.by_pointer.get(reference) {
             return Some(id);
         }
@@ -262,61 +232,51 @@ impl<'s> Compiler<'s> {
             return None;
         }
         // A `$id` on the way would change what the target's own references resolve against.
-        let mut prefix = String::new();
-        for token in pointer.split('/').skip(1) {
-            prefix.push('/');
-            prefix.push_str(token);
-            if self
-                .document
-                .pointer(&prefix)
-                .and_then(Value::as_object)
-                .is_some_and(|map| map.contains_key("$id"))
-            {
-                return None;
+        let through_id = pointer
+            .match_indices('/')
+            .map(|(end, _)| &pointer[..end])
+            .chain([pointer])
+            .skip(1)
+            .any(|prefix| {
+                self.document
+                    .pointer(prefix)
+                    .and_then(|v| v.get("$id"))
+                    .is_some()
+            });
+        match self.document.pointer(pointer)? {
+            // A reference to a reference (or to the root, with its `$schema`) is left to the full path.
+            Value::Object(map) if through_id || pointer.is_empty() || map.contains_key("$ref") => {
+                None
             }
+            Value::Object(map) => self.compiled(map, false, Some(reference)),
+            _ if through_id => None,
+            target => self.node(target, false),
         }
-        let target = self.document.pointer(pointer)?;
-        let Value::Object(map) = target else {
-            return self.node(target, depth + 1, false);
-        };
-        // A reference to a reference (or to the root, with its `$schema`) is left to the full path.
-        if map.contains_key("$ref") || pointer.is_empty() {
-            return None;
-        }
-        let id = self.nodes.len();
-        self.nodes.push(Node::Any);
-        // Registered before compiling, so a schema that refers to itself ends.
-        self.by_pointer.insert(reference, id);
-        let node = self.checks(map, depth + 1, false)?;
-        self.nodes[id] = node;
-        Some(id)
     }
 
-    fn checks(
+    /// A new node for the keywords of `map`, registered under `reference` before its children
+    /// are compiled, so that a schema that refers to itself ends.
+    fn compiled(
         &mut self,
         map: &'s serde_json::Map<String, Value>,
-        depth: usize,
         is_root: bool,
-    ) -> Option<Node> {
-        let mut checks = Checks {
-            types: ALL_TYPES,
-            object: None,
-            items: ANY,
-            minimum: None,
-            maximum: None,
-            strings: None,
-        };
+        reference: Option<&'s str>,
+    ) -> Option<usize> {
+        let id = self.nodes.len();
+        self.nodes.push(Checks::any());
+        if let Some(reference) = reference {
+            self.by_pointer.insert(reference, id);
+        }
+        let mut checks = Checks::any();
         let mut string_keywords = serde_json::Map::new();
-        let mut constrained = false;
         let mut properties: Vec<(&'s str, usize)> = Vec::new();
         let mut required: Vec<&'s str> = Vec::new();
-        let mut additional = ANY;
         for (keyword, value) in map {
             match keyword.as_str() {
                 "type" => checks.types = types(value)?,
                 "properties" => {
                     for (name, schema) in value.as_object()? {
-                        properties.push((name, self.node(schema, depth + 1, false)?));
+                        properties.push((name, self.node(schema, false)?));
                     }
                 }
                 "required" => {
@@ -324,21 +284,18 @@ impl<'s> Compiler<'s> {
                         required.push(name.as_str()?);
                     }
                 }
-                "additionalProperties" => additional = self.node(value, depth + 1, false)?,
+                "additionalProperties" => checks.object.additional = self.node(value, false)?,
                 // The array form (a tuple) is not implemented.
-                "items" if !value.is_array() => {
-                    checks.items = self.node(value, depth + 1, false)?
-                }
+                "items" if !value.is_array() => checks.items = self.node(value, false)?,
                 "format" | "pattern" | "minLength" | "maxLength" => {
                     string_keywords.insert(keyword.clone(), value.clone());
                 }
                 "minimum" => checks.minimum = Some(integer_limit(value)?),
                 "maximum" => checks.maximum = Some(integer_limit(value)?),
-                "$schema" | "$id" if is_root => continue,
-                other if is_annotation(other) => continue,
+                "$schema" | "$id" if is_root => {}
+                other if is_annotation(other) => {}
                 _ => return None,
             }
-            constrained = true;
         }
         if !string_keywords.is_empty() {
             string_keywords.insert("$schema".to_owned(), Value::from(self.draft));
@@ -350,14 +307,17 @@ impl<'s> Compiler<'s> {
             checks.strings = Some(self.strings.len());
             self.strings.push(validator);
         }
-        if !properties.is_empty() || !required.is_empty() || additional != ANY {
-            checks.object = Some(Box::new(object_rules(&properties, &required, additional)?));
+        let rules = &mut checks.object;
+        for (name, node) in properties {
+            let index = rules.position(name)?;
+            rules.nodes[index] = node;
         }
-        Some(if constrained {
-            Node::Check(checks)
-        } else {
-            Node::Any
-        })
+        // A required name not in `properties` keeps `additionalProperties` for its value.
+        for name in required {
+            rules.required |= 1 << rules.position(name)?;
+        }
+        self.nodes[id] = checks;
+        Some(id)
     }
 }
 
@@ -387,47 +347,6 @@ fn integer_limit(value: &Value) -> Option<i128> {
         .as_u64()
         .map(i128::from)
         .or_else(|| number.as_i64().map(i128::from))
-}
-
-fn object_rules(
-    properties: &[(&str, usize)],
-    required: &[&str],
-    additional: usize,
-) -> Option<ObjectRules> {
-    let mut rules = ObjectRules {
-        names: Vec::new(),
-        nodes: Vec::new(),
-        required: 0,
-        additional,
-        index: HashMap::default(),
-    };
-    let position = |rules: &mut ObjectRules, name: &str| -> Option<usize> {
-        if let Some(&index) = rules.index.get(name) {
-            return Some(index);
-        }
-        let index = rules.names.len();
-        if index >= MAX_NAMES {
-            return None;
-        }
-        rules.names.push(name.into());
-        rules.nodes.push(ANY);
-        rules.index.insert(name.into(), index);
-        Some(index)
-    };
-    for &(name, node) in properties {
-        let index = position(&mut rules, name)?;
-        rules.nodes[index] = node;
-    }
-    for name in required {
-        let named = rules.names.len();
-        let index = position(&mut rules, name)?;
-        if index == named {
-            // Not in `properties`: `additionalProperties` applies to its value.
-            rules.nodes[index] = additional;
-        }
-        rules.required |= 1 << index;
-    }
-    Some(rules)
 }
 
 /// A number as serde_json hands it over (and as `serde_json::Value` would hold it).
@@ -470,9 +389,13 @@ impl Number {
     }
 }
 
-/// Stops the walk: something was not proved valid (the full path says what).
-fn refuse<E: de::Error>() -> E {
-    E::custom("not proved valid by the fast path")
+/// Stops the walk where something is not proved valid (the full path says what), or goes on.
+fn proved<E: de::Error>(valid: bool) -> Result<(), E> {
+    if valid {
+        Ok(())
+    } else {
+        Err(E::custom("not proved valid by the fast path"))
+    }
 }
 
 /// One value, checked against one node.
@@ -482,43 +405,25 @@ struct NodeSeed<'s> {
     id: usize,
 }
 
-impl NodeSeed<'_> {
-    fn node(&self) -> &Node {
+impl<'s> NodeSeed<'s> {
+    fn checks(&self) -> &'s Checks {
         &self.schema.nodes[self.id]
     }
 
     /// Whether a value of type `bit` may be here (before its content is looked at).
     fn allows(&self, bit: u8) -> bool {
-        match self.node() {
-            Node::Any => true,
-            Node::Never => false,
-            Node::Check(checks) => checks.types & bit != 0,
-        }
+        self.checks().types & bit != 0
     }
 
     fn number<E: de::Error>(self, number: Number) -> Result<(), E> {
-        let checks = match self.node() {
-            Node::Any => return Ok(()),
-            Node::Never => return Err(refuse()),
-            Node::Check(checks) => checks,
-        };
+        let checks = self.checks();
         let typed =
             checks.types & NUMBER != 0 || (checks.types & INTEGER != 0 && number.is_integer());
-        let within = checks.minimum.is_none_or(|limit| number.at_least(limit))
-            && checks.maximum.is_none_or(|limit| number.at_most(limit));
-        if typed && within {
-            Ok(())
-        } else {
-            Err(refuse())
-        }
-    }
-
-    fn scalar<E: de::Error>(self, bit: u8) -> Result<(), E> {
-        if self.allows(bit) {
-            Ok(())
-        } else {
-            Err(refuse())
-        }
+        proved(
+            typed
+                && checks.minimum.is_none_or(|limit| number.at_least(limit))
+                && checks.maximum.is_none_or(|limit| number.at_most(limit)),
+        )
     }
 }
 
@@ -538,7 +443,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
     }
 
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        self.scalar(BOOLEAN)
+        proved(self.allows(BOOLEAN))
     }
 
     fn visit_i64<E: de::Error>(self, value: i64) -> Result<(), E> {
@@ -554,169 +459,54 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
     }
 
     fn visit_str<E: de::Error>(self, value: &str) -> Result<(), E> {
-        match self.node() {
-            Node::Any => Ok(()),
-            Node::Never => Err(refuse()),
-            Node::Check(checks) => {
-                if checks.types & STRING != 0
-                    && checks
-                        .strings
-                        .is_none_or(|index| self.schema.string_meets(index, value))
-                {
-                    Ok(())
-                } else {
-                    Err(refuse())
-                }
-            }
-        }
+        let strings = self.checks().strings;
+        proved(
+            self.allows(STRING)
+                && strings.is_none_or(|index| self.schema.string_meets(index, value)),
+        )
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.scalar(NULL)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        self.scalar(NULL)
+        proved(self.allows(NULL))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let items = match self.node() {
-            Node::Any => ANY,
-            Node::Never => return Err(refuse()),
-            Node::Check(checks) if checks.types & ARRAY != 0 => checks.items,
-            Node::Check(_) => return Err(refuse()),
-        };
+        proved(self.allows(ARRAY))?;
         let item = NodeSeed {
             schema: self.schema,
-            id: items,
+            id: self.checks().items,
         };
         while seq.next_element_seed(item)?.is_some() {}
         Ok(())
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        static NO_RULES: std::sync::OnceLock<ObjectRules> = std::sync::OnceLock::new();
-        let rules = match self.node() {
-            Node::Any => None,
-            Node::Never => return Err(refuse()),
-            Node::Check(checks) if checks.types & OBJECT != 0 => checks.object.as_deref(),
-            Node::Check(_) => return Err(refuse()),
-        };
-        let rules = match rules {
-            Some(rules) => rules,
-            None => NO_RULES.get_or_init(|| ObjectRules {
-                names: Vec::new(),
-                nodes: Vec::new(),
-                required: 0,
-                additional: ANY,
-                index: HashMap::default(),
-            }),
-        };
-        walk_object(self.schema, rules, map)
-    }
-}
-
-fn walk_object<'de, A: MapAccess<'de>>(
-    schema: &FastSchema,
-    rules: &ObjectRules,
-    mut map: A,
-) -> Result<(), A::Error> {
-    let mut seen: u128 = 0;
-    let mut others = OtherKeys::default();
-    let mut hint = 0;
-    while let Some(key) = map.next_key_seed(KeySeed { rules, hint })? {
-        let id = match key {
-            Key::Named(index) => {
-                let bit = 1u128 << index;
-                if seen & bit != 0 {
-                    return Err(refuse());
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        proved(self.allows(OBJECT))?;
+        let rules = &self.checks().object;
+        // Documented keys are a bit each; any other key is compared with the object's others.
+        let mut seen: u128 = 0;
+        let mut others = KeySet::default();
+        let mut hint = 0;
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let id = match rules.find(&key, hint) {
+                Some(index) => {
+                    let bit = 1u128 << index;
+                    proved(seen & bit == 0)?;
+                    seen |= bit;
+                    hint = index + 1;
+                    rules.nodes[index]
                 }
-                seen |= bit;
-                hint = index + 1;
-                rules.nodes[index]
-            }
-            Key::Other(key) => {
-                if !others.insert(key) {
-                    return Err(refuse());
+                None => {
+                    proved(others.insert(key))?;
+                    rules.additional
                 }
-                rules.additional
-            }
-        };
-        map.next_value_seed(NodeSeed { schema, id })?;
-    }
-    if seen & rules.required == rules.required {
-        Ok(())
-    } else {
-        Err(refuse())
-    }
-}
-
-/// The keys of one object that the schema does not name, to find a repeat among them.
-#[derive(Default)]
-struct OtherKeys<'de> {
-    few: Vec<Cow<'de, str>>,
-    many: Option<HashSet<Cow<'de, str>>>,
-}
-
-impl<'de> OtherKeys<'de> {
-    /// Adds `key`; `false` when it was there already.
-    fn insert(&mut self, key: Cow<'de, str>) -> bool {
-        if let Some(many) = &mut self.many {
-            return many.insert(key);
+            };
+            map.next_value_seed(NodeSeed {
+                schema: self.schema,
+                id,
+            })?;
         }
-        if self.few.contains(&key) {
-            return false;
-        }
-        if self.few.len() < LINEAR_KEYS {
-            self.few.push(key);
-        } else {
-            let mut many: HashSet<Cow<'de, str>> = self.few.drain(..).collect();
-            many.insert(key);
-            self.many = Some(many);
-        }
-        true
-    }
-}
-
-enum Key<'de> {
-    /// The position of a name the schema gives.
-    Named(usize),
-    /// Any other key.
-    Other(Cow<'de, str>),
-}
-
-struct KeySeed<'r> {
-    rules: &'r ObjectRules,
-    hint: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
-    type Value = Key<'de>;
-
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Key<'de>, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeySeed<'_> {
-    type Value = Key<'de>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("an object key")
-    }
-
-    fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
-        Ok(match self.rules.find(key, self.hint) {
-            Some(index) => Key::Named(index),
-            None => Key::Other(Cow::Borrowed(key)),
-        })
-    }
-
-    fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
-        Ok(match self.rules.find(key, self.hint) {
-            Some(index) => Key::Named(index),
-            None => Key::Other(Cow::Owned(key.to_owned())),
-        })
+        proved(seen & rules.required == rules.required)
     }
 }
 
@@ -862,46 +652,38 @@ mod tests {
     }
 
     #[test]
-    fn a_required_key_not_in_properties_is_an_additional_property() {
-        let schema = json!({
+    fn verdicts_match_the_full_path_under_other_schemas() {
+        // A required key not in `properties` is an additional property.
+        let required = json!({
             "$schema": DRAFT,
             "required": ["a"],
             "properties": {"b": {}},
             "additionalProperties": {"type": "string"}
         });
-        assert_eq!(both(&schema, r#"{"a": "x", "b": 1}"#), (true, true));
-        assert_eq!(both(&schema, r#"{"a": 1}"#), (false, false));
-        assert_eq!(both(&schema, r#"{"b": 1}"#), (false, false));
-        assert_eq!(both(&schema, r#"{"a": "x", "c": 1}"#), (false, false));
-    }
-
-    #[test]
-    fn many_unknown_keys_are_checked_for_repeats() {
-        let schema = json!({"$schema": DRAFT, "type": "object"});
-        let mut members: Vec<String> = (0..100).map(|i| format!("\"k{i}\": {i}")).collect();
-        let payload = format!("{{{}}}", members.join(","));
-        assert_eq!(both(&schema, &payload), (true, true));
-        members.push("\"k57\": 0".to_owned());
-        let payload = format!("{{{}}}", members.join(","));
-        assert_eq!(both(&schema, &payload), (false, false));
-    }
-
-    #[test]
-    fn a_schema_that_refers_to_itself_compiles_and_ends() {
-        let schema = json!({
+        let open = json!({"$schema": DRAFT, "type": "object"});
+        let tree = json!({
             "$schema": DRAFT,
             "$ref": "#/definitions/Tree",
             "definitions": {"Tree": {"type": "object", "properties": {"kids": {"type": "array", "items": {"$ref": "#/definitions/Tree"}}}}}
         });
-        assert_eq!(
-            both(&schema, r#"{"kids": [{"kids": []}, {}]}"#),
-            (true, true)
-        );
-        assert_eq!(
-            both(&schema, r#"{"kids": [{"kids": [1]}]}"#),
-            (false, false)
-        );
+        let members: Vec<String> = (0..100).map(|i| format!("\"k{i}\": {i}")).collect();
+        let many = format!("{{{}}}", members.join(","));
+        let repeated = format!("{{{}, \"k57\": 0}}", members.join(","));
         let deep = format!("{}{}", r#"{"kids": ["#.repeat(200), "]}".repeat(200));
-        assert_eq!(both(&schema, &deep), (false, false));
+        for (schema, payload, valid) in [
+            (&required, r#"{"a": "x", "b": 1}"#, true),
+            (&required, r#"{"a": 1}"#, false),
+            (&required, r#"{"b": 1}"#, false),
+            (&required, r#"{"a": "x", "c": 1}"#, false),
+            // Many unknown keys are still checked for repeats.
+            (&open, &many, true),
+            (&open, &repeated, false),
+            // A schema that refers to itself compiles and ends.
+            (&tree, r#"{"kids": [{"kids": []}, {}]}"#, true),
+            (&tree, r#"{"kids": [{"kids": [1]}]}"#, false),
+            (&tree, &deep, false),
+        ] {
+            assert_eq!(both(schema, payload), (valid, valid), "{payload}");
+        }
     }
 }

@@ -40,7 +40,6 @@
 mod check;
 mod decode;
 mod document;
-mod duplicates;
 #[cfg(feature = "validate")]
 mod fast;
 #[cfg(feature = "validate")]
@@ -50,6 +49,7 @@ mod validate;
 #[allow(clippy::all, clippy::unwrap_used)]
 mod generated;
 mod operation;
+mod read;
 mod roles;
 pub mod text;
 mod timestamp;

@@ -49,9 +49,9 @@
 //!
 //! # Bounds
 //! At most `max_paths` distinct paths are kept ([`DEFAULT_MAX_PATHS`]); further undeclared
-//! fields are only counted ([`UndeclaredReport::omitted`]). The walk uses an explicit stack and
-//! stops descending at [`MAX_DEPTH`] levels (counting the values it skipped), so a value nested
-//! deeper than any parser allows cannot exhaust the stack. Keys longer than [`MAX_KEY_BYTES`]
+//! fields are only counted ([`UndeclaredReport::omitted`]). The walk stops descending at
+//! [`MAX_DEPTH`] levels (counting the values it skipped), so a value nested deeper than any parser
+//! allows cannot exhaust the stack. Keys longer than [`MAX_KEY_BYTES`]
 //! are kept, compared and shown by their first bytes (then `…`). Paths are made safe for a
 //! terminal: a key that is not plain letters, digits, `_` and `-` is quoted
 //! (`["a.b"]`, `["\u{1b}[2J"]`) with control characters and bidi overrides escaped.
@@ -87,19 +87,11 @@ const MAX_REF_HOPS: usize = 32;
 /// The fields of `value` that the embedded schema of `document` does not declare, keeping at most
 /// [`DEFAULT_MAX_PATHS`] paths. See the [module documentation](self) for how the schema is read.
 pub fn undeclared_fields(document: Document, value: &Value) -> UndeclaredReport {
-    static SCHEMAS: OnceLock<Vec<(Document, Value)>> = OnceLock::new();
-    let schemas = SCHEMAS.get_or_init(|| {
-        Document::ALL
-            .iter()
-            .map(|document| (*document, document.schema()))
-            .collect()
-    });
+    static SCHEMAS: [OnceLock<Value>; Document::ALL.len()] =
+        [const { OnceLock::new() }; Document::ALL.len()];
+    let schema = SCHEMAS[document as usize].get_or_init(|| document.schema());
     let name = format!("schema/{}", document.schema_ref());
-    match schemas.iter().find(|(kind, _)| *kind == document) {
-        Some((_, schema)) => undeclared_fields_in(schema, &name, value, DEFAULT_MAX_PATHS),
-        // Every Document is in ALL; a schema cannot be missing.
-        None => UndeclaredReport::new(name, DEFAULT_MAX_PATHS),
-    }
+    undeclared_fields_in(schema, &name, value, DEFAULT_MAX_PATHS)
 }
 
 /// The fields of `value` that `schema` (a JSON Schema, draft-07 or compatible) does not declare,
@@ -113,7 +105,13 @@ pub fn undeclared_fields_in(
 ) -> UndeclaredReport {
     let mut walker = Walker {
         root: schema,
-        report: UndeclaredReport::new(schema_name.to_owned(), max_paths),
+        report: UndeclaredReport {
+            schema_name: schema_name.to_owned(),
+            max_paths,
+            fields: Vec::new(),
+            omitted: 0,
+            too_deep: 0,
+        },
         nodes: vec![PathNode {
             parent: 0,
             segment: Segment::Root,
@@ -122,7 +120,7 @@ pub fn undeclared_fields_in(
         found: HashMap::new(),
         readings: HashMap::new(),
     };
-    walker.walk(value);
+    walker.walk(value, &[schema], 0, 0);
     walker.report
 }
 
@@ -137,16 +135,6 @@ pub struct UndeclaredReport {
 }
 
 impl UndeclaredReport {
-    fn new(schema_name: String, max_paths: usize) -> Self {
-        Self {
-            schema_name,
-            max_paths,
-            fields: Vec::new(),
-            omitted: 0,
-            too_deep: 0,
-        }
-    }
-
     /// The undeclared fields, one per path, in the order first met (depth-first, keys in the
     /// order the value's maps hold them: sorted by key, as `serde_json::Map` keeps them unless
     /// serde_json's `preserve_order` feature is on).
@@ -310,22 +298,6 @@ struct PathNode<'s> {
 /// What one schema says of an object's keys: its `properties` and its map's values schema.
 type KeyRules<'s> = (Option<&'s Map<String, Value>>, Option<&'s Value>);
 
-/// What is left to do: a value to walk with the schemas that apply to it and its path pattern,
-/// or an undeclared key to record (kept on the stack so the report follows the value's order).
-enum Frame<'v, 's> {
-    Walk {
-        value: &'v Value,
-        schemas: Vec<&'s Value>,
-        path: usize,
-        depth: usize,
-    },
-    Undeclared {
-        parent: usize,
-        key: &'v str,
-        value: &'v Value,
-    },
-}
-
 struct Walker<'s> {
     root: &'s Value,
     report: UndeclaredReport,
@@ -341,105 +313,67 @@ struct Walker<'s> {
 }
 
 impl<'s> Walker<'s> {
-    fn walk(&mut self, value: &Value) {
-        let mut stack = vec![Frame::Walk {
-            value,
-            schemas: vec![self.root],
-            path: 0,
-            depth: 0,
-        }];
-        while let Some(frame) = stack.pop() {
-            let (value, schemas, path, depth) = match frame {
-                Frame::Undeclared { parent, key, value } => {
-                    self.record(parent, key, value);
-                    continue;
-                }
-                Frame::Walk {
-                    value,
-                    schemas,
-                    path,
-                    depth,
-                } => (value, schemas, path, depth),
-            };
-            if depth > MAX_DEPTH {
-                self.report.too_deep += 1;
-                continue;
-            }
-            let Some(leaves) = self.applicable_once(&schemas, value) else {
-                continue;
-            };
-            let start = stack.len();
-            match value {
-                Value::Object(map) => {
-                    // Each schema's rules, read once per object rather than once per key.
-                    let rules: Vec<KeyRules<'s>> = leaves
+    /// Walks `value` under `schemas` (alternatives) at the interned `path`, `depth` levels down;
+    /// the recursion stops at [`MAX_DEPTH`], so it cannot exhaust the stack.
+    fn walk(&mut self, value: &Value, schemas: &[&'s Value], path: usize, depth: usize) {
+        if depth > MAX_DEPTH {
+            self.report.too_deep += 1;
+            return;
+        }
+        let Some(leaves) = self.applicable_once(schemas, value) else {
+            return;
+        };
+        match value {
+            Value::Object(map) => {
+                // Each schema's rules, read once per object rather than once per key.
+                let rules: Vec<KeyRules<'s>> = leaves
+                    .iter()
+                    .map(|leaf| {
+                        let properties = leaf.get("properties").and_then(Value::as_object);
+                        (properties, map_values(leaf))
+                    })
+                    .collect();
+                let in_a_map = rules.iter().any(|(_, values)| values.is_some());
+                for (key, child) in map {
+                    let declared_by_name = rules.iter().find_map(|&(properties, _)| {
+                        properties?
+                            .get_key_value(key.as_str())
+                            .map(|(name, _)| name.as_str())
+                    });
+                    if declared_by_name.is_none() && !in_a_map {
+                        self.record(path, key, child);
+                        continue;
+                    }
+                    // A declared scalar holds no keys: nothing to walk.
+                    if !is_container(child) {
+                        continue;
+                    }
+                    // Each schema's own rule: its property, else its map's values.
+                    let schemas: Vec<&Value> = rules
                         .iter()
-                        .map(|leaf| {
-                            let properties = leaf.get("properties").and_then(Value::as_object);
-                            (properties, map_values(leaf))
+                        .filter_map(|(properties, values)| {
+                            properties.and_then(|p| p.get(key.as_str())).or(*values)
                         })
                         .collect();
-                    let in_a_map = rules.iter().any(|(_, values)| values.is_some());
-                    for (key, child) in map {
-                        let declared_by_name = rules.iter().find_map(|&(properties, _)| {
-                            properties?
-                                .get_key_value(key.as_str())
-                                .map(|(name, _)| name.as_str())
-                        });
-                        if declared_by_name.is_none() && !in_a_map {
-                            stack.push(Frame::Undeclared {
-                                parent: path,
-                                key,
-                                value: child,
-                            });
-                            continue;
-                        }
-                        // A declared scalar holds no keys: nothing to walk.
-                        if !is_container(child) {
-                            continue;
-                        }
-                        // Each schema's own rule: its property, else its map's values.
-                        let schemas: Vec<&Value> = rules
-                            .iter()
-                            .filter_map(|(properties, values)| {
-                                properties.and_then(|p| p.get(key.as_str())).or(*values)
-                            })
-                            .collect();
-                        let segment = declared_by_name.map_or(Segment::AnyKey, Segment::Key);
-                        stack.push(Frame::Walk {
-                            value: child,
-                            schemas,
-                            path: self.child(path, segment),
-                            depth: depth + 1,
-                        });
-                    }
+                    let segment = declared_by_name.map_or(Segment::AnyKey, Segment::Key);
+                    let child_path = self.child(path, segment);
+                    self.walk(child, &schemas, child_path, depth + 1);
                 }
-                Value::Array(items) => {
-                    let items_path = self.child(path, Segment::Items);
-                    for (index, child) in items.iter().enumerate() {
-                        if !is_container(child) {
-                            continue;
-                        }
-                        let schemas: Vec<&Value> = leaves
-                            .iter()
-                            .filter_map(|leaf| item_schema(leaf, index))
-                            .collect();
-                        // An element no schema describes is free-form: nothing to report.
-                        if schemas.is_empty() {
-                            continue;
-                        }
-                        stack.push(Frame::Walk {
-                            value: child,
-                            schemas,
-                            path: items_path,
-                            depth: depth + 1,
-                        });
-                    }
-                }
-                _ => {}
             }
-            // Walk children in the order the value holds them.
-            stack[start..].reverse();
+            Value::Array(items) => {
+                let items_path = self.child(path, Segment::Items);
+                for (index, child) in items.iter().enumerate().filter(|(_, c)| is_container(c)) {
+                    let schemas: Vec<&Value> = leaves
+                        .iter()
+                        .filter_map(|leaf| item_schema(leaf, index))
+                        .collect();
+                    // An element no schema describes is free-form: nothing to report.
+                    if !schemas.is_empty() {
+                        self.walk(child, &schemas, items_path, depth + 1);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
@@ -489,12 +423,7 @@ impl<'s> Walker<'s> {
     }
 
     /// What `schema` says of `value`'s keys (or items), following references and combining
-    /// branches as the keywords do: the node's own `properties`/`additionalProperties`/`items`,
-    /// its `$ref`, `allOf`, `then`, `else` and the schemas of `dependencies`/`dependentSchemas`
-    /// must all hold, so their declarations add up and one that says nothing is ignored;
-    /// `anyOf` and `oneOf` are alternatives, so one that says nothing leaves the value open.
-    /// `if` is not evaluated: both `then` and `else` count. Keywords beside a `$ref` count too
-    /// (draft 2019-09 on), which in draft-07 only ever declares more, never less.
+    /// branches as the module documentation says.
     fn read(
         &self,
         schema: &'s Value,
@@ -647,34 +576,31 @@ impl<'s> Reading<'s> {
     /// Readings that must all hold: what one cannot see makes the whole unknown, one that says
     /// nothing adds nothing, declarations add up.
     fn all_of(readings: impl IntoIterator<Item = Reading<'s>>) -> Self {
-        let mut combined = Reading::Skip;
-        for reading in readings {
-            combined = match (combined, reading) {
-                (Reading::Unknown, _) | (_, Reading::Unknown) => Reading::Unknown,
-                (Reading::Declares(mut a), Reading::Declares(b)) => {
-                    push_leaves(&mut a, b);
-                    Reading::Declares(a)
-                }
-                (Reading::Declares(a), _) | (_, Reading::Declares(a)) => Reading::Declares(a),
-                (Reading::Silent, _) | (_, Reading::Silent) => Reading::Silent,
-                (Reading::Skip, Reading::Skip) => Reading::Skip,
-            };
-        }
-        combined.capped()
+        Self::combine(readings, true)
     }
 
-    /// Alternatives: one the value may match while saying nothing of its keys leaves them open,
-    /// one that does not apply is ignored, declarations add up.
+    /// Alternatives: the same, except that one the value may match while saying nothing of its
+    /// keys leaves them open.
     fn any_of(readings: impl IntoIterator<Item = Reading<'s>>) -> Self {
+        Self::combine(readings, false)
+    }
+
+    fn combine(readings: impl IntoIterator<Item = Reading<'s>>, all: bool) -> Self {
         let mut combined = Reading::Skip;
         for reading in readings {
             combined = match (combined, reading) {
                 (Reading::Unknown, _) | (_, Reading::Unknown) => Reading::Unknown,
-                (Reading::Silent, _) | (_, Reading::Silent) => Reading::Silent,
                 (Reading::Declares(mut a), Reading::Declares(b)) => {
                     push_leaves(&mut a, b);
                     Reading::Declares(a)
                 }
+                (Reading::Declares(a), Reading::Silent)
+                | (Reading::Silent, Reading::Declares(a))
+                    if all =>
+                {
+                    Reading::Declares(a)
+                }
+                (Reading::Silent, _) | (_, Reading::Silent) => Reading::Silent,
                 (Reading::Declares(a), Reading::Skip) | (Reading::Skip, Reading::Declares(a)) => {
                     Reading::Declares(a)
                 }

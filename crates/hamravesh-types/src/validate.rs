@@ -49,14 +49,19 @@ impl ValidationErrors {
 
 impl std::fmt::Display for ValidationErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (index, error) in self.0.iter().enumerate() {
-            if index > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{error}")?;
-        }
-        Ok(())
+        write_lines(f, &self.0)
     }
+}
+
+/// One error a line, with no line break after the last.
+fn write_lines(f: &mut std::fmt::Formatter<'_>, errors: &[ValidationError]) -> std::fmt::Result {
+    for (index, error) in errors.iter().enumerate() {
+        if index > 0 {
+            writeln!(f)?;
+        }
+        write!(f, "{error}")?;
+    }
+    Ok(())
 }
 
 impl std::error::Error for ValidationErrors {}
@@ -136,15 +141,8 @@ impl Validator {
 
     /// Checks `value`, reporting every error.
     pub fn validate(&self, value: &Value) -> Result<(), ValidationErrors> {
-        let errors: Vec<ValidationError> = self
-            .inner
-            .iter_errors(value)
-            .map(|error| ValidationError {
-                instance_path: error.instance_path().to_string(),
-                schema_path: error.schema_path().to_string(),
-                message: readable_message(&error),
-            })
-            .collect();
+        let errors: Vec<ValidationError> =
+            self.inner.iter_errors(value).map(|e| convert(&e)).collect();
         if errors.is_empty() {
             Ok(())
         } else {
@@ -191,26 +189,21 @@ impl Validator {
         max_errors: usize,
         suspect: bool,
     ) -> Result<(), CappedErrors> {
-        if suspect && max_errors > 0 && count_nodes(value, NODE_BUDGET + 1) <= NODE_BUDGET {
-            let mut kept = Collector::new(max_errors);
-            for error in self.inner.iter_errors(value) {
-                kept.push_with(|| convert(&error));
-            }
-            if !kept.is_empty() {
-                return Err(kept.finish(true));
-            }
-            // No error listed: valid after all; the path below says so.
-        }
-        if self.inner.is_valid(value) {
+        let small = max_errors > 0 && count_nodes(value, NODE_BUDGET + 1) <= NODE_BUDGET;
+        if !(suspect && small) && self.inner.is_valid(value) {
             return Ok(());
         }
         let mut kept = Collector::new(max_errors);
         if max_errors == 0 {
             return Err(kept.finish(false));
         }
-        if count_nodes(value, NODE_BUDGET + 1) <= NODE_BUDGET {
+        if small {
             for error in self.inner.iter_errors(value) {
                 kept.push_with(|| convert(&error));
+            }
+            // A suspect listed without error is valid after all.
+            if kept.is_empty() && self.inner.is_valid(value) {
+                return Ok(());
             }
             return Err(kept.finish(true));
         }
@@ -291,18 +284,8 @@ pub struct CappedErrors {
 
 impl std::fmt::Display for CappedErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (index, error) in self.errors.iter().enumerate() {
-            if index > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{error}")?;
-        }
-        if self.omitted
-            != (Omitted {
-                count: 0,
-                exact: true,
-            })
-        {
+        write_lines(f, &self.errors)?;
+        if self.omitted.count > 0 || !self.omitted.exact {
             if !self.errors.is_empty() {
                 writeln!(f)?;
             }
@@ -343,7 +326,7 @@ impl Collector {
 
     /// Keeps the error `make` builds if there is room, else only counts it (without building it).
     pub(crate) fn push_with(&mut self, make: impl FnOnce() -> ValidationError) {
-        if self.kept.len() >= self.max || self.text > ERROR_TEXT_BUDGET {
+        if self.is_full() {
             self.omitted += 1;
             return;
         }
@@ -492,49 +475,38 @@ fn readable_message(error: &jsonschema::ValidationError<'_>) -> String {
     const QUOTE_LIMIT: usize = 160;
     // A schema can make even the masked message long (an `enum` of many values).
     const MESSAGE_LIMIT: usize = 1000;
-    if let Some(message) = bounded_display(error, QUOTE_LIMIT) {
+    if let (message, true) = bounded(error, QUOTE_LIMIT) {
         return message;
     }
-    bounded_display(&error.masked(), MESSAGE_LIMIT).unwrap_or_else(|| {
-        let mut message = String::new();
-        let mut writer = Bounded::new(&mut message, MESSAGE_LIMIT);
-        let _ = std::fmt::Write::write_fmt(&mut writer, format_args!("{}", error.masked()));
+    let (mut message, whole) = bounded(&error.masked(), MESSAGE_LIMIT);
+    if !whole {
         message.push('…');
-        message
-    })
-}
-
-/// `value` formatted, or `None` if it is longer than `limit` characters.
-fn bounded_display(value: &dyn std::fmt::Display, limit: usize) -> Option<String> {
-    let mut text = String::new();
-    let mut writer = Bounded::new(&mut text, limit);
-    std::fmt::Write::write_fmt(&mut writer, format_args!("{value}")).ok()?;
-    Some(text)
-}
-
-/// A `fmt::Write` that keeps at most `limit` characters, then fails so formatting stops.
-struct Bounded<'a> {
-    out: &'a mut String,
-    left: usize,
-}
-
-impl<'a> Bounded<'a> {
-    fn new(out: &'a mut String, limit: usize) -> Self {
-        Self { out, left: limit }
     }
+    message
 }
 
-impl std::fmt::Write for Bounded<'_> {
-    fn write_str(&mut self, text: &str) -> std::fmt::Result {
-        for c in text.chars() {
-            if self.left == 0 {
-                return Err(std::fmt::Error);
+/// `value` formatted up to `limit` characters, and whether that is all of it.
+fn bounded(value: &dyn std::fmt::Display, limit: usize) -> (String, bool) {
+    /// A `fmt::Write` that keeps at most `left` more characters, then fails so formatting stops.
+    struct Bounded {
+        out: String,
+        left: usize,
+    }
+    impl std::fmt::Write for Bounded {
+        fn write_str(&mut self, text: &str) -> std::fmt::Result {
+            for c in text.chars() {
+                self.left = self.left.checked_sub(1).ok_or(std::fmt::Error)?;
+                self.out.push(c);
             }
-            self.out.push(c);
-            self.left -= 1;
+            Ok(())
         }
-        Ok(())
     }
+    let mut writer = Bounded {
+        out: String::new(),
+        left: limit,
+    };
+    let whole = std::fmt::Write::write_fmt(&mut writer, format_args!("{value}")).is_ok();
+    (writer.out, whole)
 }
 
 #[cfg(test)]
