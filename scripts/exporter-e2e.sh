@@ -4,7 +4,7 @@
 # polling it, and a real Prometheus scraping the exporter every second with the shipped rules.
 # Checks: `promtool check metrics` on a scrape; Prometheus's HTTP API returns the mock's balances
 # (a Persian name included, exactly); HamraveshLowBalance fires for the poor organization only;
-# the exporter stops cleanly on SIGTERM.
+# every query of the Grafana dashboard returns data; the exporter stops cleanly on SIGTERM.
 #
 # Needs: prometheus and promtool (Debian/Ubuntu: `apt-get install -y prometheus`), curl, jq.
 # usage: scripts/exporter-e2e.sh        (about 10-20 s; CI runs it after the tests)
@@ -139,9 +139,24 @@ jq -e --arg persian "$PERSIAN" '[.data.alerts[] | select(.labels.alertname == "H
 jq -e '[.data.alerts[] | select(.labels.alertname == "HamraveshShortRunway" and .labels.organization == "low-team")] | length == 1' "$WORK/alerts.json" >/dev/null \
   || fail "HamraveshShortRunway did not fire for a runway of 1 day"
 
+# Every query of the Grafana dashboard (deploy/grafana/hamravesh.json) is valid PromQL for this
+# Prometheus and returns data, with its variables set as Grafana would (all organizations).
+has_data() {
+  curl -fsS --get "$PROM/api/v1/query" --data-urlencode "query=$1" 2>/dev/null \
+    | jq -e '.status == "success" and (.data.result | length) > 0' >/dev/null
+}
+panels=0
+while IFS= read -r expr; do
+  expr=${expr//\$organization/.*}
+  expr=${expr//\$__rate_interval/1m}
+  eventually "the dashboard's query $expr never returned data" has_data "$expr"
+  panels=$((panels + 1))
+done < <(jq -r '.panels[].targets[].expr' "$ROOT/deploy/grafana/hamravesh.json")
+[ "$panels" -ge 10 ] || fail "only $panels dashboard queries read"
+
 # A clean stop.
 kill -TERM "$EXPORTER_PID"
 code=0; wait "$EXPORTER_PID" || code=$?
 [ "$code" = 0 ] || fail "the exporter exited $code on SIGTERM"
 
-echo "exporter-e2e: OK in $(( $(date +%s) - started ))s (Prometheus scraped the mock's balances through the exporter; HamraveshLowBalance and HamraveshShortRunway fired for low-team only)"
+echo "exporter-e2e: OK in $(( $(date +%s) - started ))s (Prometheus scraped the mock's balances through the exporter; HamraveshLowBalance and HamraveshShortRunway fired for low-team only; $panels dashboard queries returned data)"
