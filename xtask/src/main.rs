@@ -6,9 +6,11 @@
 //!   diff, when the committed files differ from what the generator makes now.
 //! - `cargo xtask doc-check [--format json] [PAGE]...` reports drift between the vendored docs
 //!   pages and `schema/operations.json` and the schemas it names.
+//! - `cargo xtask layers` fails when a module of any crate imports a module that imports it back.
 
 mod doc_check;
 mod generate;
+mod layers;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,7 +24,9 @@ tasks:
   doc-check [--format text|json] [PAGE]...
                   compare every operation the docs page(s) describe (default: every
                   schema/upstream/*.md) with schema/operations.json and the schemas it
-                  names; exit 0 in sync, 1 drift, 2 unreadable";
+                  names; exit 0 in sync, 1 drift, 2 unreadable
+  layers          exit 1 naming each group of modules (in any crate) that import
+                  each other through their `use` lines";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -54,6 +58,7 @@ fn main() -> ExitCode {
             }
         },
         ["doc-check", rest @ ..] => doc_check_command(rest, &root),
+        ["layers"] => ExitCode::from(layers::run(&root)),
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
