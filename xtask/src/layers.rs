@@ -332,7 +332,10 @@ fn resolve(
 mod tests {
     use super::*;
 
-    fn graph_of(edges: &[(&str, &[&str])]) -> Graph {
+    /// A module and the modules it imports.
+    type Edges<'a> = &'a [(&'a str, &'a [&'a str])];
+
+    fn graph_of(edges: Edges) -> Graph {
         Graph {
             edges: edges
                 .iter()
@@ -348,7 +351,7 @@ mod tests {
 
     #[test]
     fn circles_are_found_directly_and_through_others() {
-        let cases: &[(&[(&str, &[&str])], &[&[&str]])] = &[
+        let cases: &[(Edges, &[&[&str]])] = &[
             (&[("a", &["b"]), ("b", &[])], &[]),
             (&[("a", &["b"]), ("b", &["a"])], &[&["a", "b"]]),
             (
