@@ -7,11 +7,13 @@
 //! - `cargo xtask doc-check [--fix] [--format json] [PAGE]...` reports drift between the
 //!   vendored docs pages and `schema/operations.json` and the schemas it names; `--fix` first
 //!   writes the schema edits that follow from the pages alone and prints them as a diff.
+//! - `cargo xtask layers` fails when a module of any crate imports a module that imports it back.
 
 mod doc_check;
 mod doc_fix;
 mod generate;
 mod json_text;
+mod layers;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,7 +29,9 @@ tasks:
                   schema/upstream/*.md) with schema/operations.json and the schemas it
                   names; exit 0 in sync, 1 drift, 2 unreadable. --fix first writes the
                   edits that follow from the page alone and prints them as a diff; the
-                  exit code is then that of the findings left";
+                  exit code is then that of the findings left
+  layers          exit 1 naming each group of modules (in any crate) that import
+                  each other through their `use` lines";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -59,6 +63,7 @@ fn main() -> ExitCode {
             }
         },
         ["doc-check", rest @ ..] => doc_check_command(rest, &root),
+        ["layers"] => ExitCode::from(layers::run(&root)),
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -48,6 +48,7 @@ mod validate;
 // typify's output: its only unwrap compiles a schema pattern, a constant, on first use.
 #[allow(clippy::all, clippy::unwrap_used)]
 mod generated;
+mod lookup;
 mod operation;
 mod read;
 mod roles;
