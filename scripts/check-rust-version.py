@@ -16,8 +16,7 @@ Packages that declare no `rust-version` (old crates, mostly) cannot be checked; 
 
 usage: scripts/check-rust-version.py   (from anywhere in the repository; `cargo metadata` runs here)
 
-Not called by .ci/run yet: it fails today (rust-version 1.85; proptest 1.12 needs 1.88 and
-criterion 0.8.2 needs 1.86, both dev-dependencies).
+Run by .ci/run. It is why the declared version is 1.88: proptest 1.12 (a dev-dependency) needs it.
 """
 
 import json

@@ -82,13 +82,13 @@ pub struct Verdict {
 /// Checks one organization against the thresholds.
 pub fn judge(organization: &Organization, thresholds: &Thresholds) -> Verdict {
     let mut verdict = Verdict::default();
-    if let Some(minimum) = thresholds.min_balance {
-        if organization.balance < minimum {
-            verdict.breaches.push(format!(
-                "balance {} is below {minimum}",
-                organization.balance
-            ));
-        }
+    if let Some(minimum) = thresholds.min_balance
+        && organization.balance < minimum
+    {
+        verdict.breaches.push(format!(
+            "balance {} is below {minimum}",
+            organization.balance
+        ));
     }
     if let Some(minimum) = thresholds.min_runway {
         match Runway::from_value(&organization.seconds_to_negative_balance) {

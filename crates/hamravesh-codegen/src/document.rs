@@ -16,15 +16,15 @@ pub(crate) fn document(file: &mut syn::File) {
         match item {
             Item::Impl(block) => {
                 for member in &mut block.items {
-                    if let ImplItem::Fn(function) = member {
-                        if function.sig.ident == "builder" {
-                            add_doc(
-                                &mut function.attrs,
-                                "A builder for this type: set every field the schema requires, then \
+                    if let ImplItem::Fn(function) = member
+                        && function.sig.ident == "builder"
+                    {
+                        add_doc(
+                            &mut function.attrs,
+                            "A builder for this type: set every field the schema requires, then \
                                  convert it with `try_into()`. It is how code outside this crate \
                                  constructs a value, since the type is `#[non_exhaustive]`.",
-                            );
-                        }
+                        );
                     }
                 }
             }

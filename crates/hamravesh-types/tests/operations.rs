@@ -89,12 +89,12 @@ fn near_misses_are_not_found() {
             );
         }
         // A template one segment shorter is not found either.
-        if let Some((parent, _)) = trimmed.rsplit_once('/') {
-            if !ALL.iter().any(|other| {
+        if let Some((parent, _)) = trimmed.rsplit_once('/')
+            && !ALL.iter().any(|other| {
                 other.method == operation.method && other.path.trim_end_matches('/') == parent
-            }) {
-                assert_eq!(Operation::find(operation.method, parent), None, "{parent}");
-            }
+            })
+        {
+            assert_eq!(Operation::find(operation.method, parent), None, "{parent}");
         }
     }
 }

@@ -35,10 +35,10 @@ pub(crate) enum ReadError {
 /// Parses the body of an error status: for a `400`, Django REST framework's validation errors
 /// when the body has their shape; otherwise as [`parse_error_body`] does.
 pub(crate) fn parse_error_body_for(status: reqwest::StatusCode, bytes: &[u8]) -> ApiErrorBody {
-    if status == reqwest::StatusCode::BAD_REQUEST {
-        if let Some(fields) = field_errors(bytes) {
-            return ApiErrorBody::Fields(fields);
-        }
+    if status == reqwest::StatusCode::BAD_REQUEST
+        && let Some(fields) = field_errors(bytes)
+    {
+        return ApiErrorBody::Fields(fields);
     }
     parse_error_body(bytes)
 }

@@ -97,10 +97,10 @@ impl ClientBuilder {
         }
         // A value that is not UTF-8 is read lossily: it then fails to parse or to authenticate,
         // and is never silently dropped (which would send requests around the proxy).
-        if let Some(url) = get(PROXY_ENV).map(|raw| raw.to_string_lossy().trim().to_owned()) {
-            if !url.is_empty() {
-                builder.proxy = Some(SecretString::from(url));
-            }
+        if let Some(url) = get(PROXY_ENV).map(|raw| raw.to_string_lossy().trim().to_owned())
+            && !url.is_empty()
+        {
+            builder.proxy = Some(SecretString::from(url));
         }
         builder
     }

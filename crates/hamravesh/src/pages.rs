@@ -355,10 +355,10 @@ impl<P: Listing> Walk<P> {
         self.received = self
             .received
             .saturating_add(u64::try_from(received).unwrap_or(u64::MAX));
-        if let Some(count) = self.count {
-            if !i64::try_from(self.kept).is_ok_and(|kept| kept <= count) {
-                return Err(PageProblem::MoreThanCount { count });
-            }
+        if let Some(count) = self.count
+            && !i64::try_from(self.kept).is_ok_and(|kept| kept <= count)
+        {
+            return Err(PageProblem::MoreThanCount { count });
         }
         if next.is_some() && self.pages >= self.caps.max_pages {
             // Hand out nothing more: the caller learns of the cap at this page, not later.

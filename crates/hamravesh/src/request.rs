@@ -377,10 +377,10 @@ impl Response {
     /// failed ([`Error::decode_error`]).
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
         let mut request = Request::new_raw(self.method.clone(), Cow::Owned(self.path.clone()));
-        if let Some(name) = &self.organization {
-            if let Ok(value) = HeaderValue::from_str(name) {
-                request.headers.insert(ORGANIZATION, value);
-            }
+        if let Some(name) = &self.organization
+            && let Ok(value) = HeaderValue::from_str(name)
+        {
+            request.headers.insert(ORGANIZATION, value);
         }
         debug_assert_eq!(request.is_idempotent(), self.idempotent);
         decode_success(&request, self.status, &self.body, self.attempts)

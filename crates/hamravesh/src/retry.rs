@@ -103,15 +103,15 @@ fn chain_verdict(error: &(dyn StdError + 'static)) -> Option<bool> {
                 return Some(true);
             }
         }
-        if let Some(h2) = current.downcast_ref::<h2::Error>() {
-            if let Some(reason) = h2.reason() {
-                // The server refused the stream before acting on it, or is shutting down
-                // gracefully; any other HTTP/2 error (a protocol error, say) would recur.
-                return Some(
-                    reason == h2::Reason::REFUSED_STREAM
-                        || (h2.is_go_away() && reason == h2::Reason::NO_ERROR),
-                );
-            }
+        if let Some(h2) = current.downcast_ref::<h2::Error>()
+            && let Some(reason) = h2.reason()
+        {
+            // The server refused the stream before acting on it, or is shutting down
+            // gracefully; any other HTTP/2 error (a protocol error, say) would recur.
+            return Some(
+                reason == h2::Reason::REFUSED_STREAM
+                    || (h2.is_go_away() && reason == h2::Reason::NO_ERROR),
+            );
         }
         if let Some(io) = current.downcast_ref::<io::Error>() {
             match io.kind() {
