@@ -16,7 +16,7 @@ Packages that declare no `rust-version` (old crates, mostly) cannot be checked; 
 
 usage: scripts/check-rust-version.py   (from anywhere in the repository; `cargo metadata` runs here)
 
-Run by .ci/run. It is why the declared version is 1.88: proptest 1.12 (a dev-dependency) needs it.
+Run by .ci/run. The declared version is 1.88 because proptest 1.12, a dev-dependency, needs it.
 """
 
 import json
