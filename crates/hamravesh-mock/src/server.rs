@@ -410,7 +410,8 @@ impl MockServer {
     /// Edits the profile served from now on through its decoded form, as
     /// [`MockBuilder::profile_with`] does at start: the result is encoded and checked, and on
     /// an error the profile served stays as it was. Requests already being answered keep the
-    /// profile they started with.
+    /// profile they started with. Edits are taken one at a time: the closure must not call this
+    /// mock's setters itself, or it waits for ever on its own edit.
     pub fn update_profile(&self, edit: impl FnOnce(&mut Profile)) -> Result<(), MockError> {
         self.edit_profile(|profile| {
             edit(profile);
@@ -430,7 +431,8 @@ impl MockServer {
     }
 
     /// Edits the notification feed served from now on through its decoded form, checked as
-    /// [`MockBuilder::notifications`] is; on an error the feed stays as it was.
+    /// [`MockBuilder::notifications`] is; on an error the feed stays as it was. As with
+    /// `update_profile`, the closure must not call this mock's setters itself.
     pub fn update_notifications(
         &self,
         edit: impl FnOnce(&mut Vec<Notification>),
