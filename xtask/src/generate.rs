@@ -14,6 +14,8 @@ pub const SCHEMAS: &[(&str, &str)] = &[
 pub const OPERATIONS: &str = "schema/operations.json";
 /// The generated model source, never edited by hand.
 pub const GENERATED_MODELS: &str = "crates/hamravesh-types/src/generated.rs";
+/// The client's generated methods, one per operation, never edited by hand.
+pub const GENERATED_CLIENT: &str = "crates/hamravesh/src/generated.rs";
 /// Where the types crate embeds its copies of the schemas and the operation list (a published
 /// crate cannot reach outside its folder).
 pub const EMBEDDED_DIR: &str = "crates/hamravesh-types/schema";
@@ -70,6 +72,26 @@ pub fn expected_outputs(root: &Path) -> Result<Vec<(String, String)>, String> {
     let models = hamravesh_codegen::generate_modules(&modules, COMMAND)
         .map_err(|error| format!("{GENERATED_MODELS}: {error}"))?;
     outputs.insert(0, (GENERATED_MODELS.to_owned(), models));
+    let client_schemas: Vec<(String, &str, &serde_json::Value)> = parsed
+        .iter()
+        .zip(SCHEMAS)
+        .map(|((module, schema, _), (_, path))| (file_name(path), *module, schema))
+        .collect();
+    let client_schemas: Vec<(&str, &str, &serde_json::Value)> = client_schemas
+        .iter()
+        .map(|(file, module, schema)| (file.as_str(), *module, *schema))
+        .collect();
+    let client = hamravesh_codegen::client(
+        &hamravesh_codegen::ClientInput {
+            list: &operations,
+            source: OPERATIONS,
+            schemas: &client_schemas,
+            types_crate: "hamravesh_types",
+        },
+        COMMAND,
+    )
+    .map_err(|error| format!("{GENERATED_CLIENT}: {error}"))?;
+    outputs.insert(1, (GENERATED_CLIENT.to_owned(), client));
     let files: Vec<(String, &serde_json::Value)> = parsed
         .iter()
         .zip(SCHEMAS)

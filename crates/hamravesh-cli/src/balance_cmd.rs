@@ -240,7 +240,11 @@ pub fn main(args: BalanceArgs) -> Result<ExitCode, Failure> {
         .map_err(|error| Failure::Usage(format!("cannot start the I/O runtime: {error}")))?;
     let profile = runtime.block_on(async {
         let session = client_cmd::connect(&args.client).await?;
-        session.client.profile().await.map_err(client_cmd::classify)
+        session
+            .client
+            .get_profile()
+            .await
+            .map_err(client_cmd::classify)
     });
     let profile = match profile {
         Ok(profile) => profile,

@@ -26,7 +26,7 @@ pub async fn resolve(session: &Session, flag: Option<&str>) -> Result<String, Fa
     if let Some(name) = named(session, flag)? {
         return Ok(name);
     }
-    let profile = session.client.profile().await.map_err(classify)?;
+    let profile = session.client.get_profile().await.map_err(classify)?;
     only_one(
         profile
             .organizations

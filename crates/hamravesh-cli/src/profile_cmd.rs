@@ -23,7 +23,7 @@ pub async fn run(args: ProfileArgs) -> Result<(), Failure> {
         })?;
         crate::output::print_json(&value)?;
     } else {
-        let profile = client.profile().await.map_err(classify)?;
+        let profile = client.get_profile().await.map_err(classify)?;
         crate::print_stdout(&crate::render::profile(&profile))?;
     }
     Ok(())

@@ -21,6 +21,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod client;
 mod document;
 mod error;
 mod format;
@@ -29,6 +30,7 @@ mod operation_list;
 mod operations;
 mod refs;
 
+pub use client::{ClientInput, client};
 pub use error::Error;
 pub use openapi::{OpenApiInput, openapi};
 

@@ -5,7 +5,7 @@ async fn low_balances(
     client: &hamravesh::Client,
     threshold: f64,
 ) -> Result<Vec<String>, hamravesh::Error> {
-    let profile = client.profile().await?;
+    let profile = client.get_profile().await?;
     Ok(profile
         .organizations
         .into_iter()

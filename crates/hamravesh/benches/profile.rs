@@ -38,7 +38,7 @@ fn profile_calls(c: &mut Criterion) {
     });
     group.bench_function("sdk_profile", |b| {
         b.to_async(&runtime)
-            .iter(|| async { sdk.profile().await.unwrap() });
+            .iter(|| async { sdk.get_profile().await.unwrap() });
     });
     // The same request through `Client::request`, the raw answer (no decoding).
     group.bench_function("sdk_request_raw", |b| {

@@ -37,7 +37,7 @@ async fn run() -> Result<(), hamravesh::Error> {
         _mock = server;
         client
     };
-    let profile = client.profile().await?;
+    let profile = client.get_profile().await?;
     println!("{} <{}>", profile.full_name, profile.email);
     for organization in &profile.organizations {
         println!(

@@ -5,7 +5,7 @@
 //! stall the runtime's thread, and tokio refuses to start a runtime inside another): building or
 //! calling it there returns [`ConfigError::InsideAsyncRuntime`]; use [`crate::Client`] there.
 //! That includes `tokio::task::spawn_blocking` threads, which run inside the runtime's context:
-//! there, `tokio::runtime::Handle::current().block_on(client.profile())` with the async client
+//! there, `tokio::runtime::Handle::current().block_on(client.get_profile())` with the async client
 //! does the same job. Dropping it is safe anywhere.
 
 use std::future::Future;
@@ -13,10 +13,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use futures_util::stream::{Stream, StreamExt};
-use hamravesh_types::namespaces::{CreateNamespace, Namespace};
 use hamravesh_types::notifications::{Notification, NotificationPage};
 
-use crate::{ClientBuilder, ConfigError, Error, Method, Profile, Response};
+use crate::{ClientBuilder, ConfigError, Error, Method, Response};
 
 /// A blocking client of the Hamravesh API. Cheap to clone: clones share one runtime and one
 /// connection pool.
@@ -104,10 +103,7 @@ impl Client {
         }
     }
 
-    /// `GET /api/v1/users/profile`: the signed-in user's profile and organizations.
-    pub fn profile(&self) -> Result<Profile, Error> {
-        self.block_on(async |client| client.profile().await)
-    }
+    crate::generated::blocking_methods!();
 
     /// The raw JSON body of `GET /api/v1/users/profile`.
     pub fn profile_json(&self) -> Result<Vec<u8>, Error> {
@@ -146,21 +142,6 @@ impl Client {
     /// Every notification of the feed, newest first; see [`crate::Client::all_notifications`].
     pub fn all_notifications(&self, organization: &str) -> Result<Vec<Notification>, Error> {
         self.block_on(async |client| client.all_notifications(organization).await)
-    }
-
-    /// Creates a namespace; see [`crate::Client::create_namespace`] (sent again only when it
-    /// certainly did not reach the service).
-    pub fn create_namespace(
-        &self,
-        organization: &str,
-        namespace: &CreateNamespace,
-    ) -> Result<Namespace, Error> {
-        self.block_on(async |client| client.create_namespace(organization, namespace).await)
-    }
-
-    /// Deletes a namespace and its apps; see [`crate::Client::delete_namespace`].
-    pub fn delete_namespace(&self, organization: &str, id: i64) -> Result<(), Error> {
-        self.block_on(async |client| client.delete_namespace(organization, id).await)
     }
 
     /// A request of any method to any path under the base URL; see [`crate::Client::request`]

@@ -1,5 +1,6 @@
-//! The client and its builder: the documented operations, each one request through the loop
-//! ([`crate::transport`]), and the entry to any other request ([`Client::request`]).
+//! The client and its builder, the request every documented operation starts from
+//! ([`Client::operation_request`], which the generated methods call), and the entry to any other
+//! request ([`Client::request`]).
 
 use std::borrow::Cow;
 use std::ffi::OsString;
@@ -7,23 +8,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hamravesh_types::Operation;
-use hamravesh_types::namespaces::{CreateNamespace, Namespace};
-use hamravesh_types::notifications::{Notification, NotificationPage};
-use hamravesh_types::operations::{CREATE_NAMESPACE, DELETE_NAMESPACE, GET_PROFILE};
 use reqwest::header::HeaderValue;
 use reqwest::{Method, Url};
 use secrecy::SecretString;
 
 use crate::config::{authorization, is_loopback, parse_base_url};
-use crate::error::{BaseUrlError, CarriedOut, ConfigError, Error, shown_url};
-use crate::pages::{NotificationWalk, notification_page};
+use crate::error::{BaseUrlError, ConfigError, Error, shown_url};
 use crate::request::RequestBuilder;
 use crate::retry::RetryPolicy;
 use crate::transport::{Transport, same_origin_redirects};
-use crate::{API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, PROXY_ENV, Profile};
-
-/// The namespace id in the delete path's template.
-pub(crate) const NAMESPACE_ID: &str = DELETE_NAMESPACE.path_parameters[0].name;
+use crate::{API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, PROXY_ENV};
 
 /// Default limit for establishing a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -365,131 +359,36 @@ impl Client {
         )
     }
 
-    /// `GET /api/v1/users/profile`: the signed-in user's profile and organizations.
-    pub async fn profile(&self) -> Result<Profile, Error> {
-        self.operation(&GET_PROFILE, GET_PROFILE.path).send().await
-    }
-
-    /// The raw JSON body of `GET /api/v1/users/profile`, for recording or validating responses.
-    pub async fn profile_json(&self) -> Result<Vec<u8>, Error> {
-        let success = self
-            .operation(&GET_PROFILE, GET_PROFILE.path)
-            .send_success()
-            .await?;
-        Ok(success.body)
-    }
-
-    /// `GET /api/v1/notifications/all_list/?limit=&offset=`: one page of the notification feed,
-    /// newest first, for the organization named `organization` (its `name`, the slug the
-    /// profile lists). `limit` is the page size the service is asked for (it may send fewer);
-    /// `offset` how many notifications to skip. To read every page, use
-    /// [`Client::walk_notifications`] or [`Client::all_notifications`].
-    ///
-    /// A `limit` of 0 or an organization name that cannot be sent in a header is a
-    /// [`ConfigError`], and nothing is sent.
-    pub async fn notifications(
-        &self,
-        organization: &str,
-        limit: u32,
-        offset: u64,
-    ) -> Result<NotificationPage, Error> {
-        notification_page(&self.inner, organization, limit, offset)
-            .send()
-            .await
-    }
-
-    /// Every notification of the feed, page after page, as a stream (see [`NotificationWalk`]
-    /// for the settings and for how a walk ends).
-    ///
-    /// ```no_run
-    /// # async fn run(client: hamravesh::Client) -> Result<(), hamravesh::Error> {
-    /// use futures_util::StreamExt;
-    /// let mut notifications = std::pin::pin!(client.walk_notifications("my-team").into_stream());
-    /// while let Some(notification) = notifications.next().await {
-    ///     let notification = notification?;
-    ///     println!("{} {}", notification.timestamp, notification.title);
-    /// }
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn walk_notifications(&self, organization: &str) -> NotificationWalk {
-        NotificationWalk::new(self.inner.clone(), organization)
-    }
-
-    /// Every notification of the feed, newest first: [`Client::walk_notifications`] with its
-    /// default settings, collected.
-    pub async fn all_notifications(&self, organization: &str) -> Result<Vec<Notification>, Error> {
-        self.walk_notifications(organization).collect().await
-    }
-
-    /// `POST /api/v1/darkube/namespaces/`: creates a namespace for the organization named
-    /// `organization`, and returns it with its id.
-    ///
-    /// Creating is not idempotent, so the request is sent again only when it certainly did not
-    /// reach the service: the connection could not be made, or the service answered `429`.
-    /// After a timeout, a connection broken after sending, or a `5xx`, the namespace may or may
-    /// not exist: the error says so ([`Error::is_outcome_unknown`], and its message); look
-    /// before creating it again. A redirect is never followed (that would send the POST again,
-    /// or as a GET): it is such an error too. A success (`2xx`) whose body does not match the
-    /// documented shape means the namespace was created: [`Error::is_carried_out`] says so, and
-    /// the message says not to create it again. A refused body is an [`crate::ErrorKind::Validation`] error listing
-    /// each field ([`Error::field_errors`]).
-    ///
-    /// ```no_run
-    /// # async fn run(client: hamravesh::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// use hamravesh::types::namespaces::CreateNamespace;
-    /// let request: CreateNamespace = CreateNamespace::builder()
-    ///     .name("my-team-staging")
-    ///     .cluster_id(53)
-    ///     .try_into()?;
-    /// let namespace = client.create_namespace("my-team", &request).await?;
-    /// println!("created namespace {} ({})", namespace.name, namespace.id);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn create_namespace(
-        &self,
-        organization: &str,
-        namespace: &CreateNamespace,
-    ) -> Result<Namespace, Error> {
-        self.operation(&CREATE_NAMESPACE, CREATE_NAMESPACE.path)
-            .organization(organization)
-            .json(namespace)
-            .carried_out(CarriedOut {
-                done: Cow::Borrowed("the namespace was created"),
-                again: "do not create it again",
-            })
-            .send()
-            .await
-    }
-
-    /// `DELETE /api/v1/darkube/namespaces/{namespace_id}/`: deletes the namespace with this id,
-    /// and every app in it (the service does not ask).
-    ///
-    /// Deleting is idempotent, so it is retried like a read. When an earlier attempt's outcome
-    /// is unknown (it timed out, the connection broke after sending, or a gateway answered `502`
-    /// or `504`) and a retry answers `404`, that earlier attempt deleted it: the call succeeds,
-    /// and says so in an `info` log event. A `404` on the first attempt is an error.
-    pub async fn delete_namespace(&self, organization: &str, id: i64) -> Result<(), Error> {
-        let path = DELETE_NAMESPACE
-            .path_with(&[(NAMESPACE_ID, &id.to_string())])
-            .ok_or(ConfigError::InvalidOperation(DELETE_NAMESPACE.id))?;
-        self.operation(&DELETE_NAMESPACE, path)
-            .organization(organization)
-            .gone_means_done()
-            .send_success()
-            .await?;
-        Ok(())
-    }
-
-    /// A request for `operation` at `path` (its template filled in): the one request path every
-    /// documented operation takes, which [`Client::request`] gives for any other path.
-    fn operation(
+    /// A request for `operation`, for the organization named `organization` when it is
+    /// organization-scoped, at its path with each `{name}` filled in from `path_values`: the one
+    /// request path every generated operation method takes. A template parameter without a value
+    /// makes the send fail with [`ConfigError::InvalidOperation`].
+    pub(crate) fn operation_request(
         &self,
         operation: &'static Operation,
-        path: impl Into<Cow<'static, str>>,
+        organization: Option<&str>,
+        path_values: &[(&str, String)],
     ) -> RequestBuilder {
-        RequestBuilder::for_operation(self.inner.clone(), operation, path.into())
+        let path = if operation.path_parameters.is_empty() {
+            Some(Cow::Borrowed(operation.path))
+        } else {
+            let values: Vec<(&str, &str)> = path_values
+                .iter()
+                .map(|(name, value)| (*name, value.as_str()))
+                .collect();
+            operation.path_with(&values).map(Cow::Owned)
+        };
+        let request = match path {
+            Some(path) => RequestBuilder::for_operation(self.inner.clone(), operation, path),
+            None => {
+                RequestBuilder::for_operation(self.inner.clone(), operation, operation.path.into())
+                    .fail(ConfigError::InvalidOperation(operation.id).into())
+            }
+        };
+        match organization {
+            Some(name) => request.organization(name),
+            None => request,
+        }
     }
 }
 

@@ -9,9 +9,13 @@ mod body;
 mod client;
 mod config;
 mod error;
+// Written by `cargo xtask gen` (prettyplease), not rustfmt.
+#[rustfmt::skip]
+mod generated;
 mod pages;
 mod request;
 mod retry;
+mod shortcuts;
 mod transport;
 
 pub use client::{
@@ -23,6 +27,8 @@ pub use error::{
     ApiErrorBody, BaseUrlError, ConfigError, Error, ErrorKind, FieldError, FieldErrors,
     MAX_QUOTED_CHARS, NON_FIELD_ERRORS, PathError,
 };
+/// The query parameters of the generated operation methods.
+pub use generated::*;
 pub use hamravesh_types as types;
 /// Making untrusted text (from a server, a payload or a file name) safe to print on a terminal.
 pub use hamravesh_types::text;

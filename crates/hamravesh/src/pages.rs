@@ -12,20 +12,20 @@
 
 use std::collections::{HashSet, VecDeque};
 use std::hash::BuildHasher;
-use std::sync::Arc;
 
 use futures_util::stream::{self, Stream};
 use hamravesh_types::notifications::{Notification, NotificationPage};
-use hamravesh_types::operations::LIST_NOTIFICATIONS;
 use reqwest::Url;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
+use crate::client::Client;
 use crate::config::check_path;
 use crate::error::{ConfigError, Error, Kind, PageProblem, PathError, shown_url};
+use crate::generated::ListNotificationsQuery;
 use crate::request::RequestBuilder;
-use crate::transport::{Request, Success, Transport, decode_success};
+use crate::transport::{Request, Success, decode_success};
 
 /// The page size a notification walk asks for unless told otherwise.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
@@ -37,32 +37,25 @@ pub const DEFAULT_MAX_ITEMS: u64 = 100_000;
 /// otherwise: 64 MiB.
 pub const DEFAULT_MAX_PAGE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// The notification feed's query parameters, from the operation list (a unit test checks them).
-const LIMIT: &str = LIST_NOTIFICATIONS.query_parameters[0].name;
-const OFFSET: &str = LIST_NOTIFICATIONS.query_parameters[1].name;
-
-/// The request for one page of the notification feed; a `limit` of 0 fails when sent, before
-/// anything is sent (the service would ignore it and use its own).
+/// The request for one page of the notification feed (the generated
+/// [`Client::list_notifications`]'s); a `limit` of 0 fails when sent, before anything is sent
+/// (the service would ignore it and use its own). An offset past `i64::MAX` (no feed is that
+/// long) is sent as `i64::MAX`.
 pub(crate) fn notification_page(
-    transport: &Arc<Transport>,
+    client: &Client,
     organization: &str,
     limit: u32,
     offset: u64,
 ) -> RequestBuilder {
-    let request = RequestBuilder::for_operation(
-        transport.clone(),
-        &LIST_NOTIFICATIONS,
-        LIST_NOTIFICATIONS.path.into(),
-    );
-    let request = if limit == 0 {
+    let query = ListNotificationsQuery::default()
+        .limit(i64::from(limit))
+        .offset(i64::try_from(offset).unwrap_or(i64::MAX));
+    let request = client.list_notifications_request(organization, &query);
+    if limit == 0 {
         request.fail(ConfigError::InvalidPageSize.into())
     } else {
         request
-    };
-    request
-        .organization(organization)
-        .query(LIMIT, limit.to_string())
-        .query(OFFSET, offset.to_string())
+    }
 }
 
 /// A list's page as the walk reads it.
@@ -495,16 +488,16 @@ impl RequestBuilder {
 #[derive(Debug, Clone)]
 #[must_use = "a walk does nothing until it is read"]
 pub struct NotificationWalk {
-    transport: Arc<Transport>,
+    client: Client,
     organization: String,
     page_size: u32,
     caps: Caps,
 }
 
 impl NotificationWalk {
-    pub(crate) fn new(transport: Arc<Transport>, organization: &str) -> Self {
+    pub(crate) fn new(client: Client, organization: &str) -> Self {
         Self {
-            transport,
+            client,
             organization: organization.to_owned(),
             page_size: DEFAULT_PAGE_SIZE,
             // The feed's pages are each bounded by the body cap; the walk has no byte cap.
@@ -548,13 +541,13 @@ impl NotificationWalk {
 
     fn walk(self) -> Walk<NotificationPage> {
         let Self {
-            transport,
+            client,
             organization,
             page_size,
             caps,
         } = self;
-        let first = notification_page(&transport, &organization, page_size, 0);
-        let page = move |offset| notification_page(&transport, &organization, page_size, offset);
+        let first = notification_page(&client, &organization, page_size, 0);
+        let page = move |offset| notification_page(&client, &organization, page_size, offset);
         Walk::new(first, Follow::Offset(Box::new(page)), caps)
     }
 }
@@ -679,6 +672,8 @@ impl PageWalk {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
+    use hamravesh_types::operations::LIST_NOTIFICATIONS;
+
     use super::*;
 
     const BASE: &str = "https://api.hamravesh.com/";
@@ -714,7 +709,7 @@ mod tests {
             .base_url(BASE)
             .build()
             .unwrap();
-        let walk = NotificationWalk::new(client.transport().clone(), "my-team")
+        let walk = NotificationWalk::new(client, "my-team")
             .page_size(10)
             .max_pages(max_pages)
             .max_items(max_items)
@@ -989,8 +984,31 @@ mod tests {
     }
 
     #[test]
-    fn the_feed_parameters_are_the_documented_ones() {
-        assert_eq!((LIMIT, OFFSET), ("limit", "offset"));
+    fn a_feed_page_asks_for_the_documented_parameters() {
+        let client = crate::Client::builder()
+            .api_key("k")
+            .base_url(BASE)
+            .build()
+            .unwrap();
+        let (_, request) = notification_page(&client, "my-team", 10, u64::MAX)
+            .build(false)
+            .unwrap();
+        assert_eq!(request.path, LIST_NOTIFICATIONS.path);
+        assert_eq!(request.organization(), Some("my-team"));
+        let query: Vec<(&str, &str)> = request
+            .query
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        assert_eq!(query, [("limit", "10"), ("offset", "9223372036854775807")]);
+        let error = notification_page(&client, "my-team", 0, 0)
+            .build(false)
+            .err()
+            .unwrap();
+        assert!(
+            matches!(error.config(), Some(ConfigError::InvalidPageSize)),
+            "{error:?}"
+        );
     }
 
     #[test]

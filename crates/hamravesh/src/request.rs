@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 
 use crate::body::parse_error_body_for;
 use crate::config::{ORGANIZATION, check_path, organization};
-use crate::error::{CarriedOut, ConfigError, Error, Kind, PathError, shown_url};
+use crate::error::{ConfigError, Error, Kind, PathError, shown_url};
 use crate::transport::{Request, Success, Transport, decode_success};
 
 /// A request being built by [`crate::Client::request`]: set its query parameters, its organization and
@@ -45,8 +45,6 @@ pub struct RequestBuilder {
     json: Option<Vec<u8>>,
     /// The first problem met while building, reported by the send.
     error: Option<Error>,
-    gone_means_done: bool,
-    carried_out: Option<CarriedOut>,
 }
 
 impl std::fmt::Debug for RequestBuilder {
@@ -73,8 +71,6 @@ impl RequestBuilder {
             organization: None,
             json: None,
             error: None,
-            gone_means_done: false,
-            carried_out: None,
         }
     }
 
@@ -128,18 +124,6 @@ impl RequestBuilder {
     /// document already encoded, such as a file: the caller vouches that it is JSON).
     pub fn json_bytes(mut self, body: impl Into<Vec<u8>>) -> Self {
         self.json = Some(body.into());
-        self
-    }
-
-    /// A delete: a 404 after an attempt whose outcome is unknown means that attempt did it.
-    pub(crate) fn gone_means_done(mut self) -> Self {
-        self.gone_means_done = true;
-        self
-    }
-
-    /// What a success means for a request that is not idempotent, for its decode errors.
-    pub(crate) fn carried_out(mut self, carried_out: CarriedOut) -> Self {
-        self.carried_out = Some(carried_out);
         self
     }
 
@@ -199,8 +183,6 @@ impl RequestBuilder {
         request.raw_query = raw_query;
         request.query = self.query;
         request.json = self.json;
-        request.gone_means_done = self.gone_means_done;
-        request.carried_out = self.carried_out;
         request.raw = raw;
         Ok((self.transport, request))
     }

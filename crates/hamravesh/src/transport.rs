@@ -429,7 +429,8 @@ impl Request {
 
     /// A request for `operation` at `path` (its template filled in), carrying the organization
     /// header when the operation is organization-scoped: the name is checked here, before
-    /// anything is sent.
+    /// anything is sent. A `DELETE` takes a 404 after an attempt whose outcome is unknown as
+    /// done; a success of a non-idempotent operation that does not decode says it was carried out.
     pub(crate) fn new(
         operation: &Operation,
         path: impl Into<Cow<'static, str>>,
@@ -442,15 +443,20 @@ impl Request {
             let name = organization_name.unwrap_or_default();
             headers.insert(ORGANIZATION, organization(name)?);
         }
+        // What a success of a non-idempotent operation means, for an answer that does not decode.
+        let carried_out = (!operation.is_idempotent()).then(|| CarriedOut {
+            done: Cow::Owned(format!("{} was carried out", operation.id)),
+            again: "do not send it again",
+        });
         Ok(Self {
+            gone_means_done: method == Method::DELETE,
             method,
             path: path.into(),
             raw_query: None,
             query: Vec::new(),
             headers,
             json: None,
-            gone_means_done: false,
-            carried_out: None,
+            carried_out,
             raw: false,
         })
     }
@@ -587,7 +593,6 @@ mod tests {
 
     #[test]
     fn names_taken_from_the_operation_list_are_the_documented_ones() {
-        assert_eq!(crate::client::NAMESPACE_ID, "namespace_id");
         assert_eq!(ORGANIZATION.as_str(), "x-organization");
         // Every operation's method parses, and the scoped ones need a valid organization.
         for operation in hamravesh_types::operations::ALL {
@@ -598,6 +603,11 @@ mod tests {
                 operation.is_organization_scoped()
             );
             assert_eq!(request.is_idempotent(), operation.is_idempotent());
+            assert_eq!(request.gone_means_done, operation.method == "DELETE");
+            assert_eq!(
+                request.carried_out.map(|c| c.done.into_owned()),
+                (!operation.is_idempotent()).then(|| format!("{} was carried out", operation.id)),
+            );
             if operation.is_organization_scoped() {
                 let error = Request::new(operation, operation.path, None).err().unwrap();
                 assert!(error.is_config(), "{error:?}");

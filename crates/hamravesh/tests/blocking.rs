@@ -28,7 +28,7 @@ fn blocking_client_fetches_and_retries() {
     let (_runtime, server, builder) = mock();
     server.push_fault(Fault::status(503), 1);
     let client = blocking::Client::from_builder(builder).unwrap();
-    let profile = client.profile().unwrap();
+    let profile = client.get_profile().unwrap();
     assert_eq!(profile.organizations[0].id, 1598);
     assert_eq!(server.request_count(), 2);
     let raw = client.profile_json().unwrap();
@@ -41,7 +41,7 @@ fn clones_share_the_client_and_debug_shows_settings() {
     let client = blocking::Client::from_builder(builder.timeout(Duration::from_secs(7))).unwrap();
     let clone = client.clone();
     drop(client);
-    clone.profile().unwrap();
+    clone.get_profile().unwrap();
     let debug = format!("{clone:?}");
     assert!(debug.starts_with("blocking::Client {"), "{debug}");
     assert!(
@@ -83,14 +83,14 @@ fn calling_and_dropping_inside_a_runtime_is_an_error_not_a_panic() {
     let (runtime, server, builder) = mock();
     let client = blocking::Client::from_builder(builder).unwrap();
     let client = runtime.block_on(async move {
-        assert_inside_runtime_error(client.profile().unwrap_err());
+        assert_inside_runtime_error(client.get_profile().unwrap_err());
         assert_inside_runtime_error(client.profile_json().unwrap_err());
         client
     });
     assert_eq!(server.request_count(), 0);
     // Still usable outside, then dropped inside a runtime: the last clone winds down its runtime
     // without panicking.
-    client.profile().unwrap();
+    client.get_profile().unwrap();
     runtime.block_on(async move { drop(client) });
 }
 
@@ -211,6 +211,6 @@ fn blocking_client_takes_timeouts_of_duration_max() {
         .connect_timeout(Duration::MAX)
         .total_timeout(Duration::MAX);
     let client = blocking::Client::from_builder(builder).unwrap();
-    client.profile().unwrap();
+    client.get_profile().unwrap();
     assert_eq!(server.request_count(), 2);
 }

@@ -352,7 +352,7 @@ matrix! {
         .fails(ErrorKind::Decode).requests(1).check(|o| {
             let e = o.error();
             assert!(e.is_carried_out() && e.is_outcome_unknown() && !e.is_retryable());
-            assert!(e.to_string().starts_with("the namespace was created (the API answered 201 Created: do not create it again), but its answer does not match the documented shape"), "{e}");
+            assert!(e.to_string().starts_with("create_namespace was carried out (the API answered 201 Created: do not send it again), but its answer does not match the documented shape"), "{e}");
             assert!(!e.to_string().contains("may have been"), "{e}");
         });
     create_namespace_answered_200_with_html_says_it_was_created:
@@ -472,7 +472,7 @@ async fn success_sends_exact_headers_and_decodes() {
         let profile = client_for(&server.url())
             .build()
             .unwrap()
-            .profile()
+            .get_profile()
             .await
             .unwrap();
         assert_eq!(profile.full_name, "email@example.com");
@@ -511,7 +511,7 @@ async fn redirect_to_another_host_is_not_followed() {
     let error = client_for(&server.url())
         .build()
         .unwrap()
-        .profile()
+        .get_profile()
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Redirect);
@@ -531,7 +531,7 @@ async fn connections_are_reused() {
     let server = MockServer::builder().api_key(KEY).start().await.unwrap();
     let client = client_for(&server.url()).build().unwrap();
     for _ in 0..5 {
-        client.profile().await.unwrap();
+        client.get_profile().await.unwrap();
     }
     assert_eq!(server.request_count(), 5);
     assert_eq!(server.connection_count(), 1);
@@ -863,7 +863,7 @@ async fn run_case(case: &Case) -> (Outcome, usize) {
 /// Makes the case's call; what it returns on success is checked elsewhere.
 async fn perform(client: &Client, call: Call, namespace_id: i64) -> Result<(), Error> {
     match call {
-        Call::Profile => client.profile().await.map(drop),
+        Call::Profile => client.get_profile().await.map(drop),
         Call::Notifications => client.notifications(ORG, 10, 0).await.map(drop),
         Call::Walk => client
             .walk_notifications(ORG)
@@ -1065,14 +1065,14 @@ fn assert_key_secret(error: &Error, logs: &str) {
 async fn status_code_and_timestamp_are_reexported() {
     let server = MockServer::builder().api_key(KEY).start().await.unwrap();
     let client = client_for(&server.url()).build().unwrap();
-    let created: &hamravesh::Timestamp = &client.profile().await.unwrap().creation_time;
+    let created: &hamravesh::Timestamp = &client.get_profile().await.unwrap().creation_time;
     assert!(!created.to_string().is_empty());
     server.push_fault(Fault::status(503), 1);
     let status: Option<hamravesh::StatusCode> = client_for(&server.url())
         .max_retries(0)
         .build()
         .unwrap()
-        .profile()
+        .get_profile()
         .await
         .unwrap_err()
         .status();

@@ -134,7 +134,7 @@ async fn calls_go_through_a_socks5_proxy() {
             .proxy(format!("{}://{proxy}", case.scheme))
             .build()
             .unwrap();
-        let profile = client.profile().await.unwrap();
+        let profile = client.get_profile().await.unwrap();
         assert_eq!(profile.organizations[0].name, "my-team");
         assert_eq!(mock.request_count(), 1);
         let seen = seen.lock().unwrap();
@@ -157,7 +157,7 @@ async fn an_https_base_url_crosses_the_proxy_only_inside_tls() {
         .max_retries(0)
         .build()
         .unwrap();
-    let error = client.profile().await.unwrap_err();
+    let error = client.get_profile().await.unwrap_err();
     assert!(!format!("{error:?}{}", error.report()).contains(KEY));
     let seen = seen.lock().unwrap();
     assert_eq!(seen.destinations, ["api.hamravesh.example:443"]);
@@ -221,7 +221,7 @@ async fn a_proxy_password_is_never_printed() {
         .max_retries(0)
         .build()
         .unwrap()
-        .profile()
+        .get_profile()
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Transport, "{error:?}");

@@ -135,7 +135,7 @@ async fn poll_forever(
     let mut failures: u32 = 0;
     loop {
         let started = Instant::now();
-        let result = client.profile().await;
+        let result = client.get_profile().await;
         let elapsed = started.elapsed().as_secs_f64();
         let ok = match result {
             Ok(profile) => match select(&profile.organizations, &orgs) {
