@@ -8,12 +8,15 @@
 //!   vendored docs pages and `schema/operations.json` and the schemas it names; `--fix` first
 //!   writes the schema edits that follow from the pages alone and prints them as a diff.
 //! - `cargo xtask layers` fails when a module of any crate imports a module that imports it back.
+//! - `cargo xtask new-operation` proves, in a scratch copy, that an operation added to
+//!   `schema/operations.json` gets its client methods and its mock route from `gen` alone.
 
 mod doc_check;
 mod doc_fix;
 mod generate;
 mod json_text;
 mod layers;
+mod new_operation;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,7 +34,9 @@ tasks:
                   edits that follow from the page alone and prints them as a diff; the
                   exit code is then that of the findings left
   layers          exit 1 naming each group of modules (in any crate) that import
-                  each other through their `use` lines";
+                  each other through their `use` lines
+  new-operation   add get_namespace to a scratch copy's operation list, run gen there,
+                  and test its generated client methods against the mock";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -64,6 +69,13 @@ fn main() -> ExitCode {
         },
         ["doc-check", rest @ ..] => doc_check_command(rest, &root),
         ["layers"] => ExitCode::from(layers::run(&root)),
+        ["new-operation"] => match new_operation::run(&root) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::FAILURE
+            }
+        },
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS

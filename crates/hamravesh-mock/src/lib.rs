@@ -93,6 +93,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 
 mod error;
+mod example;
 mod fault;
 mod fixture;
 pub mod http;

@@ -235,7 +235,49 @@ async fn answer(state: &State, operation: &'static Operation, request: Request) 
                 envelope(StatusCode::NOT_FOUND)
             }
         }
-        _ => envelope(StatusCode::NOT_IMPLEMENTED),
+        _ => from_the_list(operation, &parts, success),
+    }
+}
+
+/// The answer of a listed operation without state of its own in the mock: its query parameters
+/// checked as DRF checks integers, then its success status with the smallest document its
+/// response schema accepts (or no body). Adding an operation to `schema/operations.json` is
+/// enough for the mock to serve it.
+fn from_the_list(operation: &'static Operation, parts: &Parts, success: StatusCode) -> Response {
+    let pairs = paging::parse_query(parts.uri.query().unwrap_or(""));
+    for parameter in operation.query_parameters {
+        let value = pairs.iter().find(|(name, _)| *name == parameter.name);
+        let refused = match (value, parameter.kind) {
+            (Some((_, value)), "integer") => value.trim().parse::<i64>().is_err(),
+            (Some((_, value)), "number") => value.trim().parse::<f64>().is_err(),
+            (Some((_, value)), "boolean") => !matches!(value.as_ref(), "true" | "false"),
+            (None, _) => parameter.required,
+            (Some(_), _) => false,
+        };
+        if refused {
+            let message = if value.is_none() {
+                "این مقدار لازم است."
+            } else {
+                "مقدار نامعتبر است."
+            };
+            return json(
+                StatusCode::BAD_REQUEST,
+                Bytes::from(serde_json::json!({ parameter.name: [message] }).to_string()),
+            );
+        }
+    }
+    match operation.response_document() {
+        None => success.into_response(),
+        Some(document) => match crate::example::example(document) {
+            Some(value) => json(success, Bytes::from(value.to_string())),
+            None => {
+                tracing::warn!(
+                    operation = operation.id,
+                    "the mock cannot make an answer that matches this operation's schema"
+                );
+                envelope(StatusCode::NOT_IMPLEMENTED)
+            }
+        },
     }
 }
 

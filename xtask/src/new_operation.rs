@@ -1,0 +1,140 @@
+//! `cargo xtask new-operation`: proof that an operation added to `schema/operations.json` needs
+//! nothing else. In a scratch copy of the repository (under `target/`), it adds `get_namespace`
+//! (`GET /api/v1/darkube/namespaces/{namespace_id}/`, answering a `Namespace`) to the list, runs
+//! the generator there, and runs a test that calls the new method of the async and the blocking
+//! client against the mock. No other file of the copy is edited; the test file is the probe.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+/// The operation the proof adds.
+fn fifth_operation() -> serde_json::Value {
+    serde_json::json!({
+        "id": "get_namespace",
+        "summary": "Get one namespace of the organization.",
+        "page": "namespaces.md",
+        "method": "GET",
+        "path": "/api/v1/darkube/namespaces/{namespace_id}/",
+        "required_headers": ["Authorization", "x-organization"],
+        "path_parameters": [
+            {"name": "namespace_id", "type": "integer", "required": true, "description": "The id of the namespace."}
+        ],
+        "query_parameters": [
+            {"name": "expand", "type": "boolean", "required": false, "description": "Whether to expand the apps."}
+        ],
+        "request": null,
+        "response": {"status": 200, "schema": "namespaces.json"},
+        "paginated": false
+    })
+}
+
+/// The probe: the generated methods exist with the documented arguments, and the mock serves
+/// the operation with its checks (key, organization, path and query parameters).
+const PROBE: &str = r#"//! Written by `cargo xtask new-operation` into a scratch copy; never committed.
+#![allow(clippy::unwrap_used)]
+use hamravesh::types::namespaces::Namespace;
+use hamravesh::types::operations::GET_NAMESPACE;
+use hamravesh::{Client, ErrorKind, GetNamespaceQuery, Method};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_fifth_operation_is_generated_and_served() {
+    let server = hamravesh_mock::MockServer::builder().api_key("k").start().await.unwrap();
+    let client = Client::builder().api_key("k").base_url(server.url()).build().unwrap();
+    let query = GetNamespaceQuery::default().expand(true);
+    let namespace: Namespace = client.get_namespace("my-team", 7, &query).await.unwrap();
+    assert!(namespace.id >= 1);
+    assert_eq!(server.request_count_on(&GET_NAMESPACE), 1);
+    // The mock's checks come from the list too.
+    let error = client.get_namespace("not-mine", 7, &query).await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(403), "{error}");
+    let answer = client
+        .request(Method::GET, "/api/v1/darkube/namespaces/7/?expand=maybe")
+        .organization("my-team")
+        .send_raw()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 400);
+    let error = Client::builder().api_key("wrong").base_url(server.url()).build().unwrap()
+        .get_namespace("my-team", 7, &query).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Unauthorized, "{error}");
+    // The blocking client has it too.
+    let url = server.url().to_owned();
+    // On a thread of its own: the blocking client refuses to run inside a runtime.
+    let blocking = std::thread::spawn(move || {
+        let builder = Client::builder().api_key("k").base_url(url);
+        let client = hamravesh::blocking::Client::from_builder(builder).unwrap();
+        client.get_namespace("my-team", 7, &GetNamespaceQuery::default())
+    });
+    assert!(blocking.join().unwrap().is_ok());
+    // Each of the five calls above reached the route.
+    assert_eq!(server.request_count_on(&GET_NAMESPACE), 5);
+}
+"#;
+
+/// Runs the proof; the scratch copy stays under `target/new-operation` for a look afterwards.
+pub fn run(root: &Path) -> Result<(), String> {
+    let scratch = root.join("target/new-operation");
+    if scratch.exists() {
+        fs::remove_dir_all(&scratch).map_err(|e| format!("cannot clear {scratch:?}: {e}"))?;
+    }
+    let listed = Command::new("git")
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("cannot run git ls-files: {e}"))?;
+    if !listed.status.success() {
+        return Err("git ls-files failed".to_owned());
+    }
+    for file in listed.stdout.split(|&b| b == 0).filter(|f| !f.is_empty()) {
+        let file = String::from_utf8_lossy(file).into_owned();
+        let (from, to) = (root.join(&file), scratch.join(&file));
+        if !from.is_file() {
+            continue;
+        }
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent).map_err(|e| format!("cannot create {parent:?}: {e}"))?;
+        }
+        fs::copy(&from, &to).map_err(|e| format!("cannot copy {file}: {e}"))?;
+    }
+    let list_path = scratch.join(crate::generate::OPERATIONS);
+    let text = fs::read_to_string(&list_path).map_err(|e| format!("{list_path:?}: {e}"))?;
+    let mut list: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{list_path:?}: {e}"))?;
+    list.get_mut("operations")
+        .and_then(serde_json::Value::as_array_mut)
+        .ok_or("the operation list has no `operations` array")?
+        .push(fifth_operation());
+    let text = serde_json::to_string_pretty(&list).map_err(|e| e.to_string())? + "\n";
+    fs::write(&list_path, text).map_err(|e| format!("{list_path:?}: {e}"))?;
+    println!(
+        "new-operation: added get_namespace to {}",
+        list_path.display()
+    );
+    for line in crate::generate::write(&scratch)? {
+        if line.starts_with("wrote") {
+            println!("new-operation: {line}");
+        }
+    }
+    let probe = scratch.join("crates/hamravesh/tests/new_operation.rs");
+    fs::write(&probe, PROBE).map_err(|e| format!("{probe:?}: {e}"))?;
+    // The repository's own target directory: only the copied workspace crates are built again.
+    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["test", "--locked", "-p", "hamravesh", "--all-features"])
+        .args(["--test", "new_operation"])
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .current_dir(&scratch)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!("the probe failed in {}", scratch.display()));
+    }
+    println!("new-operation: OK: the list alone gave the client methods and the mock route");
+    Ok(())
+}
