@@ -107,10 +107,15 @@ pub fn run(root: &Path) -> Result<(), String> {
     let text = fs::read_to_string(&list_path).map_err(|e| format!("{list_path:?}: {e}"))?;
     let mut list: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{list_path:?}: {e}"))?;
-    list.get_mut("operations")
+    let operations = list
+        .get_mut("operations")
         .and_then(serde_json::Value::as_array_mut)
-        .ok_or("the operation list has no `operations` array")?
-        .push(fifth_operation());
+        .ok_or("the operation list has no `operations` array")?;
+    let added = fifth_operation();
+    if operations.iter().any(|o| o.get("id") == added.get("id")) {
+        return Err("the list already has get_namespace: give the proof another operation".into());
+    }
+    operations.push(added);
     let text = serde_json::to_string_pretty(&list).map_err(|e| e.to_string())? + "\n";
     fs::write(&list_path, text).map_err(|e| format!("{list_path:?}: {e}"))?;
     println!(

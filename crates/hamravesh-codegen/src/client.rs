@@ -105,6 +105,14 @@ impl<'a> Method<'a> {
         types: &syn::Path,
     ) -> Result<Self, Error> {
         let id = &operation.id;
+        if let Some(taken) = HAND_WRITTEN
+            .iter()
+            .find(|taken| *id == **taken || id.strip_suffix("_request") == Some(**taken))
+        {
+            return Err(Error::NotASchema(format!(
+                "operation {id}: its method would clash with the client's own `{taken}`"
+            )));
+        }
         let name = ident(id)?;
         let constant = ident(&id.to_uppercase())?;
         let constant: syn::Path = parse_quote!(#types::operations::#constant);
@@ -123,6 +131,12 @@ impl<'a> Method<'a> {
         };
         let mut path_values: Vec<syn::Expr> = Vec::new();
         for parameter in &operation.path_parameters {
+            if ARGUMENTS.contains(&parameter.name.as_str()) {
+                return Err(Error::NotASchema(format!(
+                    "operation {id}: path parameter {} would clash with the method's own argument",
+                    parameter.name
+                )));
+            }
             if parameter.kind != "integer" {
                 return Err(Error::NotASchema(format!(
                     "operation {id}: path parameter {} has type {:?}; the generator writes \
@@ -215,7 +229,7 @@ impl<'a> Method<'a> {
              ([`crate::Error::is_carried_out`])."
                 .to_owned()
         });
-        if method == "DELETE" {
+        if method == "DELETE" && self.response.is_none() {
             docs.push(String::new());
             docs.push(
                 " When an earlier attempt's outcome is unknown and a retry answers `404`, that \
@@ -294,7 +308,13 @@ impl<'a> Method<'a> {
         let mut required = Vec::new();
         for parameter in parameters {
             let field = ident(&parameter.name)?;
-            let kind = scalar(parameter);
+            if matches!(parameter.name.as_str(), "new" | "add_to") {
+                return Err(Error::NotASchema(format!(
+                    "query parameter {} would clash with the query struct's own method",
+                    parameter.name
+                )));
+            }
+            let kind = scalar(parameter)?;
             let description = &parameter.description;
             let field_doc = format!(" {description}");
             let key = &parameter.name;
@@ -374,14 +394,42 @@ impl<'a> Method<'a> {
     }
 }
 
+/// Names the client already has (hand-written methods, and what `Clone` and the blocking
+/// client's constructors give): an operation id may not take them.
+const HAND_WRITTEN: &[&str] = &[
+    "request",
+    "base_url",
+    "builder",
+    "new",
+    "from_env",
+    "from_builder",
+    "clone",
+    "operation",
+    "notifications",
+    "walk_notifications",
+    "all_notifications",
+    "profile_json",
+    "block_on",
+    "run",
+];
+/// The generated methods' own argument names (and the blocking closure's `client`).
+const ARGUMENTS: &[&str] = &["organization", "query", "body", "client", "self"];
+
 /// The Rust type of a query parameter's JSON type.
-fn scalar(parameter: &Parameter) -> syn::Type {
-    match parameter.kind.as_str() {
+fn scalar(parameter: &Parameter) -> Result<syn::Type, Error> {
+    Ok(match parameter.kind.as_str() {
         "integer" => parse_quote!(i64),
         "number" => parse_quote!(f64),
         "boolean" => parse_quote!(bool),
-        _ => parse_quote!(::std::string::String),
-    }
+        "string" => parse_quote!(::std::string::String),
+        other => {
+            return Err(Error::NotASchema(format!(
+                "query parameter {}: type {other:?} is not one the generator writes \
+                 (integer, number, boolean, string)",
+                parameter.name
+            )));
+        }
+    })
 }
 
 /// The model type a schema reference names: `FILE` is the file's root (its `title`),

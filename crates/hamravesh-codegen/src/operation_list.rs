@@ -83,5 +83,31 @@ pub(crate) fn parse(list: &Value) -> Result<List, Error> {
             )));
         }
     }
+    for operation in &list.operations {
+        check_path_parameters(operation)?;
+    }
     Ok(list)
+}
+
+/// Every `{name}` of the path template is a listed path parameter, and every listed one is in
+/// the template: otherwise a method would send `{name}` literally, or drop its argument.
+fn check_path_parameters(operation: &Operation) -> Result<(), Error> {
+    let in_template: Vec<&str> = operation
+        .path
+        .split('/')
+        .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+        .collect();
+    let listed: Vec<&str> = operation
+        .path_parameters
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    if in_template != listed {
+        return Err(Error::NotASchema(format!(
+            "operation {}: the path {:?} names the parameters {in_template:?}, but \
+             path_parameters lists {listed:?} (same names, in template order)",
+            operation.id, operation.path
+        )));
+    }
+    Ok(())
 }

@@ -66,6 +66,17 @@ fn lists_the_generator_cannot_serve_are_errors_that_name_the_operation() {
         json!("things.json#/definitions/Missing");
     let mut bad_id = list();
     bad_id["operations"][0]["id"] = json!("get thing");
+    let mut clash = list();
+    clash["operations"][0]["id"] = json!("request");
+    let mut unlisted = list();
+    unlisted["operations"][0]["path"] = json!("/thing/{thing_id}/");
+    let mut not_in_path = list();
+    not_in_path["operations"][2]["path"] = json!("/things/");
+    let mut argument = list();
+    argument["operations"][2]["path"] = json!("/things/{query}/");
+    argument["operations"][2]["path_parameters"][0]["name"] = json!("query");
+    let mut array_query = list();
+    array_query["operations"][1]["query_parameters"][1]["type"] = json!("array");
     for (list, expected) in [
         (
             string_path,
@@ -80,6 +91,26 @@ fn lists_the_generator_cannot_serve_are_errors_that_name_the_operation() {
             "unknown schema \"things.json#/definitions/Missing\"",
         ),
         (bad_id, "\"get thing\" is not a Rust name"),
+        (
+            clash,
+            "operation request: its method would clash with the client's own `request`",
+        ),
+        (
+            unlisted,
+            "operation get_thing: the path \"/thing/{thing_id}/\" names the parameters [\"thing_id\"], but path_parameters lists []",
+        ),
+        (
+            not_in_path,
+            "operation delete_thing: the path \"/things/\" names the parameters [], but path_parameters lists [\"thing_id\"]",
+        ),
+        (
+            argument,
+            "operation delete_thing: path parameter query would clash",
+        ),
+        (
+            array_query,
+            "query parameter limit: type \"array\" is not one the generator writes",
+        ),
     ] {
         let error = generate(&list).unwrap_err().to_string();
         assert!(error.contains(expected), "{error}");

@@ -241,8 +241,9 @@ async fn answer(state: &State, operation: &'static Operation, request: Request) 
 
 /// The answer of a listed operation without state of its own in the mock: its query parameters
 /// checked as DRF checks integers, then its success status with the smallest document its
-/// response schema accepts (or no body). Adding an operation to `schema/operations.json` is
-/// enough for the mock to serve it.
+/// response schema accepts (or no body). Adding an operation to `schema/operations.json` whose
+/// bodies are existing schemas (a kind of [`hamravesh_types::Document`]) is enough for the mock to
+/// serve it; a new schema file needs its `Document` kind first.
 fn from_the_list(operation: &'static Operation, parts: &Parts, success: StatusCode) -> Response {
     let pairs = paging::parse_query(parts.uri.query().unwrap_or(""));
     for parameter in operation.query_parameters {
@@ -266,9 +267,9 @@ fn from_the_list(operation: &'static Operation, parts: &Parts, success: StatusCo
             );
         }
     }
-    match operation.response_document() {
-        None => success.into_response(),
-        Some(document) => match crate::example::example(document) {
+    match (operation.response_schema, operation.response_document()) {
+        (None, _) => success.into_response(),
+        (Some(_), Some(document)) => match crate::example::example(document) {
             Some(value) => json(success, Bytes::from(value.to_string())),
             None => {
                 tracing::warn!(
@@ -278,6 +279,16 @@ fn from_the_list(operation: &'static Operation, parts: &Parts, success: StatusCo
                 envelope(StatusCode::NOT_IMPLEMENTED)
             }
         },
+        // A schema no `Document` kind names (a new schema file): the mock has nothing to check an
+        // answer against, so it says so instead of answering an empty success.
+        (Some(schema), None) => {
+            tracing::warn!(
+                operation = operation.id,
+                schema,
+                "the mock has no document kind for this operation's response schema"
+            );
+            envelope(StatusCode::NOT_IMPLEMENTED)
+        }
     }
 }
 

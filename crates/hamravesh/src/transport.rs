@@ -429,8 +429,8 @@ impl Request {
 
     /// A request for `operation` at `path` (its template filled in), carrying the organization
     /// header when the operation is organization-scoped: the name is checked here, before
-    /// anything is sent. A `DELETE` takes a 404 after an attempt whose outcome is unknown as
-    /// done; a success of a non-idempotent operation that does not decode says it was carried out.
+    /// anything is sent. A `DELETE` without an answer body takes a 404 after an attempt whose
+    /// outcome is unknown as done; a success of a non-idempotent operation that does not decode says it was carried out.
     pub(crate) fn new(
         operation: &Operation,
         path: impl Into<Cow<'static, str>>,
@@ -449,7 +449,8 @@ impl Request {
             again: "do not send it again",
         });
         Ok(Self {
-            gone_means_done: method == Method::DELETE,
+            // Only for a delete without an answer body: a 404 has none to decode.
+            gone_means_done: method == Method::DELETE && operation.response_schema.is_none(),
             method,
             path: path.into(),
             raw_query: None,
@@ -603,7 +604,10 @@ mod tests {
                 operation.is_organization_scoped()
             );
             assert_eq!(request.is_idempotent(), operation.is_idempotent());
-            assert_eq!(request.gone_means_done, operation.method == "DELETE");
+            assert_eq!(
+                request.gone_means_done,
+                operation.method == "DELETE" && operation.response_schema.is_none()
+            );
             assert_eq!(
                 request.carried_out.map(|c| c.done.into_owned()),
                 (!operation.is_idempotent()).then(|| format!("{} was carried out", operation.id)),
