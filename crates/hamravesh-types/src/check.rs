@@ -82,7 +82,7 @@ pub fn parse_payload(bytes: &[u8], max_errors: usize) -> Result<Value, CappedErr
     let mut found = 0;
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let parsed = Read::<Value> {
-        path: &mut Vec::new(),
+        path: Some(&mut Vec::new()),
         on_repeat: &mut |path, key| {
             found += 1;
             repeats.push_with(|| repeated_key(path, key));

@@ -93,18 +93,41 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     };
     // The read validation makes: a repeated key, or text it does not read as JSON inside an
     // unknown field that serde_json skipped unread; the first one met is the error.
+    // The first read only tells whether there is a problem (tracking the path and checking each
+    // key as it comes cost time on every key); a payload that has one (rare) is read again to
+    // name the first problem in the text and its place.
+    match scan(bytes, false) {
+        (Ok(()), _) => Ok(value),
+        (Err(_), _) => Err(first_problem(bytes)),
+    }
+}
+
+/// Reads `bytes` as validation does, stopping at the first repeated key: the read's error, and
+/// the repeat (the dotted path of its object when `with_path`, and the key) if that was the cause.
+fn scan(
+    bytes: &[u8],
+    with_path: bool,
+) -> (Result<(), serde_json::Error>, Option<(String, String)>) {
     let mut repeat = None;
+    let mut path = Vec::new();
     let read = Read::<()> {
-        path: &mut Vec::new(),
+        path: with_path.then_some(&mut path),
         on_repeat: &mut |path, key| repeat = Some((dotted(path), key.to_owned())),
         stop_at_repeat: true,
         build: PhantomData,
     }
     .deserialize(&mut serde_json::Deserializer::from_slice(bytes));
-    match (read, repeat) {
-        (Ok(()), _) => Ok(value),
-        (Err(error), None) => Err(syntax_error(error)),
-        (Err(error), Some((path, key))) => Err(DecodeError {
+    (read, repeat)
+}
+
+/// The error for a payload the first [`scan`] found a problem in, read again with the path.
+fn first_problem(bytes: &[u8]) -> DecodeError {
+    match scan(bytes, true) {
+        (Ok(()), _) => syntax_error(<serde_json::Error as serde::de::Error>::custom(
+            "internal error: the problem was not found again",
+        )),
+        (Err(error), None) => syntax_error(error),
+        (Err(error), Some((path, key))) => DecodeError {
             message: format!(
                 "duplicate field `{key}` at line {} column {}",
                 error.line(),
@@ -114,7 +137,7 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
             line: error.line(),
             column: error.column(),
             is_syntax: false,
-        }),
+        },
     }
 }
 
@@ -232,6 +255,15 @@ mod tests {
                 Err((".", "duplicate field `ab`")),
             ),
             (&many, Err((".", "duplicate field `k57`"))),
+            // The first problem in the text is the one named, whichever read finds it first.
+            (
+                r#"{"a": 1, "a": 2, "b": 1e400}"#,
+                Err((".", "duplicate field `a` at line 1 column 12")),
+            ),
+            (
+                r#"{"b": 1e400, "a": 1, "a": 2}"#,
+                Err((".", "number out of range")),
+            ),
         ] {
             let found = decode::<serde::de::IgnoredAny>(json.as_bytes()).map(drop);
             match (found, expected) {

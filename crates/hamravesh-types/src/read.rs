@@ -25,7 +25,10 @@ pub(crate) trait Build<'de>: Sized {
     /// a key borrowed from the input.
     #[allow(clippy::ptr_arg)]
     fn repeats(object: &mut Self::Object, key: &Cow<'de, str>) -> bool;
-    fn insert(object: &mut Self::Object, key: Cow<'de, str>, value: Self);
+    /// Adds the value read for `key`: whether `key` was there already (for a key set, which
+    /// [`Build::repeats`] fills, always `false`).
+    #[allow(clippy::ptr_arg)]
+    fn insert(object: &mut Self::Object, key: &Cow<'de, str>, value: Self) -> bool;
     fn object(object: Self::Object) -> Self;
 }
 
@@ -36,7 +39,9 @@ impl<'de> Build<'de> for () {
     fn repeats(keys: &mut KeySet<'de>, key: &Cow<'de, str>) -> bool {
         !keys.insert(key.clone())
     }
-    fn insert(_: &mut KeySet<'de>, _: Cow<'de, str>, (): ()) {}
+    fn insert(_: &mut KeySet<'de>, _: &Cow<'de, str>, (): ()) -> bool {
+        false
+    }
     fn object(_: KeySet<'de>) {}
 }
 
@@ -51,9 +56,10 @@ impl<'de> Build<'de> for Value {
     fn repeats(map: &mut Map<String, Value>, key: &Cow<'de, str>) -> bool {
         map.contains_key(key.as_ref())
     }
-    fn insert(map: &mut Map<String, Value>, key: Cow<'de, str>, value: Value) {
-        // The last of repeated keys wins, as in serde_json's own `Value`.
-        map.insert(key.into_owned(), value);
+    fn insert(map: &mut Map<String, Value>, key: &Cow<'de, str>, value: Value) -> bool {
+        // The last of repeated keys wins, as in serde_json's own `Value`. One lookup: the
+        // repeat is told by what the insert replaced.
+        map.insert(key.as_ref().to_owned(), value).is_some()
     }
     fn object(map: Map<String, Value>) -> Value {
         Value::Object(map)
@@ -64,10 +70,16 @@ impl<'de> Build<'de> for Value {
 pub(crate) type OnRepeat<'r, 'de> = dyn FnMut(&[Step<'de>], &str) + 'r;
 
 /// Reads one value into `B`. With `stop_at_repeat` the read fails at the first repeated key, just
-/// after it (where the error's line and column point); otherwise each is noted once its value is
-/// read, and the read goes on.
+/// after it (where the error's line and column point), found by [`Build::repeats`]; otherwise
+/// each is noted once its value is read and inserted, and the read goes on.
+///
+/// Without a `path` and with `stop_at_repeat`, the read only tells whether some object repeats a
+/// key: it tracks no place, and sorts each object's keys once it is read rather than checking
+/// each as it comes (an object of the profile has up to 41 keys, past [`KeySet`]'s pairwise
+/// range), so it fails at the end of that object and `on_repeat` is told an empty path. Nearly
+/// every payload has no repeat; one that has is read again with a path to name the place.
 pub(crate) struct Read<'r, 'de, B> {
-    pub path: &'r mut Vec<Step<'de>>,
+    pub path: Option<&'r mut Vec<Step<'de>>>,
     pub on_repeat: &'r mut OnRepeat<'r, 'de>,
     pub stop_at_repeat: bool,
     pub build: PhantomData<B>,
@@ -76,7 +88,7 @@ pub(crate) struct Read<'r, 'de, B> {
 impl<'de, B: Build<'de>> Read<'_, 'de, B> {
     fn child(&mut self) -> Read<'_, 'de, B> {
         Read {
-            path: &mut *self.path,
+            path: self.path.as_deref_mut(),
             on_repeat: &mut *self.on_repeat,
             stop_at_repeat: self.stop_at_repeat,
             build: PhantomData,
@@ -125,9 +137,13 @@ impl<'de, B: Build<'de>> Visitor<'de> for Read<'_, 'de, B> {
     fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<B, A::Error> {
         let mut items = Vec::new();
         loop {
-            self.path.push(Step::Index(items.len()));
+            if let Some(path) = self.path.as_deref_mut() {
+                path.push(Step::Index(items.len()));
+            }
             let item = seq.next_element_seed(self.child());
-            self.path.pop();
+            if let Some(path) = self.path.as_deref_mut() {
+                path.pop();
+            }
             match item? {
                 Some(item) => items.push(item),
                 None => return Ok(B::array(items)),
@@ -137,22 +153,42 @@ impl<'de, B: Build<'de>> Visitor<'de> for Read<'_, 'de, B> {
 
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<B, A::Error> {
         let mut object = B::Object::default();
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            let repeated = B::repeats(&mut object, &key);
-            if repeated && self.stop_at_repeat {
-                (self.on_repeat)(self.path, &key);
+        if self.stop_at_repeat && self.path.is_none() {
+            let mut keys = Vec::new();
+            while let Some(key) = map.next_key_seed(KeySeed)? {
+                B::insert(&mut object, &key, map.next_value_seed(self.child())?);
+                keys.push(key);
+            }
+            keys.sort_unstable();
+            if let Some(pair) = keys.windows(2).find(|pair| pair[0] == pair[1]) {
+                (self.on_repeat)(&[], &pair[0]);
                 return Err(de::Error::custom("repeated key"));
             }
-            // The key is lent to the path while its value is read, then taken back.
-            self.path.push(Step::Key(key));
-            let value = map.next_value_seed(self.child());
-            let Some(Step::Key(key)) = self.path.pop() else {
-                return Err(de::Error::custom("internal error: path out of step"));
-            };
-            if repeated {
-                (self.on_repeat)(self.path, &key);
+            return Ok(B::object(object));
+        }
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            if self.stop_at_repeat && B::repeats(&mut object, &key) {
+                (self.on_repeat)(self.path.as_deref().map_or(&[], Vec::as_slice), &key);
+                return Err(de::Error::custom("repeated key"));
             }
-            B::insert(&mut object, key, value?);
+            let (key, value) = match self.path.as_deref_mut() {
+                Some(path) => {
+                    // The key is lent to the path while its value is read, then taken back.
+                    path.push(Step::Key(key));
+                    let value = map.next_value_seed(self.child());
+                    let Some(Step::Key(key)) = self.path.as_deref_mut().and_then(Vec::pop) else {
+                        return Err(de::Error::custom("internal error: path out of step"));
+                    };
+                    (key, value?)
+                }
+                None => {
+                    let value = map.next_value_seed(self.child())?;
+                    (key, value)
+                }
+            };
+            if B::insert(&mut object, &key, value) && !self.stop_at_repeat {
+                (self.on_repeat)(self.path.as_deref().map_or(&[], Vec::as_slice), &key);
+            }
         }
         Ok(B::object(object))
     }
