@@ -2,7 +2,9 @@
 //! nothing else. In a scratch copy of the repository (under `target/`), it adds `get_namespace`
 //! (`GET /api/v1/darkube/namespaces/{namespace_id}/`, answering a `Namespace`) to the list, runs
 //! the generator there, and runs a test that calls the new method of the async and the blocking
-//! client against the mock. No other file of the copy is edited; the test file is the probe.
+//! client against the mock. Then it checks that the copy's OpenAPI document has the operation and
+//! that `hamravesh api GET … --validate` checks the mock's answer against the operation's schema.
+//! No other file of the copy is edited; the test file is the probe.
 
 use std::fs;
 use std::path::Path;
@@ -140,6 +142,51 @@ pub fn run(root: &Path) -> Result<(), String> {
     if !status.success() {
         return Err(format!("the probe failed in {}", scratch.display()));
     }
-    println!("new-operation: OK: the list alone gave the client methods and the mock route");
+    openapi_has_it(&scratch)?;
+    api_validates_it(root, &scratch)?;
+    println!(
+        "new-operation: OK: the list alone gave the client methods, the mock route, the OpenAPI \
+         operation and `api --validate`"
+    );
+    Ok(())
+}
+
+/// The copy's generated OpenAPI document names the operation under its path.
+fn openapi_has_it(scratch: &Path) -> Result<(), String> {
+    let path = scratch.join("openapi/hamravesh.openapi.json");
+    let text = fs::read_to_string(&path).map_err(|e| format!("{path:?}: {e}"))?;
+    let document: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{path:?}: {e}"))?;
+    let id =
+        document.pointer("/paths/~1api~1v1~1darkube~1namespaces~1{namespace_id}~1/get/operationId");
+    if id != Some(&serde_json::json!("get_namespace")) {
+        return Err(format!(
+            "the OpenAPI document of the copy has no get_namespace under its path (found {id:?})"
+        ));
+    }
+    Ok(())
+}
+
+/// `hamravesh api GET /api/v1/darkube/namespaces/7/ --validate`, built from the copy, against its
+/// embedded mock: the answer is checked against the new operation's response schema.
+fn api_validates_it(root: &Path, scratch: &Path) -> Result<(), String> {
+    let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["run", "-q", "--locked", "-p", "hamravesh-cli", "--"])
+        .args(["api", "GET", "/api/v1/darkube/namespaces/7/?expand=true"])
+        .args(["--org", "my-team", "--mock", "--validate"])
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .current_dir(scratch)
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let wanted = "valid: the answer matches schema/namespaces.json (get_namespace)";
+    if !output.status.success() || !stderr.contains(wanted) {
+        return Err(format!(
+            "`hamravesh api GET /api/v1/darkube/namespaces/7/ --validate` in {} did not say \
+             {wanted:?} ({}):\n{stderr}",
+            scratch.display(),
+            output.status
+        ));
+    }
     Ok(())
 }
