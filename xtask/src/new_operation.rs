@@ -131,12 +131,9 @@ pub fn run(root: &Path) -> Result<(), String> {
     }
     let probe = scratch.join("crates/hamravesh/tests/new_operation.rs");
     fs::write(&probe, PROBE).map_err(|e| format!("{probe:?}: {e}"))?;
-    // The repository's own target directory: only the copied workspace crates are built again.
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let status = cargo_in(root, &scratch)?
         .args(["test", "--locked", "-p", "hamravesh", "--all-features"])
         .args(["--test", "new_operation"])
-        .env("CARGO_TARGET_DIR", root.join("target"))
-        .current_dir(&scratch)
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !status.success() {
@@ -170,14 +167,21 @@ fn openapi_has_it(scratch: &Path) -> Result<(), String> {
 /// `hamravesh api GET /api/v1/darkube/namespaces/7/ --validate`, built from the copy, against its
 /// embedded mock: the answer is checked against the new operation's response schema.
 fn api_validates_it(root: &Path, scratch: &Path) -> Result<(), String> {
-    let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    // Cargo copies a built binary to `target/debug/hamravesh` whichever workspace built it: the
+    // repository's is set aside while the copy's is built and run, and put back after.
+    let binary = root.join("target/debug/hamravesh");
+    let aside = root.join("target/new-operation.hamravesh");
+    let had_binary = fs::rename(&binary, &aside).is_ok();
+    let output = cargo_in(root, scratch)?
         .args(["run", "-q", "--locked", "-p", "hamravesh-cli", "--"])
         .args(["api", "GET", "/api/v1/darkube/namespaces/7/?expand=true"])
         .args(["--org", "my-team", "--mock", "--validate"])
-        .env("CARGO_TARGET_DIR", root.join("target"))
-        .current_dir(scratch)
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+        .output();
+    let _ = fs::remove_file(&binary);
+    if had_binary {
+        fs::rename(&aside, &binary).map_err(|e| format!("cannot put back {binary:?}: {e}"))?;
+    }
+    let output = output.map_err(|e| format!("cannot run cargo: {e}"))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     let wanted = "valid: the answer matches schema/namespaces.json (get_namespace)";
     if !output.status.success() || !stderr.contains(wanted) {
@@ -190,3 +194,45 @@ fn api_validates_it(root: &Path, scratch: &Path) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Cargo, in the copy, on the repository's target directory (so that no dependency is built
+/// again). Cargo names a workspace crate's build after its path relative to the workspace root,
+/// so the copy's crates would take the repository's names, and the repository's next build
+/// would find the copy's code fresh and use it. Each of the copy's own crates gets one codegen
+/// unit less than the default (which changes no behaviour) so that it is built under names of
+/// its own.
+fn cargo_in(root: &Path, scratch: &Path) -> Result<Command, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let metadata = Command::new(&cargo)
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
+        .current_dir(scratch)
+        .output()
+        .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
+    let metadata: serde_json::Value = serde_json::from_slice(&metadata.stdout)
+        .map_err(|e| format!("cargo metadata in {}: {e}", scratch.display()))?;
+    let members = metadata
+        .get("packages")
+        .and_then(serde_json::Value::as_array)
+        .ok_or("cargo metadata listed no packages")?;
+    let mut command = Command::new(&cargo);
+    for name in members.iter().filter_map(|p| p.get("name")?.as_str()) {
+        for profile in ["dev", "test"] {
+            command.arg("--config").arg(format!(
+                "profile.{profile}.package.{name}.codegen-units={SCRATCH_CODEGEN_UNITS}"
+            ));
+        }
+    }
+    command
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .current_dir(scratch);
+    Ok(command)
+}
+
+/// The dev profile's default is 256; any other value gives the copy's crates names of their own.
+const SCRATCH_CODEGEN_UNITS: u32 = 255;
