@@ -12,470 +12,12 @@ use reqwest::StatusCode;
 
 use crate::text::one_line;
 
-/// How many characters of server text (an error `detail`, an HTML page, a `Location`) an error
-/// message quotes. The whole body stays available through [`Error::body`] and [`Error::raw_body`].
-pub const MAX_QUOTED_CHARS: usize = 300;
+mod api_body;
+mod config;
 
-/// How many characters of a URL a message quotes.
-pub(crate) const MAX_URL_CHARS: usize = 100;
-
-/// A URL as it may appear in a message, never with anything that could be a credential: when
-/// the text holds an `@` anywhere, only its scheme and the part after the LAST `@` up to the next
-/// `/`, `?` or `#` are shown (a password may itself hold `/`, `?`, `#` or `@`, so no parse of the
-/// authority is trusted). Otherwise the URL is shown whole. Either way on one line, cut to
-/// [`MAX_URL_CHARS`] characters, control characters escaped.
-pub(crate) fn shown_url(raw: &str) -> String {
-    let raw = raw.trim();
-    // A scheme is letters, digits, `+`, `-` and `.` after a letter; anything else before `://`
-    // is not one and is not shown (it could be part of a credential).
-    let scheme = raw.find("://").map(|at| &raw[..at]).filter(|scheme| {
-        scheme.len() <= 20
-            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    });
-    let shown = match raw.rfind('@') {
-        Some(at) => {
-            let after = &raw[at + 1..];
-            let host = &after[..after.find(['/', '?', '#']).unwrap_or(after.len())];
-            // Cut before joining so a huge URL is not copied whole.
-            let host: String = host.chars().take(MAX_URL_CHARS + 1).collect();
-            match scheme {
-                Some(scheme) => format!("{scheme}://{host}"),
-                None => host,
-            }
-        }
-        None => raw.chars().take(MAX_URL_CHARS + 1).collect(),
-    };
-    one_line(&shown, MAX_URL_CHARS)
-}
-
-/// A problem with the client's configuration, found before any request is sent.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// No API key was given (or `HAMRAVESH_API_KEY` is unset or empty).
-    #[error(
-        "no API key: set HAMRAVESH_API_KEY (create a key in the Hamravesh console under Profile → API keys)"
-    )]
-    MissingApiKey,
-    /// `HAMRAVESH_API_KEY` is set but is not valid UTF-8, so it cannot be a key.
-    #[error(
-        "HAMRAVESH_API_KEY is set but is not valid UTF-8; copy the key again from the Hamravesh console"
-    )]
-    ApiKeyNotUnicode,
-    /// The API key cannot be sent in an HTTP header.
-    #[error(
-        "the API key contains characters that cannot be sent in an HTTP header (check for quotes or line breaks)"
-    )]
-    InvalidApiKey,
-    /// The base URL cannot be used; the source says why.
-    #[error("invalid base URL \"{url}\"")]
-    InvalidBaseUrl {
-        /// The URL as given, without any user name or password, cut to 100 characters and with
-        /// control characters escaped.
-        url: String,
-        /// Why it was refused.
-        #[source]
-        source: BaseUrlError,
-    },
-    /// The base URL is plain HTTP to a host that is not loopback: the key would travel in clear text.
-    #[error(
-        "refusing to send the API key over plain HTTP to {host}: use https:// (http:// is allowed only for loopback addresses)"
-    )]
-    InsecureBaseUrl {
-        /// The host that was refused.
-        host: String,
-    },
-    /// The user agent cannot be sent in an HTTP header.
-    #[error("invalid user agent (it must be visible ASCII)")]
-    InvalidUserAgent(#[source] reqwest::header::InvalidHeaderValue),
-    /// reqwest could not build its client (for example no TLS roots).
-    #[error("cannot build the HTTP client")]
-    HttpClient(#[source] reqwest::Error),
-    /// reqwest refused to build a request from this configuration.
-    #[error("cannot build the request from this configuration")]
-    InvalidRequest(#[source] reqwest::Error),
-    /// An organization name that cannot be sent in the `x-organization` header (empty, too
-    /// long, or holding spaces, control characters or non-ASCII characters).
-    #[error(
-        "invalid organization name \"{name}\": {reason}; pass the organization's `name` (its slug) as the profile lists it"
-    )]
-    InvalidOrganization {
-        /// The name as given, cut to 60 characters and with control characters escaped.
-        name: String,
-        /// What is wrong with it.
-        reason: &'static str,
-    },
-    /// A request path ([`crate::Client::request`]) that is not a path under the base URL, or that
-    /// could be read as one outside it: nothing was sent, so the key went nowhere. The source
-    /// ([`PathError`]) says why.
-    #[error("invalid request path \"{path}\"")]
-    InvalidPath {
-        /// The path as given, without any user name or password, cut to 100 characters and with
-        /// control characters escaped.
-        path: String,
-        /// Why it was refused.
-        #[source]
-        source: PathError,
-    },
-    /// A page size of zero: the service would ignore it and use its own.
-    #[error("the page size must be at least 1")]
-    InvalidPageSize,
-    /// An operation of the list names a method the client cannot send (a bug in the list).
-    #[error("the operation {0} cannot be sent: its method or path is malformed")]
-    InvalidOperation(&'static str),
-    /// A request body could not be encoded as JSON.
-    #[error("cannot encode the request body as JSON")]
-    InvalidRequestBody(#[source] serde_json::Error),
-    /// The blocking client could not start its private runtime.
-    #[error("cannot start the blocking client's I/O runtime")]
-    Runtime(#[source] std::io::Error),
-    /// The blocking client was built or called inside an async runtime, where blocking would
-    /// stall (or, in tokio, panic).
-    #[error(
-        "the blocking client cannot be used inside an async runtime; use the async hamravesh::Client there"
-    )]
-    InsideAsyncRuntime,
-}
-
-/// Why a base URL was refused (the source of [`ConfigError::InvalidBaseUrl`]).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum BaseUrlError {
-    /// It does not parse as a URL.
-    #[error(transparent)]
-    Parse(#[from] url::ParseError),
-    /// It has no host (`mailto:x`, `data:…`).
-    #[error("it has no host")]
-    NoHost,
-    /// It holds a user name or password.
-    #[error("credentials in the URL are not supported; the API key is sent in a header")]
-    Credentials,
-    /// It has a query or a fragment.
-    #[error("a base URL has no query or fragment")]
-    QueryOrFragment,
-    /// Its scheme is neither `https` nor `http`.
-    #[error("unsupported scheme \"{0}\"; use https://")]
-    Scheme(String),
-    /// It is longer than any real base URL.
-    #[error("it is {len} bytes long; a base URL has at most {max}")]
-    TooLong {
-        /// Its length in bytes.
-        len: usize,
-        /// The limit.
-        max: usize,
-    },
-    /// `HAMRAVESH_BASE_URL` is not valid UTF-8.
-    #[error("HAMRAVESH_BASE_URL is not valid UTF-8")]
-    NotUnicode,
-}
-
-/// Why a request path was refused (the source of [`ConfigError::InvalidPath`]). Each is found
-/// before anything is sent.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum PathError {
-    /// It is empty.
-    #[error("it is empty; give a path such as /api/v1/users/profile")]
-    Empty,
-    /// It is longer than any request line a server takes.
-    #[error(
-        "it is {len} bytes long as sent (percent-encoded, with its query); a request path has at most {max}"
-    )]
-    TooLong {
-        /// Its length in bytes.
-        len: usize,
-        /// The limit.
-        max: usize,
-    },
-    /// An absolute URL (`https://host/…`, `mailto:…`): the key is sent only to the base URL.
-    #[error(
-        "it is an absolute URL; give a path under the base URL such as /api/v1/users/profile (the API key is sent only to the base URL's host; change the host with --base-url or HAMRAVESH_BASE_URL)"
-    )]
-    AbsoluteUrl,
-    /// A scheme-relative URL (`//host/…`), which names another host.
-    #[error(
-        "it starts with //, which names a host; give a path under the base URL such as /api/v1/users/profile"
-    )]
-    SchemeRelative,
-    /// It does not start with `/`.
-    #[error("it does not start with /; give a path such as /api/v1/users/profile")]
-    NotAbsolute,
-    /// It holds a backslash, which URL parsers read as `/` (so `/\host` is `//host`).
-    #[error("it holds a backslash, which URL parsers read as / (so it could name another host)")]
-    Backslash,
-    /// It holds a control character (a line break, a NUL, …), which could split the request.
-    #[error("it holds a control character (a line break, NUL, escape, …)")]
-    ControlCharacter,
-    /// Its path part holds `@`, which URL parsers read as the end of credentials before a host.
-    #[error("its path holds @, which could be read as credentials before another host")]
-    UserInfo,
-    /// It holds a `.` or `..` segment, which would move it elsewhere (outside the base URL's
-    /// path, when it has one).
-    #[error("it holds a . or .. segment; give the path as it is meant, without dot segments")]
-    DotSegment,
-    /// It holds `#`: a fragment is never sent.
-    #[error("it holds #, and a fragment is never sent to the server; percent-encode it as %23")]
-    Fragment,
-    /// Once percent-decoded it starts with `//`, holds a backslash, `@`, a control character or
-    /// a dot segment: a server or proxy that decodes it could read another path or host.
-    #[error(
-        "once percent-decoded it starts with //, or holds a backslash, @, a control character or a dot segment"
-    )]
-    Encoded,
-    /// Joined to the base URL it would leave the base URL's origin or path.
-    #[error("joined to the base URL it would leave the base URL's host or path")]
-    OutsideBase,
-}
-
-/// The body of an error response, parsed as far as it goes. It holds the whole body (up to the
-/// client's body limit); its `Display` quotes at most [`MAX_QUOTED_CHARS`] characters on one line.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ApiErrorBody {
-    /// The service's error envelope, `{"detail": ..., "code"?: ..., "success"?: false}`.
-    Envelope {
-        /// What went wrong, often in Persian, as sent (it may hold control characters: pass it
-        /// through [`crate::text::terminal_safe`] before printing it).
-        detail: String,
-        /// A machine-readable code such as `not_authenticated` or `permission_denied`.
-        code: Option<String>,
-        /// Always `false` when present.
-        success: Option<bool>,
-    },
-    /// Django REST framework's validation errors (a `400` whose body maps each field to its
-    /// messages, `non_field_errors` included), flattened: see [`FieldErrors`].
-    Fields(FieldErrors),
-    /// JSON that is not the envelope.
-    Json(serde_json::Value),
-    /// Not JSON (an HTML page from a proxy, say), decoded as UTF-8 with invalid bytes replaced;
-    /// also JSON that would take more than 16 times its size in memory as a
-    /// `serde_json::Value` (a long list of tiny objects, say), kept as text instead.
-    Text(String),
-    /// No body.
-    Empty,
-    /// The body was larger than the client's limit and was not kept.
-    TooLarge {
-        /// The limit in bytes.
-        limit: usize,
-    },
-}
-
-impl ApiErrorBody {
-    /// The envelope's `detail`, if the body was the service's envelope.
-    pub fn detail(&self) -> Option<&str> {
-        match self {
-            Self::Envelope { detail, .. } => Some(detail),
-            _ => None,
-        }
-    }
-
-    /// The validation errors, if the body was Django REST framework's field envelope.
-    pub fn field_errors(&self) -> Option<&FieldErrors> {
-        match self {
-            Self::Fields(fields) => Some(fields),
-            _ => None,
-        }
-    }
-
-    /// The envelope's `code`, if any.
-    pub fn code(&self) -> Option<&str> {
-        match self {
-            Self::Envelope { code, .. } => code.as_deref(),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for ApiErrorBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Envelope {
-                detail,
-                code: Some(code),
-                ..
-            } => {
-                let code = one_line(code, 60);
-                let room = MAX_QUOTED_CHARS.saturating_sub(code.chars().count() + 3);
-                write!(f, "{} ({code})", one_line(detail, room))
-            }
-            Self::Envelope {
-                detail, code: None, ..
-            } => f.write_str(&one_line(detail, MAX_QUOTED_CHARS)),
-            Self::Json(value) => {
-                // Serialise no more than is quoted: a huge value costs no more than a small one.
-                let mut writer = CappedWriter::new(MAX_QUOTED_CHARS * 4);
-                let _ = serde_json::to_writer(&mut writer, value);
-                f.write_str(&one_line(
-                    &String::from_utf8_lossy(&writer.bytes),
-                    MAX_QUOTED_CHARS,
-                ))
-            }
-            Self::Fields(fields) => fmt::Display::fmt(fields, f),
-            Self::Text(text) => f.write_str(&one_line(text, MAX_QUOTED_CHARS)),
-            Self::Empty => f.write_str("empty body"),
-            Self::TooLarge { limit } => {
-                write!(f, "a body larger than the {limit}-byte limit (not read)")
-            }
-        }
-    }
-}
-
-/// Validation errors as Django REST framework sends them with a `400`: each field that was
-/// refused and its messages, in the order of the body, `non_field_errors` (errors about the
-/// request as a whole) first. Nested fields are named by their path: `cluster.id`,
-/// `items[0].name`. The messages are exact up to 4096 bytes (longer ones are cut and end with
-/// `…`; often Persian, possibly holding control characters: pass them through
-/// [`crate::text::terminal_safe`] before printing them). Whatever the body, at most 100 fields
-/// are kept (and `non_field_errors`, wherever it comes), each with at most 20 messages and a
-/// path of at most 200 characters; the number of further fields is [`FieldErrors::omitted`]. `Display` lists them on one line of at most
-/// [`MAX_QUOTED_CHARS`] characters, made safe.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct FieldErrors {
-    fields: Vec<FieldError>,
-    omitted: usize,
-}
-
-/// One field of [`FieldErrors`] and its messages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    field: String,
-    messages: Vec<String>,
-}
-
-/// The key under which Django REST framework lists errors that concern no single field.
-pub const NON_FIELD_ERRORS: &str = "non_field_errors";
-
-impl FieldError {
-    pub(crate) fn new(field: String, messages: Vec<String>) -> Self {
-        Self { field, messages }
-    }
-
-    /// The field's name or path (`name`, `cluster.id`, `non_field_errors`).
-    pub fn field(&self) -> &str {
-        &self.field
-    }
-
-    /// What the service said about it, exact.
-    pub fn messages(&self) -> &[String] {
-        &self.messages
-    }
-}
-
-impl FieldErrors {
-    /// `fields` with `non_field_errors` moved first, the rest in the order given; `omitted`
-    /// more were in the body but not kept.
-    pub(crate) fn new(mut fields: Vec<FieldError>, omitted: usize) -> Self {
-        fields.sort_by_key(|f| f.field != NON_FIELD_ERRORS);
-        Self { fields, omitted }
-    }
-
-    /// How many further refused fields the body listed beyond the 100 kept.
-    pub fn omitted(&self) -> usize {
-        self.omitted
-    }
-
-    /// Every refused field with its messages.
-    pub fn iter(&self) -> std::slice::Iter<'_, FieldError> {
-        self.fields.iter()
-    }
-
-    /// The messages about `field` (a name or a path such as `cluster.id`), if it was refused.
-    pub fn get(&self, field: &str) -> Option<&[String]> {
-        self.fields
-            .iter()
-            .find(|f| f.field == field)
-            .map(|f| f.messages.as_slice())
-    }
-
-    /// The messages about the request as a whole (`non_field_errors`); empty if none.
-    pub fn non_field_errors(&self) -> &[String] {
-        self.get(NON_FIELD_ERRORS).unwrap_or_default()
-    }
-
-    /// How many refused fields are kept (at most 100, and `non_field_errors`; see
-    /// [`FieldErrors::omitted`]).
-    pub fn len(&self) -> usize {
-        self.fields.len()
-    }
-
-    /// Whether no field was refused.
-    pub fn is_empty(&self) -> bool {
-        self.fields.is_empty()
-    }
-}
-
-impl<'a> IntoIterator for &'a FieldErrors {
-    type Item = &'a FieldError;
-    type IntoIter = std::slice::Iter<'a, FieldError>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter()
-    }
-}
-
-impl fmt::Display for FieldErrors {
-    /// `field: message message; other: message`, one line, at most [`MAX_QUOTED_CHARS`]
-    /// characters, control characters escaped; built from no more text than it can show.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let budget = MAX_QUOTED_CHARS * 4;
-        let mut text = String::new();
-        'fields: for (i, field) in self.fields.iter().enumerate() {
-            if text.len() > budget {
-                break;
-            }
-            if i > 0 {
-                text.push_str("; ");
-            }
-            text.extend(field.field.chars().take(budget));
-            text.push(':');
-            for message in &field.messages {
-                text.push(' ');
-                text.extend(message.chars().take(budget));
-                if text.len() > budget {
-                    break 'fields;
-                }
-            }
-        }
-        if self.omitted == 0 {
-            return f.write_str(&one_line(&text, MAX_QUOTED_CHARS));
-        }
-        let more = format!(" (and {} more fields)", self.omitted);
-        let room = MAX_QUOTED_CHARS.saturating_sub(more.len());
-        write!(f, "{}{more}", one_line(&text, room))
-    }
-}
-
-/// Collects up to `cap` bytes and then refuses more, ending serialisation early.
-struct CappedWriter {
-    bytes: Vec<u8>,
-    cap: usize,
-}
-
-impl CappedWriter {
-    fn new(cap: usize) -> Self {
-        Self {
-            bytes: Vec::new(),
-            cap,
-        }
-    }
-}
-
-impl std::io::Write for CappedWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let room = self.cap.saturating_sub(self.bytes.len());
-        if room == 0 {
-            return Err(std::io::Error::other("enough"));
-        }
-        let n = room.min(buf.len());
-        self.bytes.extend_from_slice(&buf[..n]);
-        Ok(n)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+pub use api_body::{ApiErrorBody, FieldError, FieldErrors, MAX_QUOTED_CHARS, NON_FIELD_ERRORS};
+pub use config::{BaseUrlError, ConfigError, PathError};
+pub(crate) use config::{MAX_URL_CHARS, shown_url};
 
 /// What kind of error an [`Error`] is, for matching. More kinds may be added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -591,29 +133,50 @@ pub(crate) enum Kind {
 }
 
 /// Why walking a paginated list stopped.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum PageProblem {
     /// `next` points at another origin than the base URL's (shown without credentials, cut).
+    #[error(
+        "the page's next link \"{next}\" points at another origin (host or port) than the base URL's; not followed, so the API key stays with the configured host"
+    )]
     OtherOrigin { next: String },
     /// `next` is not a URL.
+    #[error("the page's next link \"{next}\" is not a valid URL")]
     InvalidNext { next: String },
     /// The total changed between pages: offsets moved, so items may be skipped or repeated.
+    #[error(
+        "the list changed while it was read (its total went from {first} to {now}), so items could be skipped or repeated; read it again"
+    )]
     CountChanged { first: i64, now: i64 },
     /// More items arrived than the total said there were.
+    #[error("the API sent more items than the total of {count} it announced")]
     MoreThanCount { count: i64 },
     /// The total is negative, which no list can be.
+    #[error("the API announced a negative total of {count} items, which no list has")]
     NegativeCount { count: i64 },
     /// A non-empty page held only items already seen.
+    #[error(
+        "the page held only items already received (the API repeated a page); stopped so the walk cannot loop"
+    )]
     NoProgress,
     /// The cap on pages was reached before the end.
+    #[error("read the cap of {max} pages without reaching the end; raise it with max_pages")]
     TooManyPages { max: u32 },
     /// The cap on items was reached before the end.
+    #[error("read the cap of {max} items without reaching the end; raise it with max_items")]
     TooManyItems { max: u64 },
     /// The cap on the bytes of every page together was reached before the end.
+    #[error(
+        "read the cap of {max} bytes of pages without reaching the end; raise it with max_bytes"
+    )]
     TooManyBytes { max: u64 },
     /// `next` named a page already read: following it would loop.
+    #[error(
+        "the page's next link \"{next}\" names a page already read; stopped so the walk cannot loop"
+    )]
     RepeatedNext { next: String },
     /// `next` names a path that may not be requested (outside the base URL's path, say).
+    #[error("the page's next link \"{next}\" is not followed: {reason}")]
     RefusedNext { next: String, reason: PathError },
 }
 
@@ -1093,51 +656,7 @@ impl fmt::Display for Error {
                 f.write_str(&note)
             }
             Kind::Pagination { problem, offset } => {
-                write!(f, "paging stopped at offset {offset}{note}: ")?;
-                match problem {
-                    PageProblem::OtherOrigin { next } => write!(
-                        f,
-                        "the page's next link \"{next}\" points at another origin (host or port) than the base URL's; not followed, so the API key stays with the configured host"
-                    ),
-                    PageProblem::InvalidNext { next } => {
-                        write!(f, "the page's next link \"{next}\" is not a valid URL")
-                    }
-                    PageProblem::CountChanged { first, now } => write!(
-                        f,
-                        "the list changed while it was read (its total went from {first} to {now}), so items could be skipped or repeated; read it again"
-                    ),
-                    PageProblem::MoreThanCount { count } => write!(
-                        f,
-                        "the API sent more items than the total of {count} it announced"
-                    ),
-                    PageProblem::NegativeCount { count } => write!(
-                        f,
-                        "the API announced a negative total of {count} items, which no list has"
-                    ),
-                    PageProblem::NoProgress => f.write_str(
-                        "the page held only items already received (the API repeated a page); stopped so the walk cannot loop",
-                    ),
-                    PageProblem::TooManyPages { max } => write!(
-                        f,
-                        "read the cap of {max} pages without reaching the end; raise it with max_pages"
-                    ),
-                    PageProblem::TooManyItems { max } => write!(
-                        f,
-                        "read the cap of {max} items without reaching the end; raise it with max_items"
-                    ),
-                    PageProblem::TooManyBytes { max } => write!(
-                        f,
-                        "read the cap of {max} bytes of pages without reaching the end; raise it with max_bytes"
-                    ),
-                    PageProblem::RepeatedNext { next } => write!(
-                        f,
-                        "the page's next link \"{next}\" names a page already read; stopped so the walk cannot loop"
-                    ),
-                    PageProblem::RefusedNext { next, reason } => write!(
-                        f,
-                        "the page's next link \"{next}\" is not followed: {reason}"
-                    ),
-                }
+                write!(f, "paging stopped at offset {offset}{note}: {problem}")
             }
         }
     }
