@@ -28,6 +28,7 @@
 mod api_cmd;
 mod args;
 mod balance_cmd;
+mod capped;
 mod client_cmd;
 mod duration;
 mod exporter;

@@ -1,6 +1,5 @@
 //! `hamravesh mock`: run the local fake of the API until Ctrl-C.
 
-use std::io::Read;
 use std::path::Path;
 
 use hamravesh_mock::MockServer;
@@ -46,10 +45,7 @@ pub async fn run(args: MockArgs) -> Result<(), Failure> {
 fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, Failure> {
     let cannot = |e: std::io::Error| Failure::Usage(format!("cannot read {}: {e}", path.display()));
     let file = std::fs::File::open(path).map_err(cannot)?;
-    let mut bytes = Vec::new();
-    file.take(max.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(cannot)?;
+    let bytes = crate::capped::read(file, max, 0).map_err(cannot)?;
     if bytes.len() as u64 > max {
         return Err(Failure::Usage(format!(
             "{} is larger than {} MiB, the most the mock reads",

@@ -162,10 +162,7 @@ fn read_data(data: &str) -> Result<Vec<u8>, Failure> {
 
 /// At most [`MAX_DATA_BYTES`] from `reader`; more is a usage error, never held.
 fn read_capped(reader: impl Read, source: &str) -> Result<Vec<u8>, Failure> {
-    let mut bytes = Vec::new();
-    reader
-        .take(MAX_DATA_BYTES + 1)
-        .read_to_end(&mut bytes)
+    let bytes = crate::capped::read(reader, MAX_DATA_BYTES, 0)
         .map_err(|e| Failure::Usage(format!("cannot read -d {source}: {e}")))?;
     if bytes.len() as u64 > MAX_DATA_BYTES {
         return Err(too_large(&format!("-d {source}")));
