@@ -60,6 +60,14 @@ async fn the_fifth_operation_is_generated_and_served() {
     let error = Client::builder().api_key("wrong").base_url(server.url()).build().unwrap()
         .get_namespace("my-team", 7, &query).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Unauthorized, "{error}");
+    // A path parameter that is not an integer is no namespace.
+    let answer = client
+        .request(Method::GET, "/api/v1/darkube/namespaces/seven/")
+        .organization("my-team")
+        .send_raw()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 404);
     // The blocking client has it too.
     let url = server.url().to_owned();
     // On a thread of its own: the blocking client refuses to run inside a runtime.
@@ -69,8 +77,60 @@ async fn the_fifth_operation_is_generated_and_served() {
         client.get_namespace("my-team", 7, &GetNamespaceQuery::default())
     });
     assert!(blocking.join().unwrap().is_ok());
-    // Each of the five calls above reached the route.
-    assert_eq!(server.request_count_on(&GET_NAMESPACE), 5);
+    // Each of the six calls above reached the route.
+    assert_eq!(server.request_count_on(&GET_NAMESPACE), 6);
+
+    // What the generated methods send, as a server reads it: the method, the path with the id in
+    // its place, the query, the organization header.
+    for blocking in [false, true] {
+        let (url, head) = one_request_server();
+        let query = GetNamespaceQuery::default().expand(true);
+        let answer = if blocking {
+            std::thread::spawn(move || {
+                let builder = Client::builder().api_key("k").base_url(url);
+                let client = hamravesh::blocking::Client::from_builder(builder).unwrap();
+                client.get_namespace("my-team", 7, &query).map(|n| n.id)
+            })
+            .join()
+            .unwrap()
+        } else {
+            let client = Client::builder().api_key("k").base_url(url).build().unwrap();
+            client.get_namespace("my-team", 7, &query).await.map(|n| n.id)
+        };
+        assert_eq!(answer.unwrap(), 7);
+        let head = head.join().unwrap().to_ascii_lowercase();
+        assert!(
+            head.starts_with("get /api/v1/darkube/namespaces/7/?expand=true http/1.1\r\n"),
+            "{head}"
+        );
+        assert!(head.contains("\r\nx-organization: my-team\r\n"), "{head}");
+        assert!(head.contains("\r\nauthorization: api-key k\r\n"), "{head}");
+    }
+}
+
+/// A server on 127.0.0.1 for one request: its URL, and the request head it read (it answers a
+/// namespace with id 7).
+fn one_request_server() -> (String, std::thread::JoinHandle<String>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let head = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && head.len() < 16 * 1024 {
+            stream.read_exact(&mut byte).unwrap();
+            head.push(byte[0]);
+        }
+        let body = "{\"id\":7,\"name\":\"x\",\"cluster\":{}}";
+        let answer = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(answer.as_bytes()).unwrap();
+        String::from_utf8(head).unwrap()
+    });
+    (url, head)
 }
 "#;
 
@@ -148,40 +208,51 @@ pub fn run(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// The copy's generated OpenAPI document names the operation under its path.
+/// The copy's generated OpenAPI document has the operation under its path: its id, its path,
+/// query and organization parameters, and its answer.
 fn openapi_has_it(scratch: &Path) -> Result<(), String> {
     let path = scratch.join("openapi/hamravesh.openapi.json");
     let text = fs::read_to_string(&path).map_err(|e| format!("{path:?}: {e}"))?;
     let document: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{path:?}: {e}"))?;
-    let id =
-        document.pointer("/paths/~1api~1v1~1darkube~1namespaces~1{namespace_id}~1/get/operationId");
-    if id != Some(&serde_json::json!("get_namespace")) {
+    let operation = document
+        .pointer("/paths/~1api~1v1~1darkube~1namespaces~1{namespace_id}~1/get")
+        .ok_or("the OpenAPI document of the copy has no GET under the new operation's path")?;
+    let parameters: Vec<(&str, &str)> = operation
+        .get("parameters")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| Some((p.get("in")?.as_str()?, p.get("name")?.as_str()?)))
+        .collect();
+    let answer = operation.pointer("/responses/200/content/application~1json/schema/$ref");
+    let wanted = [
+        ("header", "x-organization"),
+        ("path", "namespace_id"),
+        ("query", "expand"),
+    ];
+    if operation.get("operationId") != Some(&serde_json::json!("get_namespace"))
+        || wanted.iter().any(|w| !parameters.contains(w))
+        || answer != Some(&serde_json::json!("#/components/schemas/Namespace"))
+    {
         return Err(format!(
-            "the OpenAPI document of the copy has no get_namespace under its path (found {id:?})"
+            "the OpenAPI document of the copy does not describe get_namespace as listed:\n{operation:#}"
         ));
     }
     Ok(())
 }
 
 /// `hamravesh api GET /api/v1/darkube/namespaces/7/ --validate`, built from the copy, against its
-/// embedded mock: the answer is checked against the new operation's response schema.
+/// embedded mock: the CLI finds the new operation by method and path and checks the answer against
+/// its response schema. (The mock serves only answers its schema accepts, so this proves the
+/// lookup and the check run, not that a bad answer would fail; the CLI's own tests show that.)
 fn api_validates_it(root: &Path, scratch: &Path) -> Result<(), String> {
-    // Cargo copies a built binary to `target/debug/hamravesh` whichever workspace built it: the
-    // repository's is set aside while the copy's is built and run, and put back after.
-    let binary = root.join("target/debug/hamravesh");
-    let aside = root.join("target/new-operation.hamravesh");
-    let had_binary = fs::rename(&binary, &aside).is_ok();
     let output = cargo_in(root, scratch)?
         .args(["run", "-q", "--locked", "-p", "hamravesh-cli", "--"])
         .args(["api", "GET", "/api/v1/darkube/namespaces/7/?expand=true"])
         .args(["--org", "my-team", "--mock", "--validate"])
-        .output();
-    let _ = fs::remove_file(&binary);
-    if had_binary {
-        fs::rename(&aside, &binary).map_err(|e| format!("cannot put back {binary:?}: {e}"))?;
-    }
-    let output = output.map_err(|e| format!("cannot run cargo: {e}"))?;
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     let wanted = "valid: the answer matches schema/namespaces.json (get_namespace)";
     if !output.status.success() || !stderr.contains(wanted) {
@@ -195,12 +266,13 @@ fn api_validates_it(root: &Path, scratch: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Cargo, in the copy, on the repository's target directory (so that no dependency is built
-/// again). Cargo names a workspace crate's build after its path relative to the workspace root,
-/// so the copy's crates would take the repository's names, and the repository's next build
-/// would find the copy's code fresh and use it. Each of the copy's own crates gets one codegen
-/// unit less than the default (which changes no behaviour) so that it is built under names of
-/// its own.
+/// Cargo, in the copy. Its intermediate files go to the repository's build directory, so that no
+/// dependency is built again; its final ones (the `hamravesh` binary) to `target/new-operation-out`,
+/// so the repository's `target/debug/hamravesh` is never touched. Cargo names a workspace crate's
+/// build after its path relative to the workspace root, so the copy's crates would take the
+/// repository's names, and the repository's next build would find the copy's code fresh and use it:
+/// each of the copy's own crates gets one codegen unit less than the default (which changes no
+/// behaviour) so that it is built under names of its own.
 fn cargo_in(root: &Path, scratch: &Path) -> Result<Command, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let metadata = Command::new(&cargo)
@@ -229,7 +301,8 @@ fn cargo_in(root: &Path, scratch: &Path) -> Result<Command, String> {
         }
     }
     command
-        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env("CARGO_BUILD_BUILD_DIR", root.join("target"))
+        .env("CARGO_TARGET_DIR", root.join("target/new-operation-out"))
         .current_dir(scratch);
     Ok(command)
 }
