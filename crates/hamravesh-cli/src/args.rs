@@ -247,14 +247,15 @@ pub struct ValidateArgs {
     /// Validate against this JSON Schema file instead of an embedded schema.
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
-    /// Largest payload (or NDJSON line) to read, in bytes [default: 268435456, 256 MiB]; a
-    /// larger one is reported invalid with its size and is not kept in memory.
+    /// Largest payload (or NDJSON line) to read, in bytes [default: 268435456, 256 MiB; at most
+    /// 1073741824, 1 GiB, since a payload is held whole while it is checked]; a larger one is
+    /// reported invalid with its size and is not kept in memory.
     #[arg(
         long,
         value_name = "BYTES",
         default_value = "268435456",
         hide_default_value = true,
-        value_parser = clap::value_parser!(u64).range(1..)
+        value_parser = clap::value_parser!(u64).range(1..=1024 * 1024 * 1024)
     )]
     pub max_size: u64,
     /// After each payload's verdict, list the fields it carries that the schema does not

@@ -465,6 +465,12 @@ fn payloads_over_max_size_are_invalid_and_the_rest_goes_on() {
     assert_eq!(r.stderr, "3 valid, 2 invalid\n");
     let r = run(hamravesh().args(["validate", "--max-size", "0"]));
     assert_eq!(r.code, Some(2), "{}", r.stderr);
+    // A payload is held whole while it is checked: no more than 1 GiB is ever asked for.
+    let r = run(hamravesh().args(["validate", "--max-size", "1073741825", "/dev/null"]));
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("1073741825"), "{}", r.stderr);
+    let r = run(hamravesh().args(["validate", "--max-size", "1073741824", "/dev/null"]));
+    assert_ne!(r.code, Some(2), "{}", r.stderr);
 }
 
 #[cfg(unix)]
