@@ -50,24 +50,17 @@ async fn the_fifth_operation_is_generated_and_served() {
     // The mock's checks come from the list too.
     let error = client.get_namespace("not-mine", 7, &query).await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(403), "{error}");
-    let answer = client
-        .request(Method::GET, "/api/v1/darkube/namespaces/7/?expand=maybe")
-        .organization("my-team")
-        .send_raw()
-        .await
-        .unwrap();
-    assert_eq!(answer.status().as_u16(), 400);
+    // A query value of the wrong type, and a path parameter that is not an integer.
+    for (path, status) in [
+        ("/api/v1/darkube/namespaces/7/?expand=maybe", 400),
+        ("/api/v1/darkube/namespaces/seven/", 404),
+    ] {
+        let answer = client.request(Method::GET, path).organization("my-team").send_raw().await;
+        assert_eq!(answer.unwrap().status().as_u16(), status, "{path}");
+    }
     let error = Client::builder().api_key("wrong").base_url(server.url()).build().unwrap()
         .get_namespace("my-team", 7, &query).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Unauthorized, "{error}");
-    // A path parameter that is not an integer is no namespace.
-    let answer = client
-        .request(Method::GET, "/api/v1/darkube/namespaces/seven/")
-        .organization("my-team")
-        .send_raw()
-        .await
-        .unwrap();
-    assert_eq!(answer.status().as_u16(), 404);
     // The blocking client has it too.
     let url = server.url().to_owned();
     // On a thread of its own: the blocking client refuses to run inside a runtime.
