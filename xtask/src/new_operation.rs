@@ -235,28 +235,76 @@ fn openapi_has_it(scratch: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// `hamravesh api GET /api/v1/darkube/namespaces/7/ --validate`, built from the copy, against its
-/// embedded mock: the CLI finds the new operation by method and path and checks the answer against
-/// its response schema. (The mock serves only answers its schema accepts, so this proves the
-/// lookup and the check run, not that a bad answer would fail; the CLI's own tests show that.)
+/// `hamravesh api GET /api/v1/darkube/namespaces/7/ --validate`, built from the copy: against its
+/// embedded mock the answer matches the new operation's response schema; against a server that
+/// answers a `Namespace` whose `id` is a string, it fails naming that field. So the CLI finds the
+/// operation by method and path, and checks the answer against its schema.
 fn api_validates_it(root: &Path, scratch: &Path) -> Result<(), String> {
-    let output = cargo_in(root, scratch)?
-        .args(["run", "-q", "--locked", "-p", "hamravesh-cli", "--"])
-        .args(["api", "GET", "/api/v1/darkube/namespaces/7/?expand=true"])
-        .args(["--org", "my-team", "--mock", "--validate"])
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let api = |target: &[&str]| -> Result<std::process::Output, String> {
+        cargo_in(root, scratch)?
+            .args(["run", "-q", "--locked", "-p", "hamravesh-cli", "--"])
+            .args(["api", "GET", "/api/v1/darkube/namespaces/7/?expand=true"])
+            .args(["--org", "my-team", "--validate"])
+            .args(target)
+            .env("HAMRAVESH_API_KEY", "k")
+            .output()
+            .map_err(|e| format!("cannot run cargo: {e}"))
+    };
+    let answer = api(&["--mock"])?;
+    expect(
+        &answer,
+        true,
+        "valid: the answer matches schema/namespaces.json (get_namespace)",
+    )?;
+    let url = one_answer_server(r#"{"id":"seven","name":"x","cluster":{}}"#)?;
+    let answer = api(&["--base-url", &url])?;
+    expect(
+        &answer,
+        false,
+        r#"invalid: /id: "seven" is not of type "integer""#,
+    )
+}
+
+/// Whether the command succeeded or failed as `success` says, with `wanted` on its stderr.
+fn expect(output: &std::process::Output, success: bool, wanted: &str) -> Result<(), String> {
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let wanted = "valid: the answer matches schema/namespaces.json (get_namespace)";
-    if !output.status.success() || !stderr.contains(wanted) {
+    if output.status.success() != success || !stderr.contains(wanted) {
         return Err(format!(
-            "`hamravesh api GET /api/v1/darkube/namespaces/7/ --validate` in {} did not say \
+            "the copy's `hamravesh api GET /api/v1/darkube/namespaces/7/ --validate` did not say \
              {wanted:?} ({}):\n{stderr}",
-            scratch.display(),
             output.status
         ));
     }
     Ok(())
+}
+
+/// A server on 127.0.0.1 that answers one request with `body` (JSON, 200): its URL. Its thread is
+/// not waited for: if no request comes (the command failed before sending), it ends with xtask.
+fn one_answer_server(body: &'static str) -> Result<String, String> {
+    use std::io::{BufRead, BufReader, Write};
+    let listener =
+        std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot listen: {e}"))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    std::thread::spawn(move || {
+        let Ok((stream, _)) = listener.accept() else {
+            return;
+        };
+        // Read the request head (a GET has no body), then answer and close.
+        let mut reader = BufReader::new(&stream);
+        let mut line = String::new();
+        while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+            line.clear();
+        }
+        let _ = (&stream).write_all(
+            format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+                 connection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .as_bytes(),
+        );
+    });
+    Ok(format!("http://{address}"))
 }
 
 /// Cargo, in the copy. Its intermediate files go to the repository's build directory, so that no
