@@ -34,6 +34,7 @@ pub use compare::Finding;
 pub use compare::{Kind, Part};
 use operations::Operation;
 pub use page::DocField;
+pub use schema::NEWLY_DOCUMENTED;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

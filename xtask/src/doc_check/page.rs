@@ -526,9 +526,11 @@ fn flatten(prefix: &str, entries: &[(String, Example)], fields: &mut Vec<DocFiel
 mod tests {
     use super::*;
 
-    const PROFILE: &str = include_str!("../../../schema/upstream/profile.md");
-    const NOTIFICATIONS: &str = include_str!("../../../schema/upstream/notifications.md");
-    const NAMESPACES: &str = include_str!("../../../schema/upstream/namespaces.md");
+    // The reader's fixtures: the pages as vendored when these tests were written, frozen, so
+    // that a docs change (which doc-check and its --fix handle) does not break the reader's tests.
+    const PROFILE: &str = include_str!("../../testdata/upstream/profile.md");
+    const NOTIFICATIONS: &str = include_str!("../../testdata/upstream/notifications.md");
+    const NAMESPACES: &str = include_str!("../../testdata/upstream/namespaces.md");
 
     fn find<'a>(fields: &'a [DocField], path: &str) -> &'a DocField {
         fields

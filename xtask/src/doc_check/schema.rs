@@ -2,6 +2,9 @@
 
 use serde_json::Value;
 
+/// The marker of a response field the page newly documents (see [`SchemaField::newly_documented`]).
+pub const NEWLY_DOCUMENTED: &str = "x-doc-new";
+
 /// One property of the schema, with `$ref`s followed.
 #[derive(Debug, Clone)]
 pub struct SchemaField {
@@ -16,8 +19,12 @@ pub struct SchemaField {
     /// The recorded departure: what the page said when the schema was written.
     pub doc_type_marker: Option<String>,
     /// Whether the containing object lists it in `required`. Optional fields are those the page
-    /// does not promise (seen elsewhere, with a `$comment` saying where).
+    /// does not promise (seen elsewhere, with a `$comment` saying where), and those it newly
+    /// documents (`newly_documented`).
     pub required: bool,
+    /// Whether it carries `"x-doc-new": true`: a response field the page added, written by
+    /// `doc-check --fix` as optional until a maintainer has seen the service send it.
+    pub newly_documented: bool,
     /// Where the properties of this field's object (or of its array's item objects) live, e.g.
     /// `/definitions/Organization/properties`.
     pub children_pointer: Option<String>,
@@ -118,6 +125,7 @@ fn collect(
                 .and_then(Value::as_str)
                 .map(str::to_owned),
             required: required.contains(&name.as_str()),
+            newly_documented: property.get(NEWLY_DOCUMENTED) == Some(&Value::Bool(true)),
             children_pointer,
         });
         collect(

@@ -96,13 +96,12 @@ const CASES: &[Case] = &[
         from: "|profile_settings||",
         to: "|two_factor_enabled| whether 2FA is on | `boolean` ||\n|profile_settings||",
         diff: r##"profile.json
--    "profile_settings"
-+    "profile_settings",
-+    "two_factor_enabled"
 +    },
 +    "two_factor_enabled": {
 +      "description": "whether 2FA is on",
-+      "type": "boolean"
++      "type": "boolean",
++      "$comment": "Newly documented by the page; optional until the service is seen to send it, then add it to `required` and drop `x-doc-new`.",
++      "x-doc-new": true
 "##,
         left: &[],
     },
@@ -112,16 +111,15 @@ const CASES: &[Case] = &[
         from: "|profile_settings||",
         to: "|nickname|| `string` | `null` |\n|profile_settings||",
         diff: r##"profile.json
--    "profile_settings"
-+    "profile_settings",
-+    "nickname"
 +    },
 +    "nickname": {
 +      "description": "`nickname`, as the docs page shows it; the page gives no description.",
 +      "type": [
 +        "string",
 +        "null"
-+      ]
++      ],
++      "$comment": "Newly documented by the page; optional until the service is seen to send it, then add it to `required` and drop `x-doc-new`.",
++      "x-doc-new": true
 "##,
         left: &[],
     },
@@ -131,13 +129,12 @@ const CASES: &[Case] = &[
         from: "  \"has_cre\": false,\n",
         to: "  \"has_cre\": false,\n  \"has_gpu\": true,\n",
         diff: r##"profile.json
--        "organization_feature_flags"
-+        "organization_feature_flags",
-+        "has_gpu"
 +        },
 +        "has_gpu": {
 +          "description": "`has_gpu`, as the docs page shows it; the page gives no description.",
-+          "type": "boolean"
++          "type": "boolean",
++          "$comment": "Newly documented by the page; optional until the service is seen to send it, then add it to `required` and drop `x-doc-new`.",
++          "x-doc-new": true
 "##,
         left: &[],
     },
@@ -147,13 +144,12 @@ const CASES: &[Case] = &[
         from: "  \"has_cre\": false,\n",
         to: "  \"has_cre\": false,\n  \"limits\": {\"cpu\": 2, \"zone\": null},\n",
         diff: r##"profile.json
--        "organization_feature_flags"
-+        "organization_feature_flags",
-+        "limits"
 +        },
 +        "limits": {
 +          "description": "`limits`, as the docs page shows it; the page gives no description.",
-+          "$ref": "#/definitions/OrganizationLimits"
++          "$ref": "#/definitions/OrganizationLimits",
++          "$comment": "Newly documented by the page; optional until the service is seen to send it, then add it to `required` and drop `x-doc-new`.",
++          "x-doc-new": true
 +    },
 +    "OrganizationLimits": {
 +      "description": "What `limits` holds, as the docs page shows it.",
@@ -183,13 +179,11 @@ const CASES: &[Case] = &[
         from: "|profile_settings||",
         to: "|theme|| ||\n|profile_settings||",
         diff: r##"profile.json
--    "profile_settings"
-+    "profile_settings",
-+    "theme"
 +    },
 +    "theme": {
 +      "description": "`theme`, as the docs page shows it; the page gives no description.",
-+      "$comment": "The page gives no type; any value is accepted."
++      "$comment": "The page gives no type; any value is accepted. Newly documented by the page; optional until the service is seen to send it, then add it to `required` and drop `x-doc-new`.",
++      "x-doc-new": true
 "##,
         left: &[],
     },
@@ -199,15 +193,14 @@ const CASES: &[Case] = &[
         from: "\"unread\": false,",
         to: "\"unread\": false,\n            \"priority\": 2,",
         diff: r##"notifications.json
--        "target_type"
-+        "target_type",
-+        "priority"
 +        },
 +        "priority": {
 +          "description": "`priority`, as the docs page shows it; the page gives no description.",
 +          "type": "integer",
 +          "minimum": -9223372036854775808,
-+          "maximum": 9223372036854775807
++          "maximum": 9223372036854775807,
++          "$comment": "Newly documented by the page; optional until the service is seen to send it, then add it to `required` and drop `x-doc-new`.",
++          "x-doc-new": true
 "##,
         left: &[],
     },
@@ -217,15 +210,13 @@ const CASES: &[Case] = &[
         from: "| count | total notifications | `integer`",
         to: "| home | the feed's page | `url` | |\n| count | total notifications | `integer`",
         diff: r##"notifications.json
--    "results"
-+    "results",
-+    "home"
 +    },
 +    "home": {
 +      "description": "the feed's page",
 +      "type": "string",
 +      "x-doc-type": "url",
-+      "$comment": "The page types it `url`. A plain string, not `format: uri`, so that validation and typed decoding agree (as `next` does in notifications.json)."
++      "$comment": "The page types it `url`. A plain string, not `format: uri`, so that validation and typed decoding agree (as `next` does in notifications.json). Newly documented by the page; optional until the service is seen to send it, then add it to `required` and drop `x-doc-new`.",
++      "x-doc-new": true
 "##,
         left: &[],
     },
@@ -235,13 +226,12 @@ const CASES: &[Case] = &[
         from: "| id      | new namespace id        | `integer`    |                |\n",
         to: "| id      | new namespace id        | `integer`    |                |\n| created_at | | `datetime` | |\n",
         diff: r##"namespaces.json
--    "id"
-+    "id",
-+    "created_at"
 +    },
 +    "created_at": {
 +      "description": "`created_at`, as the docs page shows it; the page gives no description.",
-+      "$ref": "#/definitions/Timestamp"
++      "$ref": "#/definitions/Timestamp",
++      "$comment": "Newly documented by the page; optional until the service is seen to send it, then add it to `required` and drop `x-doc-new`.",
++      "x-doc-new": true
 +    },
 +    "Timestamp": {
 +      "title": "Timestamp",
@@ -466,6 +456,48 @@ fn each_page_edit_becomes_its_schema_edit() {
         crate::generate::expected_outputs(root.path())
             .unwrap_or_else(|e| panic!("{what}: gen: {e}"));
     }
+}
+
+/// A response field `--fix` added stays optional with `x-doc-new`, is no drift while the page
+/// documents it, and goes again (with its marker, the file as it was) when the page drops it.
+#[test]
+fn a_newly_documented_field_is_optional_and_goes_when_the_page_drops_it() {
+    let case = &CASES[0];
+    let root = repository(case.page, case.from, case.to);
+    fix(root.path(), &[]).unwrap();
+    let schema_path = root.path().join("schema/profile.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&schema_path).unwrap()).unwrap();
+    assert_eq!(
+        schema["properties"]["two_factor_enabled"]["x-doc-new"],
+        true
+    );
+    let required = schema["required"].as_array().unwrap();
+    assert!(!required.contains(&serde_json::json!("two_factor_enabled")));
+    assert!(
+        doc_check::findings(root.path(), &[])
+            .unwrap()
+            .iter()
+            .all(|(_, f)| f.is_empty())
+    );
+    // The page as it was: the field goes, and the schema is byte for byte the original.
+    let (_, original_page) = FILES[0];
+    std::fs::write(
+        root.path().join("schema/upstream/profile.md"),
+        original_page,
+    )
+    .unwrap();
+    let outcome = fix(root.path(), &[]).unwrap();
+    assert!(
+        outcome.left.iter().all(|(_, f)| f.is_empty()),
+        "{:#?}",
+        outcome.left
+    );
+    let (_, original_schema) = FILES.iter().find(|(n, _)| *n == "profile.json").unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&schema_path).unwrap(),
+        *original_schema
+    );
 }
 
 #[test]
