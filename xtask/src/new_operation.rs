@@ -2,9 +2,10 @@
 //! nothing else. In a scratch copy of the repository (under `target/`), it adds `get_namespace`
 //! (`GET /api/v1/darkube/namespaces/{namespace_id}/`, answering a `Namespace`) to the list, runs
 //! the generator there, and runs a test that calls the new method of the async and the blocking
-//! client against the mock. Then it checks that the copy's OpenAPI document has the operation and
-//! that `hamravesh api GET … --validate` checks the mock's answer against the operation's schema.
-//! No other file of the copy is edited; the test file is the probe.
+//! client against the mock and against a server that reads what they send. Then it checks that the
+//! copy's OpenAPI document has the operation with its parameters and answer, and that the copy's
+//! `hamravesh api GET … --validate` passes the mock's answer and fails a wrong one. No other file of
+//! the copy is edited; the test file is the probe.
 
 use std::fs;
 use std::path::Path;
@@ -184,7 +185,9 @@ pub fn run(root: &Path) -> Result<(), String> {
     }
     let probe = scratch.join("crates/hamravesh/tests/new_operation.rs");
     fs::write(&probe, PROBE).map_err(|e| format!("{probe:?}: {e}"))?;
-    let status = cargo_in(root, &scratch)?
+    let cargo = ScratchCargo::new(root, &scratch)?;
+    let status = cargo
+        .command()
         .args(["test", "--locked", "-p", "hamravesh", "--all-features"])
         .args(["--test", "new_operation"])
         .status()
@@ -193,7 +196,7 @@ pub fn run(root: &Path) -> Result<(), String> {
         return Err(format!("the probe failed in {}", scratch.display()));
     }
     openapi_has_it(&scratch)?;
-    api_validates_it(root, &scratch)?;
+    api_validates_it(&cargo)?;
     println!(
         "new-operation: OK: the list alone gave the client methods, the mock route, the OpenAPI \
          operation and `api --validate`"
@@ -239,9 +242,10 @@ fn openapi_has_it(scratch: &Path) -> Result<(), String> {
 /// embedded mock the answer matches the new operation's response schema; against a server that
 /// answers a `Namespace` whose `id` is a string, it fails naming that field. So the CLI finds the
 /// operation by method and path, and checks the answer against its schema.
-fn api_validates_it(root: &Path, scratch: &Path) -> Result<(), String> {
+fn api_validates_it(cargo: &ScratchCargo) -> Result<(), String> {
     let api = |target: &[&str]| -> Result<std::process::Output, String> {
-        cargo_in(root, scratch)?
+        cargo
+            .command()
             .args(["run", "-q", "--locked", "-p", "hamravesh-cli", "--"])
             .args(["api", "GET", "/api/v1/darkube/namespaces/7/?expand=true"])
             .args(["--org", "my-team", "--validate"])
@@ -314,38 +318,65 @@ fn one_answer_server(body: &'static str) -> Result<String, String> {
 /// repository's names, and the repository's next build would find the copy's code fresh and use it:
 /// each of the copy's own crates gets one codegen unit less than the default (which changes no
 /// behaviour) so that it is built under names of its own.
-fn cargo_in(root: &Path, scratch: &Path) -> Result<Command, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let metadata = Command::new(&cargo)
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--no-deps",
-            "--offline",
-        ])
-        .current_dir(scratch)
-        .output()
-        .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
-    let metadata: serde_json::Value = serde_json::from_slice(&metadata.stdout)
-        .map_err(|e| format!("cargo metadata in {}: {e}", scratch.display()))?;
-    let members = metadata
-        .get("packages")
-        .and_then(serde_json::Value::as_array)
-        .ok_or("cargo metadata listed no packages")?;
-    let mut command = Command::new(&cargo);
-    for name in members.iter().filter_map(|p| p.get("name")?.as_str()) {
-        for profile in ["dev", "test"] {
-            command.arg("--config").arg(format!(
-                "profile.{profile}.package.{name}.codegen-units={SCRATCH_CODEGEN_UNITS}"
-            ));
+struct ScratchCargo {
+    cargo: std::ffi::OsString,
+    /// The `--config` arguments, one pair per workspace member and profile (read once).
+    config: Vec<String>,
+    root: std::path::PathBuf,
+    scratch: std::path::PathBuf,
+}
+
+impl ScratchCargo {
+    /// Reads the copy's workspace members once.
+    fn new(root: &Path, scratch: &Path) -> Result<Self, String> {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let metadata = Command::new(&cargo)
+            .args([
+                "metadata",
+                "--format-version",
+                "1",
+                "--no-deps",
+                "--offline",
+            ])
+            .current_dir(scratch)
+            .output()
+            .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
+        let metadata: serde_json::Value = serde_json::from_slice(&metadata.stdout)
+            .map_err(|e| format!("cargo metadata in {}: {e}", scratch.display()))?;
+        let members = metadata
+            .get("packages")
+            .and_then(serde_json::Value::as_array)
+            .ok_or("cargo metadata listed no packages")?;
+        let mut config = Vec::new();
+        for name in members.iter().filter_map(|p| p.get("name")?.as_str()) {
+            for profile in ["dev", "test"] {
+                config.push("--config".to_owned());
+                config.push(format!(
+                    "profile.{profile}.package.{name}.codegen-units={SCRATCH_CODEGEN_UNITS}"
+                ));
+            }
         }
+        Ok(Self {
+            cargo,
+            config,
+            root: root.to_owned(),
+            scratch: scratch.to_owned(),
+        })
     }
-    command
-        .env("CARGO_BUILD_BUILD_DIR", root.join("target"))
-        .env("CARGO_TARGET_DIR", root.join("target/new-operation-out"))
-        .current_dir(scratch);
-    Ok(command)
+
+    /// A cargo command in the copy, its subcommand still to add.
+    fn command(&self) -> Command {
+        let mut command = Command::new(&self.cargo);
+        command
+            .args(&self.config)
+            .env("CARGO_BUILD_BUILD_DIR", self.root.join("target"))
+            .env(
+                "CARGO_TARGET_DIR",
+                self.root.join("target/new-operation-out"),
+            )
+            .current_dir(&self.scratch);
+        command
+    }
 }
 
 /// The dev profile's default is 256; any other value gives the copy's crates names of their own.

@@ -19,8 +19,9 @@ pub enum Edit {
         field: DocField,
         /// Its documented children (`x.a`, `x[].b`), page order, full paths.
         children: Vec<DocField>,
-        /// Whether it is a response field: the page's response promises every field it documents,
-        /// so each goes into `required`; a payload field only when its `Required` column says so.
+        /// Whether it is a response field: written optional with `x-doc-new` (fixtures from the
+        /// service do not hold it yet), its documented children required within it; a payload
+        /// field is required only when its `Required` column says so.
         in_response: bool,
     },
     /// Remove a field the page no longer documents, and its name from `required`.

@@ -326,7 +326,7 @@ fn refers_to_timestamp(schema: &Json) -> bool {
 }
 
 /// What `$comment` says of a field written with `x-doc-new`.
-pub const NEWLY_DOCUMENTED_NOTE: &str = "Newly documented by the page; optional until the service is \
+const NEWLY_DOCUMENTED_NOTE: &str = "Newly documented by the page; optional until the service is \
      seen to send it, then add it to `required` and drop `x-doc-new`.";
 
 /// A new response field's schema with the `x-doc-new` marker, and a `$comment` saying what it
