@@ -157,13 +157,7 @@ async fn serve_operation(
     let fault = state.begin_operation(operation);
     // On its own task, so that what the request does is done even if the client hangs up
     // (a client that times out on a delayed create has still created it), as the service does.
-    let task = tokio::spawn(async move {
-        let normal = answer(&state, operation, request);
-        match fault {
-            None => normal.await,
-            Some(fault) => apply(fault, normal).await,
-        }
-    });
+    let task = tokio::spawn(async move { apply(fault, answer(&state, operation, request)).await });
     match task.await {
         Ok(response) => response,
         Err(error) => {
@@ -403,19 +397,12 @@ async fn method_not_allowed(state: Arc<State>, method: Method, allow: String) ->
         }
         response
     };
-    match fault {
-        None => normal.await,
-        Some(fault) => apply(fault, normal).await,
-    }
+    apply(fault, normal).await
 }
 
 async fn not_found(Extract(state): Extract<Arc<State>>) -> Response {
     let fault = state.begin_request();
-    let normal = async { envelope(StatusCode::NOT_FOUND) };
-    match fault {
-        None => normal.await,
-        Some(fault) => apply(fault, normal).await,
-    }
+    apply(fault, async { envelope(StatusCode::NOT_FOUND) }).await
 }
 
 /// The service's error envelope for a status, with the Persian `detail` it sends.
@@ -479,9 +466,12 @@ async fn normal_body(normal: impl Future<Output = Response>) -> (StatusCode, Byt
     }
 }
 
-/// The answer to a request with a fault: `normal` is the answer it would have had, awaited only
-/// by the faults that mangle it (so the others have no side effect).
-async fn apply(fault: Fault, normal: impl Future<Output = Response>) -> Response {
+/// The answer to a request, with its fault if it has one: `normal` is the answer it would have
+/// had, awaited only by the faults that mangle it (so the others have no side effect).
+async fn apply(fault: Option<Fault>, normal: impl Future<Output = Response>) -> Response {
+    let Some(fault) = fault else {
+        return normal.await;
+    };
     match fault {
         Fault::Status {
             status,

@@ -2,7 +2,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use axum::serve::Listener;
@@ -19,7 +19,7 @@ use crate::fixture::{
     check_notifications, check_profile, edit_notifications, edit_profile, set_balance,
 };
 use crate::http;
-use crate::state::{ServedProfile, State};
+use crate::state::{ServedProfile, State, locked, replace};
 use crate::{DEFAULT_API_KEY, DEFAULT_NOTIFICATIONS, DEFAULT_PROFILE, Fault};
 
 /// hyper's read buffer, which bounds a request head (hyper's bare 431 beyond); the mock refuses
@@ -371,22 +371,14 @@ impl MockServer {
     ///
     /// These come before faults queued with [`MockServer::push_fault_on`].
     pub fn push_fault(&self, fault: Fault, times: usize) {
-        let mut faults = self
-            .state
-            .faults
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut faults = locked(&self.state.faults);
         faults.extend(std::iter::repeat_n(fault, times));
     }
 
     /// Queues `fault` for each of the next `times` requests to `operation` (one of
     /// [`hamravesh_types::operations::ALL`]); requests to other operations are answered normally.
     pub fn push_fault_on(&self, operation: &Operation, fault: Fault, times: usize) {
-        let mut faults = self
-            .state
-            .operation_faults
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut faults = locked(&self.state.operation_faults);
         faults
             .entry(operation.id.to_owned())
             .or_default()
@@ -437,20 +429,12 @@ impl MockServer {
         &self,
         edit: impl FnOnce(&mut Vec<Notification>),
     ) -> Result<(), MockError> {
-        let _editing = self
-            .state
-            .edits
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let _editing = locked(&self.state.edits);
         let edited = edit_notifications(&self.state.notifications(), |feed| {
             edit(feed);
             Ok(())
         })?;
-        *self
-            .state
-            .notifications
-            .write()
-            .unwrap_or_else(PoisonError::into_inner) = Arc::new(edited);
+        replace(&self.state.notifications, edited);
         Ok(())
     }
 
@@ -458,27 +442,15 @@ impl MockServer {
         &self,
         edit: impl FnOnce(&mut Profile) -> Result<(), MockError>,
     ) -> Result<(), MockError> {
-        let _editing = self
-            .state
-            .edits
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let _editing = locked(&self.state.edits);
         let edited: ServedProfile = edit_profile(&self.state.profile(), edit)?;
-        *self
-            .state
-            .profile
-            .write()
-            .unwrap_or_else(PoisonError::into_inner) = Arc::new(edited);
+        replace(&self.state.profile, edited);
         Ok(())
     }
 
     /// Delays every normal response by `delay` (zero to stop).
     pub fn set_delay(&self, delay: Duration) {
-        *self
-            .state
-            .delay
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = delay;
+        *locked(&self.state.delay) = delay;
     }
 
     /// Requests received so far, on any path.
@@ -488,10 +460,7 @@ impl MockServer {
 
     /// Requests received so far for `operation` (its method on its path), whatever the answer.
     pub fn request_count_on(&self, operation: &Operation) -> usize {
-        self.state
-            .operation_requests
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        locked(&self.state.operation_requests)
             .get(operation.id)
             .copied()
             .unwrap_or(0)
@@ -521,11 +490,7 @@ impl MockServer {
 
     /// A header of the latest request to any operation (`None` if absent or not text).
     pub fn last_request_header(&self, name: &str) -> Option<String> {
-        let headers = self
-            .state
-            .last_headers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let headers = locked(&self.state.last_headers);
         headers
             .as_ref()?
             .get(name)?

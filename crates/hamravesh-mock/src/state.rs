@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -63,38 +63,43 @@ pub(crate) struct State {
     pub(crate) last_headers: Mutex<Option<axum::http::HeaderMap>>,
 }
 
+/// The value behind `mutex`: a panic while it was held leaves nothing half-done that matters to
+/// a mock, so a poisoned lock is used as it is.
+pub(crate) fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// What `lock` holds now.
+fn current<T>(lock: &RwLock<Arc<T>>) -> Arc<T> {
+    Arc::clone(&lock.read().unwrap_or_else(PoisonError::into_inner))
+}
+
+/// Puts `value` in `lock`, for the requests that start from now on.
+pub(crate) fn replace<T>(lock: &RwLock<Arc<T>>, value: T) {
+    *lock.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(value);
+}
+
 impl State {
     /// Remembers the headers of the latest request to an operation, for tests to inspect.
     pub(crate) fn record_headers(&self, headers: &axum::http::HeaderMap) {
-        *self
-            .last_headers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(headers.clone());
+        *locked(&self.last_headers) = Some(headers.clone());
     }
 
     /// Counts a request on no operation (an unknown path or method) and takes the fault queued
     /// for the next request, if any.
     pub(crate) fn begin_request(&self) -> Option<Fault> {
         self.requests.fetch_add(1, Ordering::SeqCst);
-        self.faults
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop_front()
+        locked(&self.faults).pop_front()
     }
 
     /// Counts a request to `operation` and takes the fault queued for it: one queued for the
     /// next request first, else one queued for this operation.
     pub(crate) fn begin_operation(&self, operation: &Operation) -> Option<Fault> {
-        *self
-            .operation_requests
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        *locked(&self.operation_requests)
             .entry(operation.id.to_owned())
             .or_default() += 1;
         self.begin_request().or_else(|| {
-            self.operation_faults
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
+            locked(&self.operation_faults)
                 .get_mut(operation.id)
                 .and_then(VecDeque::pop_front)
         })
@@ -102,24 +107,17 @@ impl State {
 
     /// The profile served now.
     pub(crate) fn profile(&self) -> Arc<ServedProfile> {
-        Arc::clone(&self.profile.read().unwrap_or_else(PoisonError::into_inner))
+        current(&self.profile)
     }
 
     /// The notification feed served now.
     pub(crate) fn notifications(&self) -> Arc<Vec<Value>> {
-        Arc::clone(
-            &self
-                .notifications
-                .read()
-                .unwrap_or_else(PoisonError::into_inner),
-        )
+        current(&self.notifications)
     }
 
     /// The namespace store.
     pub(crate) fn namespaces(&self) -> std::sync::MutexGuard<'_, Store> {
-        self.namespaces
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        locked(&self.namespaces)
     }
 
     /// Counts a request that gets no fault (one refused before routing).
@@ -128,6 +126,6 @@ impl State {
     }
 
     pub(crate) fn delay(&self) -> Duration {
-        *self.delay.lock().unwrap_or_else(PoisonError::into_inner)
+        *locked(&self.delay)
     }
 }

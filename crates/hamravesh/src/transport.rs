@@ -76,9 +76,8 @@ impl Transport {
     }
 
     async fn execute_in_span(&self, request: &Request) -> Result<Success, Error> {
-        let inner = self;
         let url = self.url_of(request)?;
-        let total = inner.total_timeout;
+        let total = self.total_timeout;
         // A total so large that the deadline cannot be represented means no overall limit.
         let deadline = Instant::now().checked_add(total);
         let context = |error: Error, attempts: u32| {
@@ -129,8 +128,8 @@ impl Transport {
             let remaining = deadline.map(|deadline| deadline.saturating_duration_since(started));
             // The attempt gets its own timeout or what is left of the call's, whichever is less.
             let (timeout, cut_by_deadline) = match remaining {
-                Some(remaining) if remaining < inner.timeout => (remaining, true),
-                _ => (inner.timeout, false),
+                Some(remaining) if remaining < self.timeout => (remaining, true),
+                _ => (self.timeout, false),
             };
             let failure = match self.attempt(&url, request, timeout).await {
                 Ok(mut success) => {
@@ -167,12 +166,11 @@ impl Transport {
                     context(failure.error, attempt).with_deadline(Deadline::DuringAttempt(total))
                 );
             }
-            if attempt > inner.retry.max_retries || !should_retry(error, request.is_idempotent()) {
+            if attempt > self.retry.max_retries || !should_retry(error, request.is_idempotent()) {
                 return give_up(failure, attempt, None, earlier);
             }
             let Some(delay) =
-                inner
-                    .retry
+                self.retry
                     .delay(attempt, failure.headers.as_ref(), SystemTime::now())
             else {
                 return give_up(failure, attempt, None, earlier);
@@ -250,17 +248,16 @@ impl Transport {
         request: &Request,
         timeout: Duration,
     ) -> Result<Success, AttemptFailure> {
-        let inner = self;
-        let http = match &inner.http_no_redirects {
+        let http = match &self.http_no_redirects {
             Some(http) if !request.is_idempotent() => http,
-            _ => &inner.http,
+            _ => &self.http,
         };
         let mut builder = http
             .request(request.method.clone(), url.clone())
             .headers(request.headers.clone())
-            .header(AUTHORIZATION, inner.authorization.clone())
+            .header(AUTHORIZATION, self.authorization.clone())
             .header(ACCEPT, "application/json")
-            .header(USER_AGENT, inner.user_agent.clone())
+            .header(USER_AGENT, self.user_agent.clone())
             .timeout(timeout);
         if let Some(json) = &request.json {
             builder = builder
@@ -285,11 +282,11 @@ impl Transport {
         // headers (for Retry-After) after the body is read.
         let headers =
             (request.raw || is_retryable_status(status)).then(|| response.headers().clone());
-        let body = match read_capped(response, inner.max_body_size).await {
+        let body = match read_capped(response, self.max_body_size).await {
             Ok(body) => body,
             Err(ReadError::TooLarge) if status.is_success() => {
                 return Err(Error::new(Kind::BodyTooLarge {
-                    limit: inner.max_body_size,
+                    limit: self.max_body_size,
                 })
                 .into());
             }
@@ -299,7 +296,7 @@ impl Transport {
                     error: Error::new(Kind::Status {
                         status,
                         body: ApiErrorBody::TooLarge {
-                            limit: inner.max_body_size,
+                            limit: self.max_body_size,
                         },
                         raw: Vec::new(),
                     }),
@@ -396,22 +393,6 @@ pub(crate) struct Request {
 }
 
 impl Request {
-    /// A `GET` of `path`.
-    #[cfg(test)]
-    pub(crate) fn get(path: impl Into<Cow<'static, str>>) -> Self {
-        Self {
-            method: Method::GET,
-            path: path.into(),
-            raw_query: None,
-            query: Vec::new(),
-            headers: HeaderMap::new(),
-            json: None,
-            gone_means_done: false,
-            carried_out: None,
-            raw: false,
-        }
-    }
-
     /// A request of `method` to `path` (already checked), with nothing else yet.
     pub(crate) fn new_raw(method: Method, path: Cow<'static, str>) -> Self {
         Self {
@@ -653,11 +634,7 @@ mod tests {
 
     #[test]
     fn only_safe_methods_and_put_delete_are_idempotent() {
-        assert!(Request::get("/x").is_idempotent());
-        let post = Request {
-            method: Method::POST,
-            ..Request::get("/x")
-        };
-        assert!(!post.is_idempotent());
+        assert!(Request::new_raw(Method::GET, "/x".into()).is_idempotent());
+        assert!(!Request::new_raw(Method::POST, "/x".into()).is_idempotent());
     }
 }
