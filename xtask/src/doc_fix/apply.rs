@@ -1,11 +1,11 @@
-//! One [`Edit`] written into the text of its file, or declined when its target holds more than
-//! the page speaks for (then its finding stays for a person).
+//! One [`Edit`] written into its file, or declined when its target holds more than the page
+//! speaks for (then its finding stays for a person).
 
 use serde_json::{Value, json};
 
 use super::field_schema::{self, TIMESTAMP_REF};
 use crate::doc_check::edit::Edit;
-use crate::json_text::{self, Json, Layout};
+use crate::json_text::{self, Json};
 
 /// The keywords that say a property's type; a retype replaces them together.
 const TYPE_KEYWORDS: &[&str] = &[
@@ -40,6 +40,15 @@ pub fn file(edit: &Edit) -> &str {
 /// The file's text with `edit` made, or `None` when it is declined (or its target is gone).
 pub fn apply(edit: &Edit, text: &str) -> Result<Option<String>, String> {
     let value: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let mut doc: Json = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    match make(edit, &value, &mut doc)? {
+        true => json_text::rewrite(text, &doc).map(Some),
+        false => Ok(None),
+    }
+}
+
+/// Makes `edit` in `doc` (read as `value`); false when it is declined.
+fn make(edit: &Edit, value: &Value, doc: &mut Json) -> Result<bool, String> {
     match edit {
         Edit::AddField {
             object,
@@ -56,22 +65,22 @@ pub fn apply(edit: &Edit, text: &str) -> Result<Option<String>, String> {
             };
             let Some(new) = field_schema::field_schema(field, name, &owner, children, *in_response)
             else {
-                return Ok(None);
+                return Ok(false);
             };
             let Some(target) = value.pointer(object) else {
-                return Ok(None);
+                return Ok(false);
             };
             let mut everything = new.definitions.clone();
             everything.push((name.to_owned(), new.schema.clone()));
-            let mut text = with_timestamp(text, &value, &Json::Object(everything))?;
+            with_timestamp(doc, value, &Json::Object(everything))?;
             for (definition, schema) in &new.definitions {
                 if value
                     .pointer(&format!("/definitions/{definition}"))
                     .is_some()
                 {
-                    return Ok(None);
+                    return Ok(false);
                 }
-                text = add_definition(&text, definition, schema)?;
+                add_definition(doc, definition, schema.clone())?;
             }
             // A response field the page adds is promised, but fixtures and payloads taken from
             // the service do not hold it yet: optional, marked, until a maintainer has seen it.
@@ -80,59 +89,42 @@ pub fn apply(edit: &Edit, text: &str) -> Result<Option<String>, String> {
             } else {
                 new.schema
             };
-            text = match target.get("properties") {
-                Some(_) => json_text::insert_member(
-                    &text,
-                    &format!("{object}/properties"),
-                    name,
-                    &schema,
-                    None,
-                )?,
-                None => json_text::insert_member(
-                    &text,
-                    object,
-                    "properties",
-                    &Json::object([(name, schema)]),
-                    None,
-                )?,
-            };
+            match target.get("properties") {
+                Some(_) => doc.insert_member(&format!("{object}/properties"), name, schema, None),
+                None => {
+                    let properties = Json::object([(name, schema)]);
+                    doc.insert_member(object, "properties", properties, None)
+                }
+            }?;
             if field.required {
-                text = match target.get("required") {
-                    Some(_) => json_text::push_element(
-                        &text,
-                        &format!("{object}/required"),
-                        &Json::Plain(json!(name)),
-                        Layout::Pretty,
-                    )?,
-                    None => json_text::insert_member(
-                        &text,
-                        object,
-                        "required",
-                        &Json::Plain(json!([name])),
-                        Some("properties"),
-                    )?,
-                };
+                match target.get("required") {
+                    Some(_) => doc.push_element(&format!("{object}/required"), json!(name).into()),
+                    None => {
+                        let required = json!([name]).into();
+                        doc.insert_member(object, "required", required, Some("properties"))
+                    }
+                }?;
             }
-            Ok(Some(text))
+            Ok(true)
         }
         Edit::RemoveField { object, name, .. } => {
             let Some(target) = value.pointer(object) else {
-                return Ok(None);
+                return Ok(false);
             };
             if target.pointer(&format!("/properties/{name}")).is_none() {
-                return Ok(None);
+                return Ok(false);
             }
-            let mut text = json_text::remove_member(text, &format!("{object}/properties"), name)?;
+            doc.remove_member(&format!("{object}/properties"), name)?;
             if let Some(index) = position_of(target.get("required"), |v| v == name) {
-                text = json_text::remove_element(&text, &format!("{object}/required"), index)?;
+                doc.remove_element(&format!("{object}/required"), index)?;
             }
-            Ok(Some(text))
+            Ok(true)
         }
         Edit::Retype {
             pointer, doc_type, ..
         } => {
             let Some(property) = value.pointer(pointer).and_then(Value::as_object) else {
-                return Ok(None);
+                return Ok(false);
             };
             // A $comment gives a reason for the old type, a structure (a definition, items,
             // properties) more than a type: both are for a person to re-read.
@@ -149,14 +141,14 @@ pub fn apply(edit: &Edit, text: &str) -> Result<Option<String>, String> {
                 .and_then(Value::as_array)
                 .is_some_and(|types| types.iter().any(|t| t == "null"));
             let Some(keywords) = field_schema::keywords(doc_type, nullable) else {
-                return Ok(None);
+                return Ok(false);
             };
             if structured
                 || keywords
                     .iter()
                     .any(|(k, _)| property.contains_key(k) && !TYPE_KEYWORDS.contains(&k.as_str()))
             {
-                return Ok(None);
+                return Ok(false);
             }
             // The new keywords go where the old ones were: before the first key after them.
             let keys: Vec<&String> = property.keys().collect();
@@ -169,48 +161,34 @@ pub fn apply(edit: &Edit, text: &str) -> Result<Option<String>, String> {
                     .find(|k| !TYPE_KEYWORDS.contains(&k.as_str()))
                     .map(|k| k.as_str().to_owned())
             });
-            let mut text = text.to_owned();
             for key in keys.iter().filter(|k| TYPE_KEYWORDS.contains(&k.as_str())) {
-                text = json_text::remove_member(&text, pointer, key)?;
+                doc.remove_member(pointer, key)?;
             }
             for (key, keyword) in &keywords {
-                text = json_text::insert_member(&text, pointer, key, keyword, before.as_deref())?;
+                doc.insert_member(pointer, key, keyword.clone(), before.as_deref())?;
             }
-            Ok(Some(with_timestamp(
-                &text,
-                &value,
-                &Json::Object(keywords),
-            )?))
+            with_timestamp(doc, value, &Json::Object(keywords))?;
+            Ok(true)
         }
         Edit::AllowNull { pointer, .. } => {
             let type_pointer = format!("{pointer}/type");
-            Ok(match value.pointer(&type_pointer) {
-                Some(Value::String(one)) => Some(json_text::replace_value(
-                    text,
-                    &type_pointer,
-                    &Json::Plain(json!([one, "null"])),
-                    Layout::Pretty,
-                )?),
-                Some(Value::Array(_)) => Some(json_text::push_element(
-                    text,
-                    &type_pointer,
-                    &Json::Plain(json!("null")),
-                    Layout::Pretty,
-                )?),
-                _ => None,
-            })
+            match value.pointer(&type_pointer) {
+                Some(Value::String(one)) => *doc.at(&type_pointer)? = json!([one, "null"]).into(),
+                Some(Value::Array(_)) => doc.push_element(&type_pointer, json!("null").into())?,
+                _ => return Ok(false),
+            }
+            Ok(true)
         }
         Edit::DropMarker { pointer, .. } => {
             let Some(property) = value.pointer(pointer) else {
-                return Ok(None);
+                return Ok(false);
             };
-            let mut text = text.to_owned();
             for key in ["x-doc-type", "$comment"] {
                 if property.get(key).is_some() {
-                    text = json_text::remove_member(&text, pointer, key)?;
+                    doc.remove_member(pointer, key)?;
                 }
             }
-            Ok(Some(text))
+            Ok(true)
         }
         Edit::AddQuery {
             operation,
@@ -219,18 +197,18 @@ pub fn apply(edit: &Edit, text: &str) -> Result<Option<String>, String> {
             description,
             example,
         } => {
-            let Some(list) = parameters(&value, operation) else {
-                return Ok(None);
+            let Some(list) = parameters(value, operation) else {
+                return Ok(false);
             };
             let mut parameter = vec![
-                ("name", Json::Plain(json!(name))),
-                ("type", Json::Plain(json!(doc_type))),
-                ("required", Json::Plain(json!(false))),
+                ("name", json!(name).into()),
+                ("type", json!(doc_type).into()),
+                ("required", json!(false).into()),
             ];
             let example = example.trim().trim_matches('`');
             if !example.is_empty() {
                 let example = serde_json::from_str(example).unwrap_or_else(|_| json!(example));
-                parameter.push(("example", Json::Plain(example)));
+                parameter.push(("example", Json::from(example)));
             }
             let description = match description.trim() {
                 "" => {
@@ -238,60 +216,46 @@ pub fn apply(edit: &Edit, text: &str) -> Result<Option<String>, String> {
                 }
                 given => given.to_owned(),
             };
-            parameter.push(("description", Json::Plain(json!(description))));
-            Ok(Some(json_text::push_element(
-                text,
-                &list,
-                &Json::object(parameter),
-                Layout::Inline,
-            )?))
+            parameter.push(("description", json!(description).into()));
+            doc.push_element(&list, Json::object(parameter))?;
+            Ok(true)
         }
         Edit::RetypeQuery {
             operation,
             name,
             doc_type,
         } => {
-            let Some((list, index)) = parameter(&value, operation, name) else {
-                return Ok(None);
+            let Some((list, index)) = parameter(value, operation, name) else {
+                return Ok(false);
             };
-            Ok(Some(json_text::replace_value(
-                text,
-                &format!("{list}/{index}/type"),
-                &Json::Plain(json!(doc_type)),
-                Layout::Inline,
-            )?))
+            *doc.at(&format!("{list}/{index}/type"))? = json!(doc_type).into();
+            Ok(true)
         }
         Edit::RemoveQuery {
             operation, name, ..
         } => {
-            let Some((list, index)) = parameter(&value, operation, name) else {
-                return Ok(None);
+            let Some((list, index)) = parameter(value, operation, name) else {
+                return Ok(false);
             };
-            Ok(Some(json_text::remove_element(text, &list, index)?))
+            doc.remove_element(&list, index)?;
+            Ok(true)
         }
     }
 }
 
-/// The text with a `Timestamp` definition added when `schema` needs one and the file (read as
-/// `value`) has none.
-fn with_timestamp(text: &str, value: &Value, schema: &Json) -> Result<String, String> {
+/// Adds a `Timestamp` definition when `schema` needs one and the file (read as `value`) has none.
+fn with_timestamp(doc: &mut Json, value: &Value, schema: &Json) -> Result<(), String> {
     if !refers_to_timestamp(schema) || value.pointer("/definitions/Timestamp").is_some() {
-        return Ok(text.to_owned());
+        return Ok(());
     }
-    add_definition(text, "Timestamp", &field_schema::timestamp_definition())
+    add_definition(doc, "Timestamp", field_schema::timestamp_definition())
 }
 
-/// The text with the definition `name` added last to `definitions` (made when there is none).
-fn add_definition(text: &str, name: &str, schema: &Json) -> Result<String, String> {
-    match json_text::insert_member(text, "/definitions", name, schema, None) {
-        Ok(text) => Ok(text),
-        Err(_) => json_text::insert_member(
-            text,
-            "",
-            "definitions",
-            &Json::object([(name, schema.clone())]),
-            None,
-        ),
+/// Adds the definition `name` last to `definitions` (made when there is none).
+fn add_definition(doc: &mut Json, name: &str, schema: Json) -> Result<(), String> {
+    match doc.at("/definitions") {
+        Ok(_) => doc.insert_member("/definitions", name, schema, None),
+        Err(_) => doc.insert_member("", "definitions", Json::object([(name, schema)]), None),
     }
 }
 
@@ -317,11 +281,9 @@ fn parameter(list: &Value, operation: &str, name: &str) -> Option<(String, usize
 /// Whether the schema uses the `Timestamp` definition anywhere.
 fn refers_to_timestamp(schema: &Json) -> bool {
     match schema {
-        Json::Plain(value) => value.to_string().contains(TIMESTAMP_REF),
-        Json::Object(members) => members.iter().any(|(key, value)| {
-            (key == "$ref" && *value == Json::Plain(json!(TIMESTAMP_REF)))
-                || refers_to_timestamp(value)
-        }),
+        Json::Scalar(value) => value.to_string().contains(TIMESTAMP_REF),
+        Json::Array(items) => items.iter().any(refers_to_timestamp),
+        Json::Object(members) => members.iter().any(|(_, value)| refers_to_timestamp(value)),
     }
 }
 
@@ -336,18 +298,15 @@ fn newly_documented(schema: Json) -> Json {
         return schema;
     };
     match members.iter_mut().find(|(key, _)| key == "$comment") {
-        Some((_, Json::Plain(Value::String(comment)))) => {
+        Some((_, Json::Scalar(Value::String(comment)))) => {
             comment.push(' ');
             comment.push_str(NEWLY_DOCUMENTED_NOTE);
         }
-        _ => members.push((
-            "$comment".to_owned(),
-            Json::Plain(json!(NEWLY_DOCUMENTED_NOTE)),
-        )),
+        _ => members.push(("$comment".to_owned(), json!(NEWLY_DOCUMENTED_NOTE).into())),
     }
     members.push((
         crate::doc_check::NEWLY_DOCUMENTED.to_owned(),
-        Json::Plain(json!(true)),
+        json!(true).into(),
     ));
     Json::Object(members)
 }

@@ -34,7 +34,7 @@ pub fn timestamp_definition() -> Json {
 }
 
 fn plain(value: impl Into<Value>) -> Json {
-    Json::Plain(value.into())
+    Json::from(value.into())
 }
 
 /// The type keywords for `doc_type`, `null` added when `nullable`.
