@@ -87,6 +87,18 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding no edit settles (yet: see [`Finding::settled_by`]).
+    pub fn new(operation: &str, part: Part, path: &str, kind: Kind, message: String) -> Self {
+        Finding {
+            operation: operation.to_owned(),
+            part,
+            path: path.to_owned(),
+            kind,
+            message,
+            edit: None,
+        }
+    }
+
     /// The finding, with the edit that settles it.
     pub fn settled_by(mut self, edit: Option<Edit>) -> Self {
         self.edit = edit;
@@ -109,14 +121,7 @@ pub struct BodyPlace<'a> {
 
 impl BodyPlace<'_> {
     fn finding(&self, path: &str, kind: Kind, message: String) -> Finding {
-        Finding {
-            operation: self.operation.to_owned(),
-            part: self.part,
-            path: path.to_owned(),
-            kind,
-            message,
-            edit: None,
-        }
+        Finding::new(self.operation, self.part, path, kind, message)
     }
 
     /// `schema/profile.json`, as the maintainer opens it.

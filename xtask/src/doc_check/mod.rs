@@ -149,18 +149,17 @@ fn compare_body(
     let id = pair.listed.id.as_str();
     match (documented, reference) {
         (None, None) => Ok(Vec::new()),
-        (Some(_), None) => Ok(vec![Finding {
-            edit: None,
-            operation: id.to_owned(),
+        (Some(_), None) => Ok(vec![Finding::new(
+            id,
             part,
-            path: String::new(),
-            kind: compare::Kind::MissingFromSchema,
-            message: format!(
+            "",
+            compare::Kind::MissingFromSchema,
+            format!(
                 "the page documents a {body} (a `{table}` table in {}), but schema/operations.json gives \
                  `{id}` none: write its schema and name it with {key}",
                 pair.doc.place()
             ),
-        }]),
+        )]),
         // Not drift: the page may have moved or relabelled the table, which doc-check cannot tell
         // from its removal. Unreadable, with what was expected.
         (None, Some(reference)) => Err(format!(
@@ -267,19 +266,18 @@ fn unvendored(root: &Path, pages: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<Findin
         {
             continue;
         }
-        missing.entry(op.page.clone()).or_default().push(Finding {
-            edit: None,
-            operation: op.id.clone(),
-            part: compare::Part::Operation,
-            path: String::new(),
-            kind: compare::Kind::OperationNotOnPage,
-            message: format!(
+        missing.entry(op.page.clone()).or_default().push(Finding::new(
+            &op.id,
+            compare::Part::Operation,
+            "",
+            compare::Kind::OperationNotOnPage,
+            format!(
                 "schema/operations.json names the page {:?} for `{}`, but schema/upstream/ has no such \
                  page: vendor the page as published, or correct the operation's `page`",
                 op.page,
                 op.signature()
             ),
-        });
+        ));
     }
     Ok(missing
         .into_iter()

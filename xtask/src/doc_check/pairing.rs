@@ -48,13 +48,12 @@ pub fn pair<'a>(
         &mut doc_left,
         &mut listed_left,
     ) {
-        findings.push(Finding {
-            edit: None,
-            operation: op.id.clone(),
-            part: Part::Operation,
-            path: String::new(),
-            kind: Kind::MethodChanged,
-            message: format!(
+        findings.push(Finding::new(
+            &op.id,
+            Part::Operation,
+            "",
+            Kind::MethodChanged,
+            format!(
                 "the page's method for `{}` is `{}` ({}), schema/operations.json has `{}`: change the \
                  operation's `method` (and re-check its retry rule: only idempotent methods are retried freely)",
                 doc.path,
@@ -62,7 +61,7 @@ pub fn pair<'a>(
                 doc.place(),
                 op.method
             ),
-        });
+        ));
         pairs.push(Pair {
             doc,
             listed: op,
@@ -74,20 +73,19 @@ pub fn pair<'a>(
         &mut doc_left,
         &mut listed_left,
     ) {
-        findings.push(Finding {
-            edit: None,
-            operation: op.id.clone(),
-            part: Part::Operation,
-            path: String::new(),
-            kind: Kind::PathChanged,
-            message: format!(
+        findings.push(Finding::new(
+            &op.id,
+            Part::Operation,
+            "",
+            Kind::PathChanged,
+            format!(
                 "the page's URL is `{}` ({}), schema/operations.json has `{}`: change the operation's \
                  `path` (and its `path_parameters` if the placeholders changed)",
                 doc.path,
                 doc.place(),
                 op.path
             ),
-        });
+        ));
         pairs.push(Pair {
             doc,
             listed: op,
@@ -95,33 +93,31 @@ pub fn pair<'a>(
         });
     }
     for doc in doc_left {
-        findings.push(Finding {
-            edit: None,
-            operation: doc.signature(),
-            part: Part::Operation,
-            path: String::new(),
-            kind: Kind::NewOperation,
-            message: format!(
+        findings.push(Finding::new(
+            &doc.signature(),
+            Part::Operation,
+            "",
+            Kind::NewOperation,
+            format!(
                 "the page documents `{}` ({}), which schema/operations.json lacks: add an operation with \
                  \"page\": {page:?}, its method, path, required headers, parameters and body schemas",
                 doc.signature(),
                 doc.place()
             ),
-        });
+        ));
     }
     for op in listed_left {
-        findings.push(Finding {
-            edit: None,
-            operation: op.id.clone(),
-            part: Part::Operation,
-            path: String::new(),
-            kind: Kind::OperationNotOnPage,
-            message: format!(
+        findings.push(Finding::new(
+            &op.id,
+            Part::Operation,
+            "",
+            Kind::OperationNotOnPage,
+            format!(
                 "schema/operations.json lists `{}` with \"page\": {page:?}, but the page no longer \
                  documents it: remove the operation if the service dropped it, or correct its `page`",
                 op.signature()
             ),
-        });
+        ));
     }
     (pairs, findings)
 }
@@ -151,14 +147,7 @@ pub fn compare_parameters(pair: &Pair) -> Vec<Finding> {
         listed,
         path_changed,
     } = pair;
-    let finding = |part: Part, path: &str, kind: Kind, message: String| Finding {
-        edit: None,
-        operation: listed.id.clone(),
-        part,
-        path: path.to_owned(),
-        kind,
-        message,
-    };
+    let finding = |part, path, kind, message| Finding::new(&listed.id, part, path, kind, message);
     let mut findings = Vec::new();
 
     // Header names are case-insensitive in HTTP.
@@ -246,14 +235,7 @@ fn compare_params(
     key: &str,
     id: &str,
 ) -> Vec<Finding> {
-    let finding = |path: &str, kind: Kind, message: String| Finding {
-        edit: None,
-        operation: id.to_owned(),
-        part,
-        path: path.to_owned(),
-        kind,
-        message,
-    };
+    let finding = |path: &str, kind, message| Finding::new(id, part, path, kind, message);
     let what = part.name();
     // Only the query list is edited mechanically: a path or header change means code changes.
     let query = |edit: Edit| (part == Part::Query).then_some(edit);
