@@ -72,14 +72,10 @@ pub fn expected_outputs(root: &Path) -> Result<Vec<(String, String)>, String> {
     let models = hamravesh_codegen::generate_modules(&modules, COMMAND)
         .map_err(|error| format!("{GENERATED_MODELS}: {error}"))?;
     outputs.insert(0, (GENERATED_MODELS.to_owned(), models));
-    let client_schemas: Vec<(String, &str, &serde_json::Value)> = parsed
+    let client_schemas: Vec<(&str, &str, &serde_json::Value)> = parsed
         .iter()
         .zip(SCHEMAS)
         .map(|((module, schema, _), (_, path))| (file_name(path), *module, schema))
-        .collect();
-    let client_schemas: Vec<(&str, &str, &serde_json::Value)> = client_schemas
-        .iter()
-        .map(|(file, module, schema)| (file.as_str(), *module, *schema))
         .collect();
     let client = hamravesh_codegen::client(
         &hamravesh_codegen::ClientInput {
@@ -92,14 +88,9 @@ pub fn expected_outputs(root: &Path) -> Result<Vec<(String, String)>, String> {
     )
     .map_err(|error| format!("{GENERATED_CLIENT}: {error}"))?;
     outputs.insert(1, (GENERATED_CLIENT.to_owned(), client));
-    let files: Vec<(String, &serde_json::Value)> = parsed
+    let files: Vec<(&str, &serde_json::Value)> = client_schemas
         .iter()
-        .zip(SCHEMAS)
-        .map(|((_, schema, _), (_, path))| (file_name(path), schema))
-        .collect();
-    let files: Vec<(&str, &serde_json::Value)> = files
-        .iter()
-        .map(|(name, schema)| (name.as_str(), *schema))
+        .map(|(file, _, schema)| (*file, *schema))
         .collect();
     let document = hamravesh_codegen::openapi(&hamravesh_codegen::OpenApiInput {
         schemas: &files,
@@ -125,11 +116,9 @@ fn embedded_copy(path: &str) -> String {
     format!("{EMBEDDED_DIR}/{}", file_name(path))
 }
 
-fn file_name(path: &str) -> String {
-    Path::new(path)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
+/// `schema/NAME.json` → `NAME.json`.
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 /// Writes every output that changed; returns one line per file saying what happened.
