@@ -11,12 +11,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// One crate's modules (`a::b`; the root is `""`) and whom each imports.
-#[derive(Debug, Default)]
-pub struct Graph {
-    /// Module path to the modules its `use` lines reach.
-    pub edges: BTreeMap<String, BTreeSet<String>>,
-}
+/// One crate's modules (`a::b`; the root is `""`), each with the modules its `use` lines reach.
+pub type Graph = BTreeMap<String, BTreeSet<String>>;
 
 /// The crates whose sources are checked: every `crates/*` and `xtask`.
 pub fn crate_dirs(root: &Path) -> Result<Vec<PathBuf>, String> {
@@ -51,7 +47,7 @@ pub fn graph(crate_dir: &Path) -> Result<Graph, String> {
         .get("")
         .map(|file| reexports(file, &modules))
         .unwrap_or_default();
-    let mut graph = Graph::default();
+    let mut graph = Graph::new();
     for (module, file) in &parsed {
         let mut targets = BTreeSet::new();
         for path in use_paths(&file.items) {
@@ -62,7 +58,7 @@ pub fn graph(crate_dir: &Path) -> Result<Graph, String> {
                 targets.insert(target);
             }
         }
-        graph.edges.insert(module.clone(), targets);
+        graph.insert(module.clone(), targets);
     }
     Ok(graph)
 }
@@ -72,14 +68,13 @@ pub fn circles(graph: &Graph) -> Vec<Vec<String>> {
     // Two modules are in one circle when each reaches the other; the graphs are small enough
     // (tens of modules) that a reachability set per module is simpler than Tarjan's algorithm.
     let reach: BTreeMap<&String, BTreeSet<&String>> = graph
-        .edges
         .keys()
         .map(|start| {
             let mut seen = BTreeSet::new();
-            let mut stack: Vec<&String> = graph.edges[start].iter().collect();
+            let mut stack: Vec<&String> = graph[start].iter().collect();
             while let Some(next) = stack.pop() {
                 if seen.insert(next) {
-                    stack.extend(graph.edges.get(next).into_iter().flatten());
+                    stack.extend(graph.get(next).into_iter().flatten());
                 }
             }
             (start, seen)
@@ -336,17 +331,11 @@ mod tests {
     type Edges<'a> = &'a [(&'a str, &'a [&'a str])];
 
     fn graph_of(edges: Edges) -> Graph {
-        Graph {
-            edges: edges
-                .iter()
-                .map(|(from, to)| {
-                    (
-                        (*from).to_owned(),
-                        to.iter().map(|target| (*target).to_owned()).collect(),
-                    )
-                })
-                .collect(),
-        }
+        let targets = |to: &[&str]| to.iter().map(|target| (*target).to_owned()).collect();
+        edges
+            .iter()
+            .map(|(from, to)| ((*from).to_owned(), targets(to)))
+            .collect()
     }
 
     #[test]
@@ -415,7 +404,7 @@ mod tests {
         for dir in dirs {
             let graph = graph(&dir).unwrap_or_else(|error| panic!("{error}"));
             assert!(
-                graph.edges.len() > 1 || dir.ends_with("hamravesh-test-support"),
+                graph.len() > 1 || dir.ends_with("hamravesh-test-support"),
                 "{dir:?}"
             );
             for circle in circles(&graph) {
