@@ -87,10 +87,7 @@ pub fn parse(text: &str) -> Result<OperationList, String> {
 /// Splits a schema reference into its file and JSON Pointer: `namespaces.json#/definitions/X`
 /// → (`namespaces.json`, `/definitions/X`); `profile.json` → (`profile.json`, ``).
 pub fn split_reference(reference: &str) -> (&str, &str) {
-    match reference.split_once('#') {
-        Some((file, pointer)) => (file, pointer),
-        None => (reference, ""),
-    }
+    reference.split_once('#').unwrap_or((reference, ""))
 }
 
 /// The `{name}` placeholders of a path template, in order.
