@@ -286,7 +286,7 @@ fn from_the_list(operation: &'static Operation, parts: &Parts, success: StatusCo
     }
 }
 
-/// The operation's integer path parameters, parsed; `None` if one is not an integer.
+/// The operation's integer path parameters, parsed; `None` if one is not digits within `i64`.
 async fn integer_path_parameters(
     operation: &Operation,
     parts: &mut Parts,
@@ -301,7 +301,12 @@ async fn integer_path_parameters(
         .filter(|parameter| parameter.kind == "integer")
         .map(|parameter| {
             let (_, value) = raw.iter().find(|(name, _)| *name == parameter.name)?;
-            Some((parameter.name, value.parse::<i64>().ok()?))
+            // Django's `int` converter: digits only (`+5`, `-5` and ` 5` match no route).
+            let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+            Some((
+                parameter.name,
+                value.parse::<i64>().ok().filter(|_| digits)?,
+            ))
         })
         .collect()
 }

@@ -603,6 +603,18 @@ async fn namespaces_are_created_and_deleted_once_per_organization() {
     );
     let id = hamravesh_mock::FIRST_NAMESPACE_ID.to_string();
     assert_eq!(delete("other-team", &id).send(&server).await.status, 404);
+    // Django's `int` path converter takes digits only: these match no route, so 404 and the
+    // namespace stays.
+    for other_form in [
+        format!("+{id}"),
+        format!("%2B{id}"),
+        format!("-{id}"),
+        " 1".into(),
+    ] {
+        let answer = delete(ORG, &other_form).send(&server).await;
+        assert_eq!(answer.status, 404, "{other_form}");
+    }
+    assert_eq!(server.namespace_count(), 2);
     // Deleted once: 204 with no body, then 404.
     let deleted = delete(ORG, &id).send(&server).await;
     assert_documented(&DELETE_NAMESPACE, &deleted, "delete");
@@ -614,7 +626,7 @@ async fn namespaces_are_created_and_deleted_once_per_organization() {
         "again",
     );
     assert_eq!(server.namespace_count(), 1);
-    assert_eq!(server.request_count_on(&DELETE_NAMESPACE), 3);
+    assert_eq!(server.request_count_on(&DELETE_NAMESPACE), 7);
     assert_eq!(server.request_count_on(&CREATE_NAMESPACE), 3);
 }
 

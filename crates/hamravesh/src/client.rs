@@ -178,8 +178,9 @@ impl ClientBuilder {
     }
 
     /// Sends every request through this proxy: `http://`, `https://`, `socks5://` (names
-    /// resolved locally) or `socks5h://` (names resolved by the proxy), with an optional
-    /// `user:password@`. It overrides `HAMRAVESH_PROXY` and the system's proxy variables, and
+    /// resolved locally) or `socks5h://` (names resolved by the proxy), also `socks4://` and
+    /// `socks4a://`, with an optional `user:password@`; any other scheme is
+    /// [`ConfigError::UnsupportedProxyScheme`]. It overrides `HAMRAVESH_PROXY` and the system's proxy variables, and
     /// applies to loopback base URLs too. The key still travels only inside TLS to an `https`
     /// base URL (an HTTP proxy gets a `CONNECT` tunnel); a plain `http` loopback base URL is
     /// accepted only through a proxy that is itself on loopback. The URL is held as a secret and
@@ -250,11 +251,19 @@ impl ClientBuilder {
     }
 }
 
+/// The proxy schemes reqwest speaks.
+const PROXY_SCHEMES: [&str; 6] = ["http", "https", "socks4", "socks4a", "socks5", "socks5h"];
+
 /// The proxy for `base_url`, or a configuration error. The URL is never quoted in the error: it
 /// may hold a password.
 fn checked_proxy(proxy: &SecretString, base_url: &Url) -> Result<reqwest::Proxy, Error> {
     use secrecy::ExposeSecret;
     let text = proxy.expose_secret();
+    // reqwest takes a proxy URL of any scheme and then quietly sends around one it cannot speak
+    // (`ftp://`): refuse it here. Text without a scheme is read as `http://`, as reqwest does.
+    if Url::parse(text).is_ok_and(|url| url.has_host() && !PROXY_SCHEMES.contains(&url.scheme())) {
+        return Err(ConfigError::UnsupportedProxyScheme.into());
+    }
     if base_url.scheme() == "http" {
         // The key would cross the proxy connection in clear: only if that stays on this machine.
         // `socks5://` is not a special scheme to the URL parser, so its host is a name even

@@ -224,6 +224,7 @@ fn percent_decode(bytes: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::shown_path;
 
     #[test]
     fn https_is_accepted() {
@@ -347,6 +348,16 @@ mod tests {
         }
         // Without an `@` the URL is shown as given.
         assert_eq!(shown_url("https://x.com/a?b#c"), "https://x.com/a?b#c");
+        // A plain path has no authority, so it is shown as typed; one that names a host is not.
+        for (path, shown) in [
+            ("/api/v1/x@evil.com/y", "/api/v1/x@evil.com/y"),
+            ("/x/@", "/x/@"),
+            ("//u:LEAK@evil.example/x", "evil.example"),
+            ("/\\u:LEAK@evil.example/x", "evil.example"),
+            ("https://u:LEAK@evil.example/x", "https://evil.example"),
+        ] {
+            assert_eq!(shown_path(path), shown, "{path}");
+        }
     }
 
     #[test]

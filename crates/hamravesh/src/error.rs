@@ -17,7 +17,7 @@ mod config;
 
 pub use api_body::{ApiErrorBody, FieldError, FieldErrors, MAX_QUOTED_CHARS, NON_FIELD_ERRORS};
 pub use config::{BaseUrlError, ConfigError, PathError};
-pub(crate) use config::{MAX_URL_CHARS, shown_url};
+pub(crate) use config::{MAX_URL_CHARS, shown_path, shown_url};
 
 /// What kind of error an [`Error`] is, for matching. More kinds may be added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -159,6 +159,12 @@ pub(crate) enum PageProblem {
         "the page held only items already received (the API repeated a page); stopped so the walk cannot loop"
     )]
     NoProgress,
+    /// An empty page with a `next` link.
+    #[error("the page held no items but a next link; stopped so the walk cannot loop")]
+    EmptyWithNext,
+    /// `next` carries a user name or password (shown without them).
+    #[error("the page's next link \"{next}\" carries a user name or password; not followed")]
+    CredentialsInNext { next: String },
     /// The cap on pages was reached before the end.
     #[error("read the cap of {max} pages without reaching the end; raise it with max_pages")]
     TooManyPages { max: u32 },

@@ -316,7 +316,7 @@ impl<P: Listing> Walk<P> {
             // Asked by offset, an empty page is past the end; a link after an empty page
             // could only lead round in a loop.
             return match next {
-                Some(Some(_)) => Err(PageProblem::NoProgress),
+                Some(Some(_)) => Err(PageProblem::EmptyWithNext),
                 _ => Ok(None),
             };
         }
@@ -391,8 +391,13 @@ impl<P: Listing> Walk<P> {
             Follow::Offset(_) if same_host => Ok(None),
             Follow::Offset(_) => Err(other_origin()),
             Follow::Link(template) => {
-                if !same_host || !url.username().is_empty() || url.password().is_some() {
+                if !same_host {
                     return Err(other_origin());
+                }
+                if !url.username().is_empty() || url.password().is_some() {
+                    return Err(PageProblem::CredentialsInNext {
+                        next: shown_url(next),
+                    });
                 }
                 let refused = |reason: PathError| PageProblem::RefusedNext {
                     next: shown_url(next),
@@ -1033,7 +1038,8 @@ mod tests {
             ("https://evil.example/x/", &base, Err("origin")),
             ("//evil.example/x/", &base, Err("origin")),
             ("https://api.example:444/x/", &base, Err("origin")),
-            ("https://u:p@api.example/x/", &base, Err("origin")),
+            ("https://u:p@api.example/x/", &base, Err("credentials")),
+            ("https://u:p@evil.example/x/", &base, Err("origin")),
             ("ftp://api.example/x/", &base, Err("origin")),
             ("https://api.example/@x/", &base, Err("refused")),
             ("http://[::1", &base, Err("invalid")),
@@ -1051,6 +1057,10 @@ mod tests {
                     }),
                 )
                 | (Err("refused"), Err(PageProblem::RefusedNext { .. })) => {}
+                (Err("credentials"), Err(PageProblem::CredentialsInNext { next: shown })) => {
+                    // Shown without the user name and password.
+                    assert_eq!(shown, "https://api.example", "{next}");
+                }
                 _ => panic!("{next}: expected {expected:?}, got {got:?}"),
             }
         }

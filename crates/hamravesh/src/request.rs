@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 
 use crate::body::parse_error_body_for;
 use crate::config::{ORGANIZATION, check_path, organization};
-use crate::error::{ConfigError, Error, Kind, PathError, shown_url};
+use crate::error::{ConfigError, Error, Kind, PathError, shown_path};
 use crate::transport::{Request, Success, Transport, decode_success};
 
 /// A request being built by [`crate::Client::request`]: set its query parameters, its organization and
@@ -51,7 +51,7 @@ impl std::fmt::Debug for RequestBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RequestBuilder")
             .field("method", &self.method)
-            .field("path", &shown_url(&self.path))
+            .field("path", &shown_path(&self.path))
             .field("query", &self.query.len())
             .field("organization", &self.organization.is_some())
             .field("body_len", &self.json.as_ref().map(Vec::len))
@@ -153,7 +153,7 @@ impl RequestBuilder {
         }
         let invalid = |source: PathError| -> Error {
             ConfigError::InvalidPath {
-                path: shown_url(&self.path),
+                path: shown_path(&self.path),
                 source,
             }
             .into()
@@ -385,7 +385,7 @@ impl Response {
 pub fn check_request_path(path: &str) -> Result<(), Error> {
     check_path(path).map(|_| ()).map_err(|source| {
         ConfigError::InvalidPath {
-            path: shown_url(path),
+            path: shown_path(path),
             source,
         }
         .into()

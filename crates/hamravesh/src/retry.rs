@@ -177,8 +177,9 @@ impl RetryPolicy {
 /// Parses `Retry-After` as delta-seconds or an HTTP date (a date in the past means now).
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Delta-seconds past u64 are still a (very long) wait, never "no Retry-After".
+        return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
     }
     let date = httpdate::parse_http_date(value).ok()?;
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
@@ -223,10 +224,13 @@ mod tests {
             max_retry_after: Duration::from_secs(5),
             ..RetryPolicy::default()
         };
-        assert_eq!(
-            policy.delay(1, Some(&headers("6")), SystemTime::now()),
-            None
-        );
+        for beyond in ["6", "18446744073709551615", "99999999999999999999"] {
+            assert_eq!(
+                policy.delay(1, Some(&headers(beyond)), SystemTime::now()),
+                None,
+                "{beyond}"
+            );
+        }
         assert_eq!(
             policy.delay(1, Some(&headers("5")), SystemTime::now()),
             Some(Duration::from_secs(5))

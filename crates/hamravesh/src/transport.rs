@@ -16,7 +16,7 @@ use crate::body::{ReadError, parse_error_body_for, read_capped};
 use crate::config::{MAX_PATH_LEN, ORGANIZATION, endpoint, organization};
 use crate::error::{
     ApiErrorBody, CarriedOut, ConfigError, Deadline, Error, Kind, PathError, RedirectReason,
-    is_idempotent, shown_url,
+    is_idempotent, shown_path, shown_url,
 };
 use crate::retry::{RetryPolicy, is_retryable_status, should_retry};
 
@@ -217,7 +217,7 @@ impl Transport {
             + url.query().map_or(0, |query| query.len() + 1);
         if len > MAX_PATH_LEN {
             return Err(ConfigError::InvalidPath {
-                path: shown_url(&request.path),
+                path: shown_path(&request.path),
                 source: PathError::TooLong {
                     len,
                     max: MAX_PATH_LEN,
@@ -233,7 +233,7 @@ impl Transport {
             && url.path()[prefix.len()..].starts_with('/');
         if !inside {
             return Err(ConfigError::InvalidPath {
-                path: shown_url(&request.path),
+                path: shown_path(&request.path),
                 source: PathError::OutsideBase,
             }
             .into());

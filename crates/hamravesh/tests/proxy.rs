@@ -7,7 +7,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hamravesh::{Client, ErrorKind};
+use hamravesh::{Client, ConfigError, ErrorKind};
 use hamravesh_mock::MockServer;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -189,6 +189,45 @@ async fn plain_http_is_refused_through_a_proxy_off_this_machine() {
             "{proxy}: {}",
             error.report()
         );
+    }
+}
+
+/// reqwest takes a proxy of a scheme it cannot speak and then sends around it: refused instead.
+#[tokio::test]
+async fn a_proxy_scheme_the_client_cannot_speak_is_refused() {
+    for proxy in [
+        "ftp://user:pr0xyPASSWORD@127.0.0.1:2121",
+        "gopher://127.0.0.1:70",
+        "FTP://proxy.example",
+    ] {
+        let error = Client::builder()
+            .api_key(KEY)
+            .base_url("http://127.0.0.1:8080")
+            .proxy(proxy)
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(error.config(), Some(ConfigError::UnsupportedProxyScheme)),
+            "{proxy}: {error:?}"
+        );
+        assert!(
+            !error.report().contains("pr0xyPASSWORD"),
+            "{}",
+            error.report()
+        );
+    }
+    // Every scheme reqwest speaks is taken, and text without one is read as http://.
+    for proxy in [
+        "http://127.0.0.1:3128",
+        "HTTPS://127.0.0.1:3128",
+        "socks4://127.0.0.1:1080",
+        "socks4a://127.0.0.1:1080",
+        "socks5://127.0.0.1:1080",
+        "socks5h://127.0.0.1:1080",
+        "127.0.0.1:3128",
+    ] {
+        let built = Client::builder().api_key(KEY).proxy(proxy).build();
+        assert!(built.is_ok(), "{proxy}: {:?}", built.err());
     }
 }
 

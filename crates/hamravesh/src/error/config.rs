@@ -38,6 +38,15 @@ pub(crate) fn shown_url(raw: &str) -> String {
     one_line(&shown, MAX_URL_CHARS)
 }
 
+/// A request path as it may appear in a message: whole when it is a plain path (one `/`, no
+/// authority, so nothing in it can be a credential), else as [`shown_url`] shows a URL.
+pub(crate) fn shown_path(raw: &str) -> String {
+    match raw.strip_prefix('/') {
+        Some(rest) if !rest.starts_with(['/', '\\']) => one_line(raw, MAX_URL_CHARS),
+        _ => shown_url(raw),
+    }
+}
+
 /// A problem with the client's configuration, found before any request is sent.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -116,6 +125,10 @@ pub enum ConfigError {
     /// A request body could not be encoded as JSON.
     #[error("cannot encode the request body as JSON")]
     InvalidRequestBody(#[source] serde_json::Error),
+    /// The proxy URL's scheme is not one the client speaks (the URL is not quoted: it may hold a
+    /// password).
+    #[error("unsupported proxy scheme; use http://, https://, socks5:// or socks5h://")]
+    UnsupportedProxyScheme,
     /// The blocking client could not start its private runtime.
     #[error("cannot start the blocking client's I/O runtime")]
     Runtime(#[source] std::io::Error),
