@@ -97,22 +97,18 @@ impl Operation {
             return false;
         };
         let mut segments = path.split('/');
-        for expected in template.split('/') {
-            let Some(segment) = segments.next() else {
-                return false;
-            };
-            let is_parameter =
-                expected.len() > 2 && expected.starts_with('{') && expected.ends_with('}');
-            let fits = if is_parameter {
+        let fits = |expected: &str, segment: &str| {
+            if expected.len() > 2 && expected.starts_with('{') && expected.ends_with('}') {
                 !segment.is_empty() && !is_dot_segment(segment)
             } else {
                 segment == expected
-            };
-            if !fits {
-                return false;
             }
-        }
-        segments.next().is_none()
+        };
+        template.split('/').all(|expected| {
+            segments
+                .next()
+                .is_some_and(|segment| fits(expected, segment))
+        }) && segments.next().is_none()
     }
 }
 

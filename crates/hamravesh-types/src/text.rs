@@ -67,7 +67,6 @@ pub fn one_line(text: &str, max_chars: usize) -> String {
         }
         // The cap counts what is printed: an escape such as `\u{1b}` is six characters.
         let width = match c {
-            '\n' | '\r' | '\t' => 2,
             c if is_unsafe(c) => c.escape_unicode().count(),
             _ => 1,
         };
