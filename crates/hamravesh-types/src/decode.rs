@@ -91,14 +91,12 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
         deserializer.end().map_err(syntax_error)?;
         return Ok(value);
     };
-    // The read validation makes: a repeated key, or text it does not read as JSON inside an
-    // unknown field that serde_json skipped unread; the first one met is the error.
-    // The first read only tells whether there is a problem (tracking the path and checking each
-    // key as it comes cost time on every key); a payload that has one (rare) is read again to
-    // name the first problem in the text and its place.
-    match scan(bytes, false) {
-        (Ok(()), _) => Ok(value),
-        (Err(_), _) => Err(first_problem(bytes)),
+    // The read validation makes finds what serde let through (a repeated key, text it does not
+    // read as JSON in a skipped unknown field). This read only tells whether there is one, as
+    // tracking the place costs time on every key; a payload that has one (rare) is read again.
+    match scan(bytes, false).0 {
+        Ok(()) => Ok(value),
+        Err(_) => Err(first_problem(bytes)),
     }
 }
 

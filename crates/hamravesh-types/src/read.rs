@@ -21,28 +21,19 @@ pub(crate) trait Build<'de>: Sized {
     type Object: Default;
     fn leaf(value: impl FnOnce() -> Value) -> Self;
     fn array(items: Vec<Self>) -> Self;
-    /// Notes `key` in `object`: whether it was there already. A `Cow`, so that a key set can keep
-    /// a key borrowed from the input.
-    #[allow(clippy::ptr_arg)]
-    fn repeats(object: &mut Self::Object, key: &Cow<'de, str>) -> bool;
-    /// Adds the value read for `key`: whether `key` was there already (for a key set, which
-    /// [`Build::repeats`] fills, always `false`).
-    #[allow(clippy::ptr_arg)]
-    fn insert(object: &mut Self::Object, key: &Cow<'de, str>, value: Self) -> bool;
+    /// Adds the value read for `key`: whether `key` was there already (always `false` for `()`).
+    fn insert(object: &mut Self::Object, key: &str, value: Self) -> bool;
     fn object(object: Self::Object) -> Self;
 }
 
 impl<'de> Build<'de> for () {
-    type Object = KeySet<'de>;
+    type Object = ();
     fn leaf(_: impl FnOnce() -> Value) {}
     fn array(_: Vec<()>) {}
-    fn repeats(keys: &mut KeySet<'de>, key: &Cow<'de, str>) -> bool {
-        !keys.insert(key.clone())
-    }
-    fn insert(_: &mut KeySet<'de>, _: &Cow<'de, str>, (): ()) -> bool {
+    fn insert((): &mut (), _: &str, (): ()) -> bool {
         false
     }
-    fn object(_: KeySet<'de>) {}
+    fn object((): ()) {}
 }
 
 impl<'de> Build<'de> for Value {
@@ -53,13 +44,10 @@ impl<'de> Build<'de> for Value {
     fn array(items: Vec<Value>) -> Value {
         Value::Array(items)
     }
-    fn repeats(map: &mut Map<String, Value>, key: &Cow<'de, str>) -> bool {
-        map.contains_key(key.as_ref())
-    }
-    fn insert(map: &mut Map<String, Value>, key: &Cow<'de, str>, value: Value) -> bool {
+    fn insert(map: &mut Map<String, Value>, key: &str, value: Value) -> bool {
         // The last of repeated keys wins, as in serde_json's own `Value`. One lookup: the
         // repeat is told by what the insert replaced.
-        map.insert(key.as_ref().to_owned(), value).is_some()
+        map.insert(key.to_owned(), value).is_some()
     }
     fn object(map: Map<String, Value>) -> Value {
         Value::Object(map)
@@ -70,7 +58,7 @@ impl<'de> Build<'de> for Value {
 pub(crate) type OnRepeat<'r, 'de> = dyn FnMut(&[Step<'de>], &str) + 'r;
 
 /// Reads one value into `B`. With `stop_at_repeat` the read fails at the first repeated key, just
-/// after it (where the error's line and column point), found by [`Build::repeats`]; otherwise
+/// after it (where the error's line and column point); otherwise
 /// each is noted once its value is read and inserted, and the read goes on.
 ///
 /// Without a `path` and with `stop_at_repeat`, the read only tells whether some object repeats a
@@ -166,8 +154,9 @@ impl<'de, B: Build<'de>> Visitor<'de> for Read<'_, 'de, B> {
             }
             return Ok(B::object(object));
         }
+        let mut keys = self.stop_at_repeat.then(KeySet::default);
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            if self.stop_at_repeat && B::repeats(&mut object, &key) {
+            if keys.as_mut().is_some_and(|keys| !keys.insert(key.clone())) {
                 (self.on_repeat)(self.path.as_deref().map_or(&[], Vec::as_slice), &key);
                 return Err(de::Error::custom("repeated key"));
             }
