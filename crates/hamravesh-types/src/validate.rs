@@ -409,27 +409,16 @@ fn count_nodes(value: &Value, limit: usize) -> usize {
 fn pruned_count(value: &Value, keep: usize, limit: usize) -> usize {
     fn walk(value: &Value, keep: usize, limit: usize, count: &mut usize) {
         *count += 1;
-        if *count >= limit {
-            return;
-        }
-        match value {
-            Value::Array(items) => {
-                for item in items.iter().take(keep) {
-                    walk(item, keep, limit, count);
-                    if *count >= limit {
-                        return;
-                    }
-                }
+        let items = value
+            .as_array()
+            .into_iter()
+            .flat_map(|a| a.iter().take(keep));
+        let values = value.as_object().into_iter().flat_map(|map| map.values());
+        for child in items.chain(values) {
+            if *count >= limit {
+                return;
             }
-            Value::Object(map) => {
-                for child in map.values() {
-                    walk(child, keep, limit, count);
-                    if *count >= limit {
-                        return;
-                    }
-                }
-            }
-            _ => {}
+            walk(child, keep, limit, count);
         }
     }
     let mut count = 0;
