@@ -591,7 +591,12 @@ impl<'s> Reading<'s> {
             combined = match (combined, reading) {
                 (Reading::Unknown, _) | (_, Reading::Unknown) => Reading::Unknown,
                 (Reading::Declares(mut a), Reading::Declares(b)) => {
-                    push_leaves(&mut a, b);
+                    // Each schema once.
+                    for leaf in b {
+                        if !a.iter().any(|kept| std::ptr::eq(*kept, leaf)) {
+                            a.push(leaf);
+                        }
+                    }
                     Reading::Declares(a)
                 }
                 (Reading::Declares(a), Reading::Silent)
@@ -607,32 +612,23 @@ impl<'s> Reading<'s> {
                 (Reading::Skip, Reading::Skip) => Reading::Skip,
             };
         }
-        combined.capped()
-    }
-
-    /// Unknown past [`MAX_BRANCHES`] declaring schemas: walking them all would cost too much.
-    fn capped(self) -> Self {
-        match self {
+        // Past MAX_BRANCHES declaring schemas, walking them all would cost too much.
+        match combined {
             Reading::Declares(leaves) if leaves.len() > MAX_BRANCHES => Reading::Unknown,
             reading => reading,
         }
     }
 }
 
-/// Adds `more` to `leaves`, each schema once.
-fn push_leaves<'s>(leaves: &mut Vec<&'s Value>, more: Vec<&'s Value>) {
-    for leaf in more {
-        if !leaves.iter().any(|kept| std::ptr::eq(*kept, leaf)) {
-            leaves.push(leaf);
-        }
-    }
-}
-
-/// What the keywords of `schema` itself (not its references or branches) say of `value`.
+/// What the keywords of `schema` itself (not its references or branches) say of `value`. An
+/// object's keys are declared by `properties` or an `additionalProperties` schema, and unknown
+/// under `patternProperties`, which this walk does not evaluate.
 fn own_reading<'s>(schema: &'s Value, value: &Value) -> Reading<'s> {
     match value {
         Value::Object(_) if schema.get("patternProperties").is_some() => Reading::Unknown,
-        Value::Object(_) if !is_open_object(schema) => Reading::Declares(vec![schema]),
+        Value::Object(_) if schema.get("properties").is_some() || map_values(schema).is_some() => {
+            Reading::Declares(vec![schema])
+        }
         Value::Array(_) if schema.get("items").is_some() || schema.get("prefixItems").is_some() => {
             Reading::Declares(vec![schema])
         }
@@ -673,19 +669,6 @@ fn allows_type(schema: &Value, value: &Value) -> bool {
         Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).any(allows),
         Some(_) => true,
     }
-}
-
-/// Whether `schema` says nothing about an object's keys (so none of them is reported):
-/// no `properties` and no `additionalProperties` schema, or `patternProperties`, which this
-/// walk does not evaluate.
-fn is_open_object(schema: &Value) -> bool {
-    let Some(object) = schema.as_object() else {
-        return true;
-    };
-    if object.contains_key("patternProperties") {
-        return true;
-    }
-    !object.contains_key("properties") && map_values(schema).is_none()
 }
 
 /// The schema of element `index` of an array under `schema`, if it gives one.
