@@ -210,22 +210,17 @@ impl Validator {
         if self.prune_safe {
             // Start small: where every value breaks dozens of keywords a few hundred values
             // already give the errors wanted, and all of a copy's errors are built at once.
-            let mut budget = NODE_BUDGET / 16;
-            loop {
-                if let Some(pruned) = prune(value, budget) {
-                    let mut attempt = Collector::new(max_errors);
-                    for error in self.inner.iter_errors(&pruned) {
-                        attempt.push_with(|| convert(&error));
-                    }
-                    kept = attempt;
-                    if kept.is_full() {
-                        break;
-                    }
+            for budget in [NODE_BUDGET / 16, NODE_BUDGET / 4, NODE_BUDGET] {
+                let Some(pruned) = prune(value, budget) else {
+                    continue;
+                };
+                kept = Collector::new(max_errors);
+                for error in self.inner.iter_errors(&pruned) {
+                    kept.push_with(|| convert(&error));
                 }
-                if budget >= NODE_BUDGET {
+                if kept.is_full() {
                     break;
                 }
-                budget = (budget * 4).min(NODE_BUDGET);
             }
         }
         if kept.is_empty() {
