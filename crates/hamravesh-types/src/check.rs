@@ -117,15 +117,13 @@ fn whole_payload(message: String, max_errors: usize) -> CappedErrors {
 
 /// `key` repeated in the object at `path`, at its JSON Pointer (RFC 6901).
 fn repeated_key(path: &[Step<'_>], key: &str) -> ValidationError {
-    let mut pointer = String::new();
-    for step in path {
-        match step {
-            Step::Key(key) => {
-                pointer.push_str(&format!("/{}", key.replace('~', "~0").replace('/', "~1")))
-            }
-            Step::Index(index) => pointer.push_str(&format!("/{index}")),
-        }
-    }
+    let pointer: String = path
+        .iter()
+        .map(|step| match step {
+            Step::Key(key) => format!("/{}", key.replace('~', "~0").replace('/', "~1")),
+            Step::Index(index) => format!("/{index}"),
+        })
+        .collect();
     // A key can be megabytes long; the message quotes its start.
     const KEY_LIMIT: usize = 100;
     let shown: String = key.chars().take(KEY_LIMIT).collect();
