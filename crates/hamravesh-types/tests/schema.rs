@@ -17,6 +17,7 @@ fn every_embedded_schema_is_valid_against_the_draft_07_meta_schema() {
         }
     }
     // Each kind's own schema (a definition wrapped as a root) compiles too.
+    #[cfg(feature = "validate")]
     for kind in Document::ALL {
         let _ = kind.validator();
     }
