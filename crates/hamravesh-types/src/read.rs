@@ -160,22 +160,15 @@ impl<'de, B: Build<'de>> Visitor<'de> for Read<'_, 'de, B> {
                 (self.on_repeat)(self.path.as_deref().map_or(&[], Vec::as_slice), &key);
                 return Err(de::Error::custom("repeated key"));
             }
-            let (key, value) = match self.path.as_deref_mut() {
-                Some(path) => {
-                    // The key is lent to the path while its value is read, then taken back.
-                    path.push(Step::Key(key));
-                    let value = map.next_value_seed(self.child());
-                    let Some(Step::Key(key)) = self.path.as_deref_mut().and_then(Vec::pop) else {
-                        return Err(de::Error::custom("internal error: path out of step"));
-                    };
-                    (key, value?)
-                }
-                None => {
-                    let value = map.next_value_seed(self.child())?;
-                    (key, value)
-                }
-            };
-            if B::insert(&mut object, &key, value) && !self.stop_at_repeat {
+            // A key borrowed from the input is copied to the path as a pointer.
+            if let Some(path) = self.path.as_deref_mut() {
+                path.push(Step::Key(key.clone()));
+            }
+            let value = map.next_value_seed(self.child());
+            if let Some(path) = self.path.as_deref_mut() {
+                path.pop();
+            }
+            if B::insert(&mut object, &key, value?) && !self.stop_at_repeat {
                 (self.on_repeat)(self.path.as_deref().map_or(&[], Vec::as_slice), &key);
             }
         }
