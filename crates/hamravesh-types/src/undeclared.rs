@@ -519,7 +519,7 @@ impl<'s> Walker<'s> {
         }
         under_parent.insert(kept.into(), self.report.fields.len());
         let mut path = self.render(parent);
-        push_key(&mut path, kept, kept.len() < key.len());
+        push_key(&mut path, key);
         self.report.fields.push(UndeclaredField {
             path,
             types,
@@ -539,10 +539,7 @@ impl<'s> Walker<'s> {
         for segment in segments.iter().rev() {
             match segment {
                 Segment::Root => {}
-                Segment::Key(key) => {
-                    let kept = cut(key);
-                    push_key(&mut path, kept, kept.len() < key.len());
-                }
+                Segment::Key(key) => push_key(&mut path, key),
                 Segment::Items => path.push_str("[]"),
                 Segment::AnyKey => {
                     if !path.is_empty() {
@@ -701,7 +698,8 @@ fn cut(key: &str) -> &str {
 }
 
 /// Appends `.key`, or `["key"]` quoted and escaped when it is not plain; `…` marks a cut key.
-fn push_key(path: &mut String, key: &str, was_cut: bool) {
+fn push_key(path: &mut String, key: &str) {
+    let (key, was_cut) = (cut(key), key.len() > MAX_KEY_BYTES);
     let plain = !key.is_empty()
         && key
             .chars()
