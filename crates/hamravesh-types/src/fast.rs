@@ -47,8 +47,6 @@ const MAX_NAMES: usize = 128;
 pub(crate) struct FastSchema {
     nodes: Vec<Checks>,
     root: usize,
-    /// Validators of a string's own keywords (`Checks::strings` indexes them).
-    strings: Vec<jsonschema::Validator>,
 }
 
 /// What one subschema asks of a value; [`Checks::any`] asks nothing.
@@ -60,7 +58,7 @@ struct Checks {
     minimum: Option<i128>,
     maximum: Option<i128>,
     /// The validator of this schema's string keywords, if it has any.
-    strings: Option<usize>,
+    strings: Option<jsonschema::Validator>,
 }
 
 impl Checks {
@@ -135,13 +133,11 @@ impl FastSchema {
             draft,
             nodes: vec![Checks::any(), never],
             by_pointer: HashMap::new(),
-            strings: Vec::new(),
         };
         let root = compiler.node(schema, true)?;
         Some(Self {
             nodes: compiler.nodes,
             root,
-            strings: compiler.strings,
         })
     }
 
@@ -157,15 +153,12 @@ impl FastSchema {
         walked.is_ok() && deserializer.end().is_ok()
     }
 
-    /// Whether `text` meets the string keywords of validator `index`.
-    fn string_meets(&self, index: usize, text: &str) -> bool {
+    /// Whether `text` meets the string keywords `checker` validates.
+    fn string_meets(checker: &jsonschema::Validator, text: &str) -> bool {
         thread_local! {
             // One buffer per thread, so a check allocates only while the buffer grows.
             static BUFFER: Cell<String> = const { Cell::new(String::new()) };
         }
-        let Some(checker) = self.strings.get(index) else {
-            return false;
-        };
         let mut buffer = BUFFER.take();
         buffer.clear();
         buffer.push_str(text);
@@ -183,7 +176,6 @@ struct Compiler<'s> {
     draft: &'s str,
     nodes: Vec<Checks>,
     by_pointer: HashMap<&'s str, usize>,
-    strings: Vec<jsonschema::Validator>,
 }
 
 /// Keywords that only annotate: they never change a verdict.
@@ -304,8 +296,7 @@ impl<'s> Compiler<'s> {
                 .should_validate_formats(true)
                 .build(&Value::Object(string_keywords))
                 .ok()?;
-            checks.strings = Some(self.strings.len());
-            self.strings.push(validator);
+            checks.strings = Some(validator);
         }
         let rules = &mut checks.object;
         for (name, node) in properties {
@@ -459,10 +450,10 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
     }
 
     fn visit_str<E: de::Error>(self, value: &str) -> Result<(), E> {
-        let strings = self.checks().strings;
+        let strings = self.checks().strings.as_ref();
         proved(
             self.allows(STRING)
-                && strings.is_none_or(|index| self.schema.string_meets(index, value)),
+                && strings.is_none_or(|checker| FastSchema::string_meets(checker, value)),
         )
     }
 
