@@ -58,8 +58,8 @@ impl<'de> Build<'de> for Value {
 pub(crate) type OnRepeat<'r, 'de> = dyn FnMut(&[Step<'de>], &str) + 'r;
 
 /// Reads one value into `B`. With `stop_at_repeat` the read fails at the first repeated key, just
-/// after it (where the error's line and column point); otherwise
-/// each is noted once its value is read and inserted, and the read goes on.
+/// after it (where the error's line and column point); otherwise each is noted once its value is
+/// read and inserted, and the read goes on.
 ///
 /// Without a `path` and with `stop_at_repeat`, the read only tells whether some object repeats a
 /// key: it tracks no place, and sorts each object's keys once it is read rather than checking
