@@ -93,6 +93,13 @@ pub fn parse_payload(bytes: &[u8], max_errors: usize) -> Result<Value, CappedErr
     .deserialize(&mut deserializer)
     .and_then(|value| deserializer.end().map(|()| value));
     match parsed {
+        // serde_json says only "expected value at line 1 column 1" of a byte-order mark.
+        Err(error) if bytes.starts_with("\u{feff}".as_bytes()) => Err(whole_payload(
+            format!(
+                "not JSON: it starts with a UTF-8 byte-order mark, which JSON does not allow ({error})"
+            ),
+            max_errors,
+        )),
         Err(error) => Err(whole_payload(format!("not JSON: {error}"), max_errors)),
         Ok(_) if found > 0 => Err(repeats.finish(true)),
         Ok(value) => Ok(value),

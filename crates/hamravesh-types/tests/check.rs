@@ -35,6 +35,12 @@ fn binary_and_invalid_utf8_are_not_json() {
     );
     let message = &messages(b"{} {}")[0];
     assert!(message.contains("trailing characters"), "{message}");
+    // A byte-order mark is named, not left as "expected value at line 1 column 1".
+    let message = &messages("\u{feff}{}".as_bytes())[0];
+    assert!(
+        message.starts_with("/: not JSON: it starts with a UTF-8 byte-order mark"),
+        "{message}"
+    );
 }
 
 #[test]
