@@ -236,8 +236,7 @@ pub fn select<'a>(
 /// `Failure::Usage` (exit 2), every failure to check is printed here and is exit 3.
 pub fn main(args: BalanceArgs) -> Result<ExitCode, Failure> {
     let thresholds = thresholds(&args)?;
-    let runtime = tokio::runtime::Runtime::new()
-        .map_err(|error| Failure::Usage(format!("cannot start the I/O runtime: {error}")))?;
+    let runtime = crate::runtime()?;
     let profile = runtime.block_on(async {
         let session = client_cmd::connect(&args.client).await?;
         session

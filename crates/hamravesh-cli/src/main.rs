@@ -86,21 +86,17 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
     let result = match cli.command {
-        Command::Profile(args) => with_runtime(|runtime| runtime.block_on(profile_cmd::run(args))),
-        Command::Notifications(args) => {
-            with_runtime(|runtime| runtime.block_on(notifications_cmd::run(args)))
-        }
-        Command::Namespaces(command) => {
-            with_runtime(|runtime| runtime.block_on(namespaces_cmd::run(command)))
-        }
-        Command::Mock(args) => with_runtime(|runtime| runtime.block_on(mock_cmd::run(args))),
+        Command::Profile(args) => block_on(profile_cmd::run(args)),
+        Command::Notifications(args) => block_on(notifications_cmd::run(args)),
+        Command::Namespaces(command) => block_on(namespaces_cmd::run(command)),
+        Command::Mock(args) => block_on(mock_cmd::run(args)),
         // Validation is CPU-bound work on threads of its own; it needs no async runtime.
         Command::Validate(args) => validate_cmd::run(args),
         Command::Schema(args) => print_stdout(&schema_text(&args)).map(|()| ExitCode::SUCCESS),
         // Its own exit codes (the monitoring-plugin convention, with 3 for "could not check").
         Command::Balance(args) => balance_cmd::main(args),
-        Command::Exporter(args) => with_runtime(|runtime| runtime.block_on(exporter::run(args))),
-        Command::Api(args) => with_runtime(|runtime| runtime.block_on(api_cmd::run(args))),
+        Command::Exporter(args) => block_on(exporter::run(args)),
+        Command::Api(args) => block_on(api_cmd::run(args)),
         Command::Completions(args) => {
             let mut script = Vec::new();
             clap_complete::generate(args.shell, &mut Cli::command(), "hamravesh", &mut script);
@@ -163,13 +159,15 @@ fn man_page() -> Result<String, Failure> {
     Ok(String::from_utf8_lossy(&page).into_owned())
 }
 
+/// A multi-threaded runtime for the commands that talk to the network.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Runtime::new()
+        .map_err(|error| Failure::Usage(format!("cannot start the I/O runtime: {error}")))
+}
+
 /// Runs a network command on a multi-threaded runtime; success is exit 0.
-fn with_runtime(
-    command: impl FnOnce(&tokio::runtime::Runtime) -> Result<(), Failure>,
-) -> Result<ExitCode, Failure> {
-    let runtime = tokio::runtime::Runtime::new()
-        .map_err(|error| Failure::Usage(format!("cannot start the I/O runtime: {error}")))?;
-    command(&runtime).map(|()| ExitCode::SUCCESS)
+fn block_on(command: impl Future<Output = Result<(), Failure>>) -> Result<ExitCode, Failure> {
+    runtime()?.block_on(command).map(|()| ExitCode::SUCCESS)
 }
 
 /// Prints the failure as one safe, bounded line (it may quote the server or a file name) and
