@@ -27,8 +27,25 @@ const MAX_CAUSE_CHARS: usize = 300;
 /// Writes `text` to stdout. A closed pipe (EPIPE) is ignored; any other write error (ENOSPC,
 /// EIO, …) is a [`Failure::Remote`] (exit 1) saying stdout could not be written.
 pub fn print_stdout(text: &str) -> Result<(), Failure> {
-    write_ignoring_closed_pipe(&mut std::io::stdout().lock(), text.as_bytes())
-        .map_err(|error| Failure::Remote(format!("cannot write the output to stdout: {error}")))
+    write_stdout(&mut std::io::stdout().lock(), |out| {
+        out.write_all(text.as_bytes())
+    })
+    .map(drop)
+}
+
+/// Runs `write` on `out` (stdout) and flushes it: `None` when the pipe was closed (its reader
+/// has gone, so the rest is dropped), a [`Failure::Remote`] for any other write error.
+pub fn write_stdout<W: Write, T>(
+    out: &mut W,
+    write: impl FnOnce(&mut W) -> std::io::Result<T>,
+) -> Result<Option<T>, Failure> {
+    match write(out).and_then(|value| out.flush().map(|()| value)) {
+        Ok(value) => Ok(Some(value)),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(None),
+        Err(error) => Err(Failure::Remote(format!(
+            "cannot write the output to stdout: {error}"
+        ))),
+    }
 }
 
 /// Writes `value` to stdout as pretty JSON and a line end (JSON escapes control characters
@@ -37,14 +54,6 @@ pub fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| Failure::Remote(format!("cannot write the JSON: {}", describe(&e))))?;
     print_stdout(&format!("{text}\n"))
-}
-
-/// Writes and flushes `bytes`, treating a closed pipe as success.
-fn write_ignoring_closed_pipe(out: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        result => result,
-    }
 }
 
 /// Writes `text` to stderr, ignoring a closed pipe.
@@ -146,7 +155,7 @@ mod tests {
             (ErrorKind::Other, false),
             (ErrorKind::PermissionDenied, false),
         ] {
-            let result = write_ignoring_closed_pipe(&mut Failing(kind), b"x");
+            let result = write_stdout(&mut Failing(kind), |out| out.write_all(b"x"));
             assert_eq!(result.is_ok(), ignored, "{kind:?}");
         }
     }

@@ -21,7 +21,7 @@ use crate::Failure;
 use crate::args::{ApiArgs, ClientArgs};
 use crate::client_cmd::{self, Session, classify};
 use crate::organization;
-use crate::output::{print_stderr, safe_line};
+use crate::output::{print_stderr, safe_line, write_stdout};
 
 /// The methods `hamravesh api` sends.
 const METHODS: [&str; 7] = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"];
@@ -195,27 +195,17 @@ async fn organization(
 /// Writes the head (with `--include`) and the body to stdout; a closed pipe ends the writing
 /// quietly, any other write error is exit 1.
 fn print_answer(response: &Response, include: bool, style: body::Style) -> Result<(), Failure> {
-    let mut stdout = std::io::stdout().lock();
-    let written = (|| -> std::io::Result<Option<String>> {
+    let note = write_stdout(&mut std::io::stdout().lock(), |out| {
         if include {
             let head = body::head(response.version(), response.status(), response.headers());
-            stdout.write_all(head.as_bytes())?;
+            out.write_all(head.as_bytes())?;
         }
-        let note = body::write_body(&mut stdout, response.body(), style)?;
-        stdout.flush()?;
-        Ok(note)
-    })();
-    match written {
-        Ok(Some(note)) => {
-            print_stderr(&format!("note: {}\n", safe_line(&note, MAX_LINE_CHARS)));
-            Ok(())
-        }
-        Ok(None) => Ok(()),
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(error) => Err(Failure::Remote(format!(
-            "cannot write the output to stdout: {error}"
-        ))),
+        body::write_body(out, response.body(), style)
+    })?;
+    if let Some(note) = note.flatten() {
+        print_stderr(&format!("note: {}\n", safe_line(&note, MAX_LINE_CHARS)));
     }
+    Ok(())
 }
 
 /// Exit 1 for an error status, saying what the client would say of it (the body is printed
@@ -371,14 +361,10 @@ async fn paginate(
         raw: false,
         terminal: std::io::stdout().is_terminal(),
     };
-    let mut stdout = std::io::stdout().lock();
-    match body::write_body(&mut stdout, &json, style).and_then(|_| stdout.flush()) {
-        Ok(()) => verdict,
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => verdict,
-        Err(error) => Err(Failure::Remote(format!(
-            "cannot write the output to stdout: {error}"
-        ))),
-    }
+    write_stdout(&mut std::io::stdout().lock(), |out| {
+        body::write_body(out, &json, style)
+    })?;
+    verdict
 }
 
 /// The checks `--validate` makes on every page of a `--paginate` walk, and the schema: `None`
