@@ -13,9 +13,9 @@ use std::time::Duration;
 
 use hamravesh::{Method, Response};
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use hamravesh_types::{Document, Operation, undeclared_fields};
+use hamravesh_types::{Document, Omitted, Operation, undeclared_fields};
 
 use crate::Failure;
 use crate::args::{ApiArgs, ClientArgs};
@@ -131,20 +131,13 @@ fn read_data(data: &str) -> Result<Vec<u8>, Failure> {
             "stdin".to_owned(),
         ),
         Some(path) => {
-            let shown = safe_line(path, 200);
+            let source = format!("@{}", safe_line(path, 200));
             let file = std::fs::File::open(path)
-                .map_err(|e| Failure::Usage(format!("cannot read -d @{shown}: {e}")))?;
-            (
-                read_capped(file, &format!("@{shown}"))?,
-                format!("@{shown}"),
-            )
+                .map_err(|e| Failure::Usage(format!("cannot read -d {source}: {e}")))?;
+            (read_capped(file, &source)?, source)
         }
-        None => {
-            if data.len() as u64 > MAX_DATA_BYTES {
-                return Err(too_large("the -d argument"));
-            }
-            (data.as_bytes().to_vec(), "the -d argument".to_owned())
-        }
+        None if data.len() as u64 > MAX_DATA_BYTES => return Err(too_large("the -d argument")),
+        None => (data.as_bytes().to_vec(), "the -d argument".to_owned()),
     };
     if let Err(report) = hamravesh_types::parse_payload(&bytes, 1) {
         let reason = report
@@ -251,30 +244,18 @@ fn validate(
     };
     let verdict = document.validator().validate_capped(&value, MAX_ERRORS);
     let undeclared = undeclared_fields(document, &value);
-    let mut lines = String::new();
-    for line in undeclared.to_string().lines() {
-        lines.push_str(&format!(
-            "undeclared: {}\n",
-            safe_line(line, MAX_LINE_CHARS)
-        ));
-    }
-    print_stderr(&lines);
-    match verdict {
-        Err(report) => Err(invalid(&schema, &report)),
-        Ok(()) => {
-            let fields = undeclared.fields().len() as u64 + undeclared.omitted();
-            let note = match fields {
-                0 => String::new(),
-                1 => "; 1 field it does not declare (listed above)".to_owned(),
-                n => format!("; {n} fields it does not declare (listed above)"),
-            };
-            print_stderr(&format!(
-                "valid: the answer matches {schema} ({}){note}\n",
-                operation.id
-            ));
-            Ok(())
-        }
-    }
+    print_stderr(&tagged("undeclared", undeclared.to_string().lines()));
+    verdict.map_err(|report| invalid(&schema, &report))?;
+    let note = match undeclared.fields().len() as u64 + undeclared.omitted() {
+        0 => String::new(),
+        1 => "; 1 field it does not declare (listed above)".to_owned(),
+        n => format!("; {n} fields it does not declare (listed above)"),
+    };
+    print_stderr(&format!(
+        "valid: the answer matches {schema} ({}){note}\n",
+        operation.id
+    ));
+    Ok(())
 }
 
 /// Says on stderr that there is no schema for `METHOD PATH`.
@@ -288,24 +269,34 @@ fn not_documented(method: &Method, path: &str) {
 /// Prints each validation error (`invalid: POINTER: MESSAGE`) and what was left out, and gives
 /// the failure that ends the command.
 fn invalid(schema: &str, report: &hamravesh_types::CappedErrors) -> Failure {
-    let mut lines = String::new();
-    for error in &report.errors {
-        lines.push_str(&format!(
-            "invalid: {}\n",
-            safe_line(&error.to_string(), MAX_LINE_CHARS)
-        ));
-    }
-    let omitted = report.omitted.to_string();
-    if !omitted.is_empty() {
-        lines.push_str(&format!("invalid: {omitted}\n"));
-    }
-    print_stderr(&lines);
+    print_stderr(&invalid_lines(report.errors.iter(), report.omitted));
     let errors = report.errors.len();
+    let plural = if errors == 1 { "" } else { "s" };
+    let more = if report.omitted.to_string().is_empty() {
+        ""
+    } else {
+        " and more"
+    };
     Failure::Remote(format!(
-        "the answer does not match {schema} ({errors} error{}{} listed above)",
-        if errors == 1 { "" } else { "s" },
-        if omitted.is_empty() { "" } else { " and more" }
+        "the answer does not match {schema} ({errors} error{plural}{more} listed above)"
     ))
+}
+
+/// `TAG: LINE` for each line, made safe and cut to [`MAX_LINE_CHARS`].
+fn tagged(tag: &str, lines: impl IntoIterator<Item = impl std::fmt::Display>) -> String {
+    lines
+        .into_iter()
+        .map(|line| format!("{tag}: {}\n", safe_line(&line.to_string(), MAX_LINE_CHARS)))
+        .collect()
+}
+
+/// `invalid: ERROR` for each error, then one saying what was left out, if anything was.
+fn invalid_lines(errors: impl Iterator<Item = impl std::fmt::Display>, omitted: Omitted) -> String {
+    let omitted = Some(omitted.to_string()).filter(|text| !text.is_empty());
+    tagged(
+        "invalid",
+        errors.map(|error| error.to_string()).chain(omitted),
+    )
 }
 
 /// `--paginate`: every page's `results`, within `--total-timeout` for the whole walk, printed as
@@ -320,22 +311,11 @@ async fn paginate(
     let shared = checks.map(|(checks, document)| (Arc::new(Mutex::new(checks)), document));
     if let Some((checks, document)) = &shared {
         let (checks, document) = (Arc::clone(checks), *document);
-        walk = walk.inspect_pages(move |page| {
-            checks
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .check(document, page);
-        });
+        walk = walk.inspect_pages(move |page| lock(&checks).check(document, page));
     }
     let walked = tokio::time::timeout(deadline, walk.collect_json()).await;
     // What the pages read so far said, whatever ended the walk.
-    let verdict = match &shared {
-        Some((checks, _)) => checks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .report(),
-        None => Ok(()),
-    };
+    let verdict = shared.map_or(Ok(()), |(checks, _)| lock(&checks).report());
     let json = match walked {
         Ok(Ok(json)) => json,
         Ok(Err(error)) => {
@@ -365,6 +345,11 @@ async fn paginate(
         body::write_body(out, &json, style)
     })?;
     verdict
+}
+
+/// The page checks, also after a check that panicked (what the pages before it said stands).
+fn lock(checks: &Mutex<PageChecks>) -> MutexGuard<'_, PageChecks> {
+    checks.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The checks `--validate` makes on every page of a `--paginate` walk, and the schema: `None`
@@ -405,7 +390,7 @@ struct PageChecks {
     pages: u64,
     invalid_pages: u64,
     errors: Vec<String>,
-    more_errors: u64,
+    more_errors: usize,
     /// Whether `more_errors` is exact: a page whose validation stopped looking (its own count a
     /// lower bound) makes the total one too.
     more_errors_inexact: bool,
@@ -447,53 +432,35 @@ impl PageChecks {
                 self.more_errors = self.more_errors.saturating_add(1);
             }
         }
-        let omitted = u64::try_from(report.omitted.count).unwrap_or(u64::MAX);
-        self.more_errors = self.more_errors.saturating_add(omitted);
+        self.more_errors = self.more_errors.saturating_add(report.omitted.count);
         self.more_errors_inexact |= !report.omitted.exact;
     }
 
     /// Prints what was found on stderr; an error if any page was invalid.
     fn report(&self) -> Result<(), Failure> {
-        let mut lines = String::new();
-        for line in &self.undeclared {
-            lines.push_str(&format!(
-                "undeclared: {}\n",
-                safe_line(line, MAX_LINE_CHARS)
-            ));
-        }
-        if self.more_undeclared > 0 {
-            lines.push_str(&format!(
-                "undeclared: … and {} more lines\n",
-                self.more_undeclared
-            ));
-        }
-        for error in &self.errors {
-            lines.push_str(&format!("invalid: {}\n", safe_line(error, MAX_LINE_CHARS)));
-        }
+        let more = (self.more_undeclared > 0)
+            .then(|| format!("… and {} more lines", self.more_undeclared));
+        let mut lines = tagged("undeclared", self.undeclared.iter().cloned().chain(more));
         // Worded as a single answer's report words it ("… and at least 5 more errors").
-        let omitted = hamravesh_types::Omitted {
-            count: usize::try_from(self.more_errors).unwrap_or(usize::MAX),
+        let omitted = Omitted {
+            count: self.more_errors,
             exact: !self.more_errors_inexact,
-        }
-        .to_string();
-        if !omitted.is_empty() {
-            lines.push_str(&format!("invalid: {omitted}\n"));
-        }
+        };
+        lines += &invalid_lines(self.errors.iter(), omitted);
         let (pages, schema) = (self.pages, &self.schema);
-        if self.invalid_pages == 0 {
-            lines.push_str(&format!(
-                "valid: every page read ({pages}) matches {schema} ({})\n",
-                self.operation
-            ));
+        if self.invalid_pages > 0 {
+            print_stderr(&lines);
+            return Err(Failure::Remote(format!(
+                "{} of {pages} pages do not match {schema} (errors listed above)",
+                self.invalid_pages
+            )));
         }
+        lines += &format!(
+            "valid: every page read ({pages}) matches {schema} ({})\n",
+            self.operation
+        );
         print_stderr(&lines);
-        if self.invalid_pages == 0 {
-            return Ok(());
-        }
-        Err(Failure::Remote(format!(
-            "{} of {pages} pages do not match {schema} (errors listed above)",
-            self.invalid_pages
-        )))
+        Ok(())
     }
 }
 
