@@ -56,6 +56,52 @@ pub struct OutcomeLabels {
     pub outcome: LabelText,
 }
 
+/// An organization's float gauges, in the order served: the name, the help, and the value
+/// (`None` leaves the gauge absent).
+type GaugeRow = (&'static str, &'static str, fn(&Organization) -> Option<f64>);
+
+/// The float gauges of each organization.
+const GAUGES: [GaugeRow; 7] = [
+    (
+        "organization_balance",
+        "The organization's balance (as the API gives it; no currency is documented); can be negative",
+        |o| Some(o.balance),
+    ),
+    (
+        "organization_budget",
+        "The organization's budget (as the API gives it; no currency is documented)",
+        |o| Some(o.budget),
+    ),
+    (
+        "organization_charged_budget",
+        "Amount charged so far (as the API gives it; no currency is documented)",
+        |o| Some(o.charged_budget),
+    ),
+    (
+        "organization_virtual_budget",
+        "Virtual (promotional) budget (as the API gives it; no currency is documented)",
+        |o| Some(o.virtual_budget),
+    ),
+    (
+        "organization_residual_debt",
+        "Outstanding debt, total_residual_debt (as the API gives it; no currency is documented)",
+        |o| Some(o.total_residual_debt),
+    ),
+    (
+        "organization_residual_debt_ratio",
+        "Outstanding debt as a ratio (residual_debt_percentage / 100)",
+        |o| Some(o.residual_debt_percentage / 100.0),
+    ),
+    (
+        "organization_runway_seconds",
+        "Seconds until the balance turns negative at the current spend (seconds_to_negative_balance); absent while the API gives null",
+        |o| match Runway::from_value(&o.seconds_to_negative_balance) {
+            Runway::Seconds(seconds) => Some(seconds),
+            Runway::None | Runway::Unknown => None,
+        },
+    ),
+];
+
 /// Every metric the exporter serves.
 #[derive(Debug)]
 pub struct Metrics {
@@ -63,13 +109,8 @@ pub struct Metrics {
     /// Taken for writing while a poll's values are replaced, for reading while a scrape
     /// encodes, so a scrape never sees half of a poll.
     lock: RwLock<()>,
-    balance: Family<OrganizationLabels, FloatGauge>,
-    budget: Family<OrganizationLabels, FloatGauge>,
-    charged_budget: Family<OrganizationLabels, FloatGauge>,
-    virtual_budget: Family<OrganizationLabels, FloatGauge>,
-    residual_debt: Family<OrganizationLabels, FloatGauge>,
-    residual_debt_ratio: Family<OrganizationLabels, FloatGauge>,
-    runway: Family<OrganizationLabels, FloatGauge>,
+    /// One family per row of [`GAUGES`].
+    gauges: [Family<OrganizationLabels, FloatGauge>; GAUGES.len()],
     restricted: Family<OrganizationLabels, Gauge>,
     up: Gauge,
     last_success: FloatGauge,
@@ -90,55 +131,16 @@ impl Metrics {
         let metrics = Metrics {
             registry: Registry::default(),
             lock: RwLock::new(()),
-            balance: Family::default(),
-            budget: Family::default(),
-            charged_budget: Family::default(),
-            virtual_budget: Family::default(),
-            residual_debt: Family::default(),
-            residual_debt_ratio: Family::default(),
-            runway: Family::default(),
+            gauges: Default::default(),
             restricted: Family::default(),
             up: Gauge::default(),
             last_success: FloatGauge::default(),
             poll_duration: FloatGauge::default(),
             polls: Family::default(),
         };
-        let amount = "as the API gives it; no currency is documented";
-        registry.register(
-            "organization_balance",
-            format!("The organization's balance ({amount}); can be negative"),
-            metrics.balance.clone(),
-        );
-        registry.register(
-            "organization_budget",
-            format!("The organization's budget ({amount})"),
-            metrics.budget.clone(),
-        );
-        registry.register(
-            "organization_charged_budget",
-            format!("Amount charged so far ({amount})"),
-            metrics.charged_budget.clone(),
-        );
-        registry.register(
-            "organization_virtual_budget",
-            format!("Virtual (promotional) budget ({amount})"),
-            metrics.virtual_budget.clone(),
-        );
-        registry.register(
-            "organization_residual_debt",
-            format!("Outstanding debt, total_residual_debt ({amount})"),
-            metrics.residual_debt.clone(),
-        );
-        registry.register(
-            "organization_residual_debt_ratio",
-            "Outstanding debt as a ratio (residual_debt_percentage / 100)",
-            metrics.residual_debt_ratio.clone(),
-        );
-        registry.register(
-            "organization_runway_seconds",
-            "Seconds until the balance turns negative at the current spend (seconds_to_negative_balance); absent while the API gives null",
-            metrics.runway.clone(),
-        );
+        for ((name, help, _), family) in GAUGES.iter().zip(&metrics.gauges) {
+            registry.register(*name, *help, family.clone());
+        }
         registry.register(
             "organization_restricted",
             "1 if the organization is restricted (for example for a negative balance), else 0",
@@ -178,15 +180,7 @@ impl Metrics {
         unix_seconds: f64,
     ) {
         let _guard = self.lock.write().unwrap_or_else(|e| e.into_inner());
-        for family in [
-            &self.balance,
-            &self.budget,
-            &self.charged_budget,
-            &self.virtual_budget,
-            &self.residual_debt,
-            &self.residual_debt_ratio,
-            &self.runway,
-        ] {
+        for family in &self.gauges {
             family.clear();
         }
         self.restricted.clear();
@@ -195,22 +189,10 @@ impl Metrics {
                 organization: LabelText(organization.name.clone()),
                 id: LabelText(organization.id.to_string()),
             };
-            let set = |family: &Family<OrganizationLabels, FloatGauge>, value: f64| {
-                family.get_or_create(&labels).set(value);
-            };
-            set(&self.balance, organization.balance);
-            set(&self.budget, organization.budget);
-            set(&self.charged_budget, organization.charged_budget);
-            set(&self.virtual_budget, organization.virtual_budget);
-            set(&self.residual_debt, organization.total_residual_debt);
-            set(
-                &self.residual_debt_ratio,
-                organization.residual_debt_percentage / 100.0,
-            );
-            if let Runway::Seconds(seconds) =
-                Runway::from_value(&organization.seconds_to_negative_balance)
-            {
-                set(&self.runway, seconds);
+            for ((_, _, value), family) in GAUGES.iter().zip(&self.gauges) {
+                if let Some(value) = value(organization) {
+                    family.get_or_create(&labels).set(value);
+                }
             }
             self.restricted
                 .get_or_create(&labels)
