@@ -110,24 +110,18 @@ impl Reporter {
                 });
             }
             (verdict, Format::Json) => {
-                let (errors, omitted) = match verdict {
-                    Verdict::Invalid(report) => (report.errors.as_slice(), report.omitted),
-                    _ => (
-                        &[][..],
-                        hamravesh_types::Omitted {
-                            count: 0,
-                            exact: true,
-                        },
-                    ),
+                let report = match verdict {
+                    Verdict::Invalid(report) => Some(report),
+                    _ => None,
                 };
                 self.write_stdout(|out| {
                     let mut record = serde_json::json!({
                         "source": outcome.source,
                         "line": outcome.line,
                         "valid": matches!(verdict, Verdict::Valid),
-                        "errors": errors,
-                        "more_errors": omitted.count,
-                        "more_errors_exact": omitted.exact,
+                        "errors": report.map_or(&[][..], |report| report.errors.as_slice()),
+                        "more_errors": report.map_or(0, |report| report.omitted.count),
+                        "more_errors_exact": report.is_none_or(|report| report.omitted.exact),
                     });
                     if let (Some(undeclared), Some(object)) = (undeclared, record.as_object_mut()) {
                         object.extend(undeclared_json(undeclared));
