@@ -174,58 +174,43 @@ mod tests {
         serde_json::from_str(hamravesh_mock::DEFAULT_NOTIFICATIONS).unwrap_or_default()
     }
 
+    /// The summary of one page.
+    fn page(offset: u64, len: usize, count: i64, more: bool) -> Summary {
+        Summary::Page {
+            offset,
+            len,
+            count,
+            more,
+        }
+    }
+
     #[test]
     fn the_line_under_the_table_says_what_was_shown() {
         let items = feed();
         assert!(items.len() > 3);
         let cases = [
             (
-                Summary::Page {
-                    offset: 0,
-                    len: 3,
-                    count: 37,
-                    more: true,
-                },
+                page(0, 3, 37, true),
                 false,
                 "Notifications 1-3 of 37; next page: --offset 3, or --all.\n",
             ),
             (
-                Summary::Page {
-                    offset: 34,
-                    len: 3,
-                    count: 37,
-                    more: false,
-                },
+                page(34, 3, 37, false),
                 false,
                 "Notifications 35-37 of 37.\n",
             ),
             (
-                Summary::Page {
-                    offset: 90,
-                    len: 0,
-                    count: 37,
-                    more: false,
-                },
+                page(90, 0, 37, false),
                 false,
                 "Nothing at offset 90: the feed holds 37 notifications.\n",
             ),
             (
-                Summary::Page {
-                    offset: 0,
-                    len: 0,
-                    count: -5,
-                    more: false,
-                },
+                page(0, 0, -5, false),
                 false,
                 "Nothing at offset 0 (the API gave no valid total).\n",
             ),
             (
-                Summary::Page {
-                    offset: 0,
-                    len: 3,
-                    count: -5,
-                    more: true,
-                },
+                page(0, 3, -5, true),
                 false,
                 "Notifications 1-3 of an unknown total; next page: --offset 3, or --all.\n",
             ),
