@@ -200,29 +200,9 @@ fn breaks_line(tag: &str) -> bool {
         .take(10)
         .collect::<String>()
         .to_ascii_lowercase();
-    matches!(
-        name.as_str(),
-        "br" | "p"
-            | "div"
-            | "li"
-            | "ul"
-            | "ol"
-            | "tr"
-            | "td"
-            | "th"
-            | "table"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "hr"
-            | "blockquote"
-            | "pre"
-            | "section"
-            | "article"
-    )
+    "br p div li ul ol tr td th table h1 h2 h3 h4 h5 h6 hr blockquote pre section article"
+        .split(' ')
+        .any(|block| block == name)
 }
 
 /// The character a reference at the start of `text` (just after `&`) stands for, and how many
