@@ -187,18 +187,15 @@ impl Reader<'_, '_> {
         true
     }
 
-    #[cfg(unix)]
+    /// Whether a walk reaches this file for the first time (always, where files have no inode).
     fn first_visit(&mut self, entry: &walkdir::DirEntry) -> bool {
-        use std::os::unix::fs::MetadataExt;
-        match entry.metadata() {
-            Ok(metadata) => self.seen.insert((metadata.dev(), metadata.ino())),
-            // Reading it will report the problem.
-            Err(_) => true,
+        #[cfg(unix)]
+        if let Ok(metadata) = entry.metadata() {
+            use std::os::unix::fs::MetadataExt;
+            return self.seen.insert((metadata.dev(), metadata.ino()));
         }
-    }
-
-    #[cfg(not(unix))]
-    fn first_visit(&mut self, _entry: &walkdir::DirEntry) -> bool {
+        // Metadata that cannot be read: reading the file will report the problem.
+        let _ = entry; // Unused where files have no inode.
         true
     }
 
