@@ -86,24 +86,23 @@ impl Checker<'_> {
         }
     }
 
+    /// The verdict on one payload: decoded (`--decode-only`), validated, or only parsed.
     fn check(&self, bytes: &[u8]) -> Verdict {
-        if let Some(kind) = self.decode_only {
-            return match kind.decodes(bytes) {
-                Ok(()) => Verdict::Valid,
-                Err(error) => Verdict::Invalid(self.whole_payload(error.to_string())),
-            };
-        }
-        let verdict = match self.validator {
-            Some(validator) => hamravesh_types::check_bytes(bytes, validator, self.max_errors),
-            None => match hamravesh_types::parse_payload(bytes, self.max_errors) {
-                Ok(_) => hamravesh_types::Verdict::Valid,
-                Err(errors) => hamravesh_types::Verdict::Invalid(errors),
-            },
+        use hamravesh_types::Verdict as Checked;
+        let errors = match (self.decode_only, self.validator) {
+            (Some(kind), _) => kind
+                .decodes(bytes)
+                .err()
+                .map(|error| self.whole_payload(error.to_string())),
+            (None, Some(validator)) => {
+                match hamravesh_types::check_bytes(bytes, validator, self.max_errors) {
+                    Checked::Valid => None,
+                    Checked::Invalid(errors) => Some(errors),
+                }
+            }
+            (None, None) => hamravesh_types::parse_payload(bytes, self.max_errors).err(),
         };
-        match verdict {
-            hamravesh_types::Verdict::Valid => Verdict::Valid,
-            hamravesh_types::Verdict::Invalid(errors) => Verdict::Invalid(errors),
-        }
+        errors.map_or(Verdict::Valid, Verdict::Invalid)
     }
 
     fn whole_payload(&self, message: String) -> CappedErrors {
