@@ -34,26 +34,25 @@ impl Session {
 /// Builds the client the flags and the environment describe (starting the embedded mock for
 /// `--mock`). Bad flags and a missing key are usage errors; nothing is sent yet.
 pub async fn connect(args: &ClientArgs) -> Result<Session, Failure> {
-    let mut mock = None;
-    let mut builder = if args.mock {
+    let (mut builder, mock) = if args.mock {
         let server = MockServer::start().await.map_err(|e| {
             Failure::Usage(format!("cannot start the embedded mock: {}", describe(&e)))
         })?;
         let builder = Client::builder()
             .api_key(server.api_key())
             .base_url(server.url());
-        mock = Some(server);
-        builder
+        (builder, Some(server))
     } else {
         let builder = ClientBuilder::from_env();
         let builder = match &args.base_url {
             Some(url) => builder.base_url(url),
             None => builder,
         };
-        match &args.proxy {
+        let builder = match &args.proxy {
             Some(url) => builder.proxy(url),
             None => builder,
-        }
+        };
+        (builder, None)
     };
     if let Some(timeout) = args.timeout {
         builder = builder.timeout(timeout);
