@@ -11,66 +11,58 @@ const LOCAL_PREFIX: &str = "#/definitions/";
 pub(crate) fn check_refs(schema: &Value) -> Result<(), Error> {
     let definitions = schema.get("definitions").and_then(Value::as_object);
     walk(schema, &mut String::new(), &|location, reference| {
-        let Some(name) = reference.strip_prefix(LOCAL_PREFIX) else {
-            return Err(Error::UnsupportedRef {
-                location: display_location(location),
-                reference: reference.to_owned(),
-            });
-        };
-        if definitions.is_some_and(|defs| defs.contains_key(name)) {
-            Ok(())
-        } else {
-            Err(Error::UnresolvedRef {
-                location: display_location(location),
-                reference: reference.to_owned(),
-            })
+        let name = reference.strip_prefix(LOCAL_PREFIX);
+        if name.is_some_and(|name| definitions.is_some_and(|defs| defs.contains_key(name))) {
+            return Ok(());
         }
+        let location = Some(location)
+            .filter(|l| !l.is_empty())
+            .unwrap_or("the root");
+        let (location, reference) = (location.to_owned(), reference.to_owned());
+        Err(match name {
+            None => Error::UnsupportedRef {
+                location,
+                reference,
+            },
+            Some(_) => Error::UnresolvedRef {
+                location,
+                reference,
+            },
+        })
     })
 }
 
-fn display_location(pointer: &str) -> String {
-    if pointer.is_empty() {
-        "the root".to_owned()
-    } else {
-        pointer.to_owned()
-    }
-}
-
+/// Calls `check` on every `$ref` under `value` with the JSON Pointer of the object holding it.
 fn walk(
     value: &Value,
     pointer: &mut String,
     check: &dyn Fn(&str, &str) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
-                check(pointer, reference)?;
-            }
-            for (key, child) in map {
-                // Values under these keywords are data, not schemas: a `$ref` key there is not a reference.
-                if matches!(key.as_str(), "enum" | "const" | "default" | "examples") {
-                    continue;
-                }
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
-                walk(child, pointer, check)?;
-                pointer.truncate(len);
-            }
-            Ok(())
-        }
-        Value::Array(items) => {
-            for (index, child) in items.iter().enumerate() {
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&index.to_string());
-                walk(child, pointer, check)?;
-                pointer.truncate(len);
-            }
-            Ok(())
-        }
-        _ => Ok(()),
+    if let Some(Value::String(reference)) = value.get("$ref") {
+        check(pointer, reference)?;
     }
+    let children: Vec<(String, &Value)> = match value {
+        Value::Object(map) => map
+            .iter()
+            // Values under these keywords are data, not schemas: a `$ref` key there is not a reference.
+            .filter(|(key, _)| !matches!(key.as_str(), "enum" | "const" | "default" | "examples"))
+            .map(|(key, child)| (key.replace('~', "~0").replace('/', "~1"), child))
+            .collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, child)| (i.to_string(), child))
+            .collect(),
+        _ => Vec::new(),
+    };
+    for (step, child) in children {
+        let len = pointer.len();
+        pointer.push('/');
+        pointer.push_str(&step);
+        walk(child, pointer, check)?;
+        pointer.truncate(len);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
