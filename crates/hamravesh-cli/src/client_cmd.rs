@@ -77,20 +77,19 @@ pub fn walk_deadline(args: &ClientArgs) -> Duration {
 /// Configuration errors are the user's to fix (exit 2); everything else is the API or network
 /// (exit 1). The message is the client's report: its own part and every cause, each bounded.
 pub fn classify(error: Error) -> Failure {
-    if error.is_config() {
-        Failure::Usage(error.report())
-    } else {
-        Failure::Remote(error.report())
-    }
+    walk_failure(error, &[])
 }
 
-/// A walk's error as a failure, with the client's advice put in the command's terms: each
-/// `(setter text, flag text)` pair replaced (the client names its own setters, such as
-/// `max_pages`; the command has flags or none).
+/// A walk's error as a failure (as [`classify`] makes it), with the client's advice put in the
+/// command's terms: each `(setter text, flag text)` pair replaced (the client names its own
+/// setters, such as `max_pages`; the command has flags or none).
 pub fn walk_failure(error: Error, advice: &[(&str, &str)]) -> Failure {
-    classify(error).map_message(|message| {
-        advice
-            .iter()
-            .fold(message, |message, (from, to)| message.replace(from, to))
-    })
+    let message = advice.iter().fold(error.report(), |message, (from, to)| {
+        message.replace(from, to)
+    });
+    if error.is_config() {
+        Failure::Usage(message)
+    } else {
+        Failure::Remote(message)
+    }
 }

@@ -69,17 +69,6 @@ impl Failure {
             | Failure::RemoteWithDetails(message, _) => message,
         }
     }
-
-    /// The same failure with its headline rewritten.
-    pub fn map_message(self, rewrite: impl FnOnce(String) -> String) -> Failure {
-        match self {
-            Failure::Remote(message) => Failure::Remote(rewrite(message)),
-            Failure::Usage(message) => Failure::Usage(rewrite(message)),
-            Failure::RemoteWithDetails(message, details) => {
-                Failure::RemoteWithDetails(rewrite(message), details)
-            }
-        }
-    }
 }
 
 fn main() -> ExitCode {
