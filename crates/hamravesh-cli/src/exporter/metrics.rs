@@ -118,12 +118,6 @@ pub struct Metrics {
     polls: Family<OutcomeLabels, Counter>,
 }
 
-impl Default for Metrics {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Metrics {
     /// Registers every metric, with its help, under the `hamravesh_` prefix.
     pub fn new() -> Self {
