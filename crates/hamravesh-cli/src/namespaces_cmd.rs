@@ -72,30 +72,26 @@ async fn delete(args: DeleteNamespaceArgs) -> Result<(), Failure> {
     let session = client_cmd::connect(&args.client).await?;
     let organization =
         crate::organization::resolve(&session, args.organization.org.as_deref()).await?;
+    let (id, shown) = (args.id, safe_line(&organization, 60));
     if !args.yes {
         crate::print_stderr(&format!(
-            "Delete namespace {} of organization \"{}\", and every app in it? [y/N] ",
-            args.id,
-            safe_line(&organization, 60)
+            "Delete namespace {id} of organization \"{shown}\", and every app in it? [y/N] "
         ));
         let answer = read_answer(&mut std::io::stdin().lock());
         if !is_yes(&answer) {
             return Err(Failure::Usage(format!(
-                "namespace {} was not deleted: not confirmed",
-                args.id
+                "namespace {id} was not deleted: not confirmed"
             )));
         }
     }
     session
         .client
-        .delete_namespace(&organization, args.id)
+        .delete_namespace(&organization, id)
         .await
         .map_err(|error| {
             if error.status() == Some(hamravesh::StatusCode::NOT_FOUND) {
                 Failure::Remote(format!(
-                    "there is no namespace {} in organization \"{}\" (already deleted?): {}",
-                    args.id,
-                    safe_line(&organization, 60),
+                    "there is no namespace {id} in organization \"{shown}\" (already deleted?): {}",
                     error.report()
                 ))
             } else {
@@ -103,9 +99,7 @@ async fn delete(args: DeleteNamespaceArgs) -> Result<(), Failure> {
             }
         })?;
     crate::print_stdout(&format!(
-        "Deleted namespace {} of organization \"{}\".\n",
-        args.id,
-        safe_line(&organization, 60)
+        "Deleted namespace {id} of organization \"{shown}\".\n"
     ))
 }
 
