@@ -86,20 +86,18 @@ pub async fn run(args: ApiArgs) -> Result<(), Failure> {
             response.status()
         ));
     }
-    if !response.is_success() {
-        if args.validate {
-            match operation {
-                Some(_) => print_stderr(&format!(
-                    "not validated: the answer is an error status ({})\n",
-                    response.status()
-                )),
-                None => not_documented(&method, &args.path),
-            }
-        }
-        return Err(status_failure(response));
-    }
     if args.validate {
-        validate(&method, &args.path, operation, response.body())?;
+        match operation {
+            None => not_documented(&method, &args.path),
+            Some(_) if !response.is_success() => print_stderr(&format!(
+                "not validated: the answer is an error status ({})\n",
+                response.status()
+            )),
+            Some(operation) => validate(operation, response.body())?,
+        }
+    }
+    if !response.is_success() {
+        return Err(status_failure(response));
     }
     Ok(())
 }
@@ -212,16 +210,7 @@ fn status_failure(response: Response) -> Failure {
 
 /// `--validate`: the answer of a documented operation against its schema. Errors (with JSON
 /// pointers) and the undeclared fields go to stderr; only errors fail.
-fn validate(
-    method: &Method,
-    path: &str,
-    operation: Option<&'static Operation>,
-    body: &[u8],
-) -> Result<(), Failure> {
-    let Some(operation) = operation else {
-        not_documented(method, path);
-        return Ok(());
-    };
+fn validate(operation: &Operation, body: &[u8]) -> Result<(), Failure> {
     let Some(document) = operation.response_document() else {
         if body.iter().all(u8::is_ascii_whitespace) {
             print_stderr(&format!(
