@@ -135,7 +135,7 @@ impl Reader<'_, '_> {
             return if self.options.force_ndjson {
                 self.lines(stdin, "-")
             } else {
-                self.whole(stdin, "-", None)
+                self.whole(stdin, "-")
             };
         }
         match std::fs::metadata(path) {
@@ -229,12 +229,12 @@ impl Reader<'_, '_> {
             return self.lines(BufReader::with_capacity(64 * 1024, file), &name);
         }
         // Named explicitly and not a regular file (a FIFO, a device): read as it comes.
-        self.whole(file, &name, None)
+        self.whole(file, &name)
     }
 
-    /// Reads one payload of at most `max_size` bytes.
-    fn whole(&mut self, reader: impl Read, source: &str, length: Option<u64>) -> bool {
-        let job = read_whole(reader, source.to_owned(), length, self.options.max_size);
+    /// Reads one payload of at most `max_size` bytes, its length unknown until read.
+    fn whole(&mut self, reader: impl Read, source: &str) -> bool {
+        let job = read_whole(reader, source.to_owned(), None, self.options.max_size);
         self.batch.push(job)
     }
 
