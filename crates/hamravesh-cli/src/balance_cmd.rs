@@ -200,33 +200,26 @@ pub fn select<'a>(
     if names.is_empty() {
         return Ok(organizations.iter().collect());
     }
-    let mut chosen = Vec::new();
+    let mut chosen: Vec<&Organization> = Vec::new();
     for name in names {
-        match organizations.iter().find(|o| &o.name == name) {
-            Some(organization) => {
-                if !chosen
-                    .iter()
-                    .any(|c: &&Organization| c.id == organization.id)
-                {
-                    chosen.push(organization);
+        let Some(organization) = organizations.iter().find(|o| &o.name == name) else {
+            let known: Vec<String> = organizations
+                .iter()
+                .take(20)
+                .map(|o| format!("\"{}\"", one_line(&o.name, 60)))
+                .collect();
+            return Err(Failure::Usage(format!(
+                "the account has no organization named \"{}\" (it has: {})",
+                one_line(name, 60),
+                if known.is_empty() {
+                    "none".to_owned()
+                } else {
+                    known.join(", ")
                 }
-            }
-            None => {
-                let known: Vec<String> = organizations
-                    .iter()
-                    .take(20)
-                    .map(|o| format!("\"{}\"", one_line(&o.name, 60)))
-                    .collect();
-                return Err(Failure::Usage(format!(
-                    "the account has no organization named \"{}\" (it has: {})",
-                    one_line(name, 60),
-                    if known.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        known.join(", ")
-                    }
-                )));
-            }
+            )));
+        };
+        if !chosen.iter().any(|c| c.id == organization.id) {
+            chosen.push(organization);
         }
     }
     Ok(chosen)
