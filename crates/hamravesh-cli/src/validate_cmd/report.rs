@@ -131,16 +131,11 @@ impl Reporter {
                 return;
             }
         }
-        // Text: the undeclared fields of a payload, under its name, after its verdict.
-        if let Some(Some(report)) = undeclared.filter(|_| {
-            !matches!(
-                outcome.verdict,
-                Verdict::Unreadable(_) | Verdict::Warning(_)
-            )
-        }) {
-            if report.is_empty() {
-                return;
-            }
+        // Text: a payload's undeclared fields (an unreadable input or a notice has none), under
+        // its name, after its verdict.
+        if let Some(Some(report)) = undeclared
+            && !report.is_empty()
+        {
             let location = terminal_safe(&location);
             self.write_stdout(|out| {
                 writeln!(out, "{location}: undeclared fields:")?;
