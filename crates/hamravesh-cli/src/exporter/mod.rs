@@ -137,28 +137,26 @@ async fn poll_forever(
         let started = Instant::now();
         let result = client.get_profile().await;
         let elapsed = started.elapsed().as_secs_f64();
-        let ok = match result {
+        let problem = match result {
             Ok(profile) => match select(&profile.organizations, &orgs) {
                 Ok(selected) => {
                     metrics.record_success(&selected, elapsed, unix_now());
-                    true
+                    None
                 }
-                Err(failure) => {
-                    output::print_error(failure.message());
-                    false
-                }
+                Err(failure) => Some(failure.message().to_owned()),
             },
-            Err(error) => {
-                let failure = classify(error);
-                output::print_error(&format!("polling the API failed: {}", failure.message()));
-                false
-            }
+            Err(error) => Some(format!(
+                "polling the API failed: {}",
+                classify(error).message()
+            )),
         };
-        if ok {
-            failures = 0;
-        } else {
-            metrics.record_failure(elapsed);
-            failures = failures.saturating_add(1);
+        match problem {
+            None => failures = 0,
+            Some(message) => {
+                output::print_error(&message);
+                metrics.record_failure(elapsed);
+                failures = failures.saturating_add(1);
+            }
         }
         tokio::time::sleep_until((started + backoff(interval, failures)).into()).await;
     }
