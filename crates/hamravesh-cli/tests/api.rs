@@ -523,6 +523,54 @@ fn validate_with_paginate_checks_every_page() {
     );
     assert_eq!(json_of(&out).as_array().unwrap().len(), 37);
 
+    // A walk that stops (here on its first page: no trailing slash, 404) gives no verdict.
+    let out = run_api(
+        &mock,
+        &[
+            "GET",
+            "/api/v1/notifications/all_list?limit=10",
+            "--org",
+            ORG,
+            "--paginate",
+            "--validate",
+        ],
+    );
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(!out.stderr.contains("valid: every page"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("not validated: the walk stopped before a page was read\nerror: "),
+        "{}",
+        out.stderr
+    );
+
+    // A walk that stops after a page: what was read is said, without a verdict.
+    let first_page = json!({
+        "count": 37,
+        "next": format!("{}/api/v1/notifications/all_list?offset=1", mock.server.url()),
+        "previous": null,
+        "results": [serde_json::from_str::<Vec<Value>>(hamravesh_mock::DEFAULT_NOTIFICATIONS).unwrap()[0]],
+    });
+    mock.server.push_fault_on(
+        &LIST_NOTIFICATIONS,
+        Fault::Raw {
+            status: 200,
+            content_type: "application/json".into(),
+            body: first_page.to_string().into_bytes(),
+        },
+        1,
+    );
+    let out = run_api(
+        &mock,
+        &["GET", &feed("limit=1"), "--paginate", "--validate"],
+    );
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("not validated to the end: the pages read before the walk stopped (1) match schema/notifications.json (list_notifications)\nerror: "),
+        "{}",
+        out.stderr
+    );
+
     // A first page with a wrong-typed item carrying an undeclared field, then the real rest.
     let mut first: Value =
         serde_json::from_str::<Vec<Value>>(hamravesh_mock::DEFAULT_NOTIFICATIONS)

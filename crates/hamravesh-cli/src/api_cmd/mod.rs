@@ -304,7 +304,8 @@ async fn paginate(
     }
     let walked = tokio::time::timeout(deadline, walk.collect_json()).await;
     // What the pages read so far said, whatever ended the walk.
-    let verdict = shared.map_or(Ok(()), |(checks, _)| lock(&checks).report());
+    let to_the_end = matches!(walked, Ok(Ok(_)));
+    let verdict = shared.map_or(Ok(()), |(checks, _)| lock(&checks).report(to_the_end));
     let json = match walked {
         Ok(Ok(json)) => json,
         Ok(Err(error)) => {
@@ -426,7 +427,7 @@ impl PageChecks {
     }
 
     /// Prints what was found on stderr; an error if any page was invalid.
-    fn report(&self) -> Result<(), Failure> {
+    fn report(&self, to_the_end: bool) -> Result<(), Failure> {
         let more = (self.more_undeclared > 0)
             .then(|| format!("… and {} more lines", self.more_undeclared));
         let mut lines = tagged("undeclared", self.undeclared.iter().cloned().chain(more));
@@ -444,10 +445,17 @@ impl PageChecks {
                 self.invalid_pages
             )));
         }
-        lines += &format!(
-            "valid: every page read ({pages}) matches {schema} ({})\n",
-            self.operation
-        );
+        let operation = self.operation;
+        lines += &if to_the_end {
+            format!("valid: every page read ({pages}) matches {schema} ({operation})\n")
+        } else if pages == 0 {
+            "not validated: the walk stopped before a page was read\n".to_owned()
+        } else {
+            // The walk's own error follows: no verdict on a list not read to its end.
+            format!(
+                "not validated to the end: the pages read before the walk stopped ({pages}) match {schema} ({operation})\n"
+            )
+        };
         print_stderr(&lines);
         Ok(())
     }
