@@ -11,6 +11,7 @@
 //! so each is one line, bounded, with control characters shown as visible escapes. An error
 //! may be followed by detail lines (the fields a `400` refused), each made safe the same way.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use hamravesh::text::terminal_safe;
@@ -48,12 +49,42 @@ pub fn write_stdout<W: Write, T>(
     }
 }
 
-/// Writes `value` to stdout as pretty JSON and a line end (JSON escapes control characters
-/// itself, so the text stays exact).
+/// Writes `value` to stdout as pretty JSON and a line end, characters a terminal would act on
+/// escaped ([`json_for_terminal`]; the value stays the same).
 pub fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| Failure::Remote(format!("cannot write the JSON: {}", describe(&e))))?;
-    print_stdout(&format!("{text}\n"))
+    print_stdout(&format!("{}\n", json_for_terminal(&text)))
+}
+
+/// Characters valid JSON may hold raw inside a string that a terminal must not get: DEL, the C1
+/// controls, the bidi embeddings, overrides and isolates, and the line and paragraph separators.
+/// (JSON itself forbids the C0 controls raw.)
+pub fn is_unsafe_in_json(c: char) -> bool {
+    matches!(c,
+        '\u{7f}'..='\u{9f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{2028}'
+        | '\u{2029}')
+}
+
+/// Valid JSON `text` with every character a terminal would act on written as a `\u` escape of
+/// four hex digits (`\u202e`): the same JSON, since such characters can only be inside strings,
+/// and never right after a backslash.
+pub fn json_for_terminal(text: &str) -> Cow<'_, str> {
+    if !text.contains(is_unsafe_in_json) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 64);
+    for c in text.chars() {
+        if is_unsafe_in_json(c) {
+            escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            escaped.push(c);
+        }
+    }
+    Cow::Owned(escaped)
 }
 
 /// Writes `text` to stderr, ignoring a closed pipe.

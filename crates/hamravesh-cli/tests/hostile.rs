@@ -358,3 +358,78 @@ async fn a_negative_count_is_shown_as_unknown() {
         other => panic!("{other:?}: {err}"),
     }
 }
+
+// ---- A second review: output that grows past its input, raw C1 controls in JSON ----
+
+/// Pretty-printing indents each level, so output grows with the square of the nesting: a 2 MB
+/// body of a million nested brackets would print terabytes. Past the allowance it is written as
+/// sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn deeply_nested_json_is_not_indented_into_a_flood() {
+    let server = MockServer::builder().api_key(KEY).start().await.unwrap();
+    let deep = format!("{}{}", "[".repeat(1_000_000), "]".repeat(1_000_000));
+    server.push_fault(
+        hamravesh_mock::Fault::Raw {
+            status: 200,
+            content_type: "application/json".into(),
+            body: deep.clone().into_bytes(),
+        },
+        1,
+    );
+    let url = server.url();
+    let output = tokio::task::spawn_blocking(move || {
+        hamravesh()
+            .args(["api", "GET", "/x/", "--base-url", &url])
+            .env("HAMRAVESH_API_KEY", KEY)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(output.stdout, format!("{deep}\n").into_bytes());
+}
+
+/// JSON may hold C1 controls (CSI, U+009B) and bidi overrides raw inside strings; every JSON
+/// output writes them as `\u` escapes, the same value, as `api` already did.
+#[tokio::test(flavor = "multi_thread")]
+async fn json_outputs_escape_what_a_terminal_would_act_on() {
+    let mut profile: serde_json::Value =
+        serde_json::from_str(hamravesh_mock::DEFAULT_PROFILE).unwrap();
+    profile["full_name"] = serde_json::json!("a\u{9b}2Jb\u{202e}c");
+    let server = MockServer::builder()
+        .api_key(KEY)
+        .profile_json(profile.to_string())
+        .start()
+        .await
+        .unwrap();
+    let url = server.url();
+    let output = tokio::task::spawn_blocking(move || {
+        hamravesh()
+            .args(["profile", "--json", "--base-url", &url])
+            .env("HAMRAVESH_API_KEY", KEY)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains(r#""a\u009b2Jb\u202ec""#), "{text}");
+    assert!(!text.contains('\u{9b}') && !text.contains('\u{202e}'));
+    let printed: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(printed["full_name"], profile["full_name"]);
+    // validate --format json: the same escaping in each record.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.json");
+    // The duplicate key is quoted in the error message.
+    std::fs::write(&file, "{\"a\u{9b}\": 1, \"a\u{9b}\": 2}").unwrap();
+    let output = hamravesh()
+        .args(["validate", "--format", "json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(!text.contains('\u{9b}'), "{text}");
+    assert!(text.contains(r#"duplicate key \"a\u009b\""#), "{text}");
+}

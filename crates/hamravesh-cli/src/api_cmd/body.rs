@@ -2,14 +2,13 @@
 //! pretty-printed with its keys in the order sent and its numbers exact, other text made safe for
 //! a terminal, the exact bytes with `--raw`, and nothing binary dumped on a terminal.
 
-use std::borrow::Cow;
 use std::io::{self, Write};
 
 use hamravesh::header::HeaderMap;
 use hamravesh::text::terminal_safe;
 use hamravesh::{StatusCode, Version};
 
-use crate::output::safe_line;
+use crate::output::{is_unsafe_in_json, json_for_terminal, safe_line};
 
 /// The longest header value printed, in characters (then `…`).
 const MAX_HEADER_CHARS: usize = 8 * 1024;
@@ -106,39 +105,55 @@ fn write_safe_line(out: &mut impl Write, line: &str) -> io::Result<()> {
     Ok(())
 }
 
-/// Characters valid JSON may hold raw inside a string that a terminal must not get: DEL, the C1
-/// controls, the bidi embeddings, overrides and isolates, and the line and paragraph separators.
-/// (JSON itself forbids the C0 controls raw.)
-fn is_unsafe_in_json(c: char) -> bool {
-    matches!(c,
-        '\u{7f}'..='\u{9f}'
-        | '\u{202a}'..='\u{202e}'
-        | '\u{2066}'..='\u{2069}'
-        | '\u{2028}'
-        | '\u{2029}')
-}
+/// The most indentation pretty-printing may add, as a multiple of the body's size (plus 64 KiB):
+/// indentation grows with the square of the nesting, so a 4 MiB body of 2 million nested
+/// brackets would print terabytes. A body past it is written as sent.
+const MAX_INDENT_RATIO: usize = 16;
 
 /// Writes valid JSON `text` indented by two spaces (`jsonxf`), byte for byte otherwise: keys stay
-/// in the order sent (a repeated key stays visible), numbers exact. Characters a terminal would
-/// act on are written as `\u` escapes of four hex digits (such as `\u202e`), which mean the
-/// same JSON: valid JSON can hold them only inside strings, and never right after a backslash.
+/// in the order sent (a repeated key stays visible), numbers exact; nested too deep to indent
+/// ([`MAX_INDENT_RATIO`]), it is written as sent. Characters a terminal would act on are written
+/// as `\u` escapes ([`json_for_terminal`]), which mean the same JSON.
 pub fn pretty_json(out: &mut impl Write, text: &str) -> io::Result<()> {
-    let escaped: Cow<'_, str> = if text.contains(is_unsafe_in_json) {
-        let mut escaped = String::with_capacity(text.len() + 64);
-        for c in text.chars() {
-            if is_unsafe_in_json(c) {
-                escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
-            } else {
-                escaped.push(c);
-            }
-        }
-        Cow::Owned(escaped)
-    } else {
-        Cow::Borrowed(text)
-    };
+    let escaped = json_for_terminal(text);
+    let allowed = escaped
+        .len()
+        .saturating_mul(MAX_INDENT_RATIO)
+        .saturating_add(64 * 1024);
     let mut out = io::BufWriter::with_capacity(64 * 1024, out);
-    jsonxf::Formatter::pretty_printer().format_buf(escaped.as_bytes(), &mut out)?;
+    if indentation(&escaped) > allowed {
+        out.write_all(escaped.as_bytes())?;
+    } else {
+        jsonxf::Formatter::pretty_printer().format_buf(escaped.as_bytes(), &mut out)?;
+    }
     out.flush()
+}
+
+/// About how many bytes of indentation pretty-printing adds to valid JSON `text`: each bracket
+/// and comma outside strings starts a line indented two spaces a level.
+fn indentation(text: &str) -> usize {
+    let (mut depth, mut added) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for byte in text.bytes() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b',' => {}
+            _ => continue,
+        }
+        added = added.saturating_add(2 * depth + 1);
+    }
+    added
 }
 
 #[cfg(test)]

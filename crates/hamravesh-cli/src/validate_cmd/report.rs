@@ -3,7 +3,8 @@
 //! Every write ignores errors: a closed pipe (`validate … | head -1`) must not stop the run or
 //! panic, since the exit code still has to tell the verdict. Text output passes file names,
 //! pointers and messages through `terminal_safe`: they come from payloads and file systems, and
-//! could otherwise carry escape sequences to the terminal. JSON output stays exact.
+//! could otherwise carry escape sequences to the terminal. JSON output keeps every value exact,
+//! with what a terminal would act on written as `\u` escapes.
 
 use std::io::{BufWriter, Stdout, Write};
 
@@ -11,6 +12,7 @@ use hamravesh::text::terminal_safe;
 use hamravesh_types::UndeclaredReport;
 
 use crate::args::Format;
+use crate::output::json_for_terminal;
 
 use super::check::{Outcome, Verdict};
 
@@ -126,7 +128,7 @@ impl Reporter {
                     if let (Some(undeclared), Some(object)) = (undeclared, record.as_object_mut()) {
                         object.extend(undeclared_json(undeclared));
                     }
-                    writeln!(out, "{record}")
+                    writeln!(out, "{}", json_for_terminal(&record.to_string()))
                 });
                 return;
             }
