@@ -307,7 +307,7 @@ async fn the_page_cap_names_a_flag_the_user_can_pass() {
 
 #[cfg(unix)]
 #[test]
-fn the_mock_refuses_endless_files() {
+fn the_mock_and_validate_refuse_endless_files() {
     for flag in ["--fixture", "--notifications"] {
         let started = Instant::now();
         let output = hamravesh()
@@ -320,6 +320,22 @@ fn the_mock_refuses_endless_files() {
         assert!(err.contains("larger than 16 MiB"), "{err}");
         assert!(started.elapsed() < Duration::from_secs(20));
     }
+    // validate's --schema likewise (it was read whole: gigabytes of RSS within seconds).
+    let dir = tempfile::tempdir().unwrap();
+    let payload = dir.path().join("one.json");
+    std::fs::write(&payload, "{}").unwrap();
+    let output = hamravesh()
+        .args(["validate", "--schema", "/dev/zero"])
+        .arg(&payload)
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("schema /dev/zero is larger than 16777216 bytes (16 MiB)"),
+        "{err}"
+    );
 }
 
 // ---- Item 6: a negative count is not printed as a size ----

@@ -142,10 +142,22 @@ impl Undeclared<'_> {
     }
 }
 
+/// The largest `--schema` file read (16 MiB, as the mock's fixtures): `--schema /dev/zero` must
+/// end, not fill memory.
+const MAX_SCHEMA_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Reads, parses and compiles a `--schema` file; the parsed schema is kept for `--undeclared`.
 fn load_schema(path: &std::path::Path) -> Result<(Value, Validator), Failure> {
-    let text = std::fs::read(path)
-        .map_err(|e| Failure::Usage(format!("cannot read schema {}: {e}", path.display())))?;
+    let cannot_read =
+        |e: std::io::Error| Failure::Usage(format!("cannot read schema {}: {e}", path.display()));
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
+    let text = crate::capped::read(file, MAX_SCHEMA_BYTES, 0).map_err(cannot_read)?;
+    if text.len() as u64 > MAX_SCHEMA_BYTES {
+        return Err(Failure::Usage(format!(
+            "schema {} is larger than {MAX_SCHEMA_BYTES} bytes (16 MiB), far more than any JSON Schema",
+            path.display()
+        )));
+    }
     let schema: Value = serde_json::from_slice(&text)
         .map_err(|e| Failure::Usage(format!("schema {} is not JSON: {e}", path.display())))?;
     let validator = Validator::new(&schema)
