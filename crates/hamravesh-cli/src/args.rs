@@ -557,16 +557,16 @@ fn seconds(flag: &'static str) -> impl Fn(&str) -> Result<Duration, String> + Cl
 }
 
 fn positive_seconds(flag: &str, seconds: f64) -> Result<Duration, String> {
-    let duration = Duration::try_from_secs_f64(seconds)
-        .ok()
-        .filter(|t| !t.is_zero())
-        .ok_or_else(|| format!("{flag} must be a positive number of seconds, not {seconds}"))?;
-    if duration > Duration::from_secs(MAX_TIMEOUT_SECS) {
+    // Checked first: `1e30` is positive, only too long (and past what a Duration holds).
+    if seconds > MAX_TIMEOUT_SECS as f64 {
         return Err(format!(
             "{flag} must be at most {MAX_TIMEOUT_SECS} seconds (a year), not {seconds}"
         ));
     }
-    Ok(duration)
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|t| !t.is_zero())
+        .ok_or_else(|| format!("{flag} must be a positive number of seconds, not {seconds}"))
 }
 
 #[cfg(test)]

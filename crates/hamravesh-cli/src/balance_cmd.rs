@@ -298,7 +298,7 @@ mod tests {
             (json!(null), Runway::None, "—"),
             (json!(90_000), Runway::Seconds(90_000.0), "1d 1h"),
             (json!(-5), Runway::Seconds(-5.0), "0s"),
-            (json!(1.5e300), Runway::Seconds(1.5e300), "365000d"),
+            (json!(1.5e300), Runway::Seconds(1.5e300), "365250d"),
             (json!("soon"), Runway::Unknown, "?"),
             (json!({"a": 1}), Runway::Unknown, "?"),
             (json!([1]), Runway::Unknown, "?"),

@@ -3,8 +3,9 @@
 
 use std::time::Duration;
 
-/// The longest duration accepted: 100 years, far beyond any runway or interval.
-const MAX_SECONDS: f64 = 100.0 * 365.0 * 86_400.0;
+/// The longest duration accepted: 100 years (of humantime's 365.25 days, so `100y` itself is
+/// accepted), far beyond any runway or interval.
+const MAX_SECONDS: f64 = 100.0 * 365.25 * 86_400.0;
 
 /// Parses a duration: a bare number of seconds (it may have a fraction), or `humantime`'s
 /// numbers with units (`90s`, `1.5m`, `1h30m`, `3d`, `1w`). It must not be negative, and must
@@ -71,6 +72,7 @@ mod tests {
             ("5 s", 5.0),
             // humantime's forms, refused before it read them.
             ("3 days", 259_200.0),
+            ("100y", 3_155_760_000.0),
             ("1h30m", 5_400.0),
         ];
         for (text, seconds) in cases {
@@ -88,6 +90,7 @@ mod tests {
             ("3 parsecs", "unknown time unit"),
             ("1e300", "out of range"),
             ("101y", "out of range"),
+            ("36526d", "out of range"),
             ("99999999999999999999999d", "out of range"),
             ("NaN", "out of range"),
             ("inf", "out of range"),
@@ -111,7 +114,7 @@ mod tests {
             (3_661.0, "1h 1m"),
             (86_400.0 * 2.0 + 3_600.0 * 3.0 + 59.0, "2d 3h"),
             (86_400.0 + 59.0, "1d"),
-            (1e30, "365000d"),
+            (1e30, "365250d"),
         ];
         for (seconds, text) in cases {
             assert_eq!(human(seconds), text, "{seconds}");

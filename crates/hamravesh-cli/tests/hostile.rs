@@ -98,6 +98,8 @@ fn timeouts_beyond_a_year_are_usage_errors() {
         ("--total-timeout", "1.8e19"),
         ("--timeout", "1e19"),
         ("--timeout", "31622401"),
+        ("--timeout", "1e30"),
+        ("--timeout", "inf"),
     ] {
         let output = hamravesh()
             .args(["profile", "--mock", flag, value])
