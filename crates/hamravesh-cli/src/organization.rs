@@ -27,13 +27,21 @@ pub async fn resolve(session: &Session, flag: Option<&str>) -> Result<String, Fa
         return Ok(name);
     }
     let profile = session.client.get_profile().await.map_err(classify)?;
-    only_one(
+    let name = only_one(
         profile
             .organizations
             .into_iter()
             .map(|organization| organization.name)
             .collect(),
-    )
+    )?;
+    // The profile's name, not the user's: one no request can carry is the answer's fault.
+    if hamravesh::check_organization(&name).is_err() {
+        return Err(Failure::Remote(format!(
+            "the profile's only organization is named \"{}\", which cannot be sent in the x-organization header; the API gave a name no request can carry",
+            one_line(&name, MAX_NAME_CHARS)
+        )));
+    }
+    Ok(name)
 }
 
 /// The organization the flag names or, failing that, the variable (not with `--mock`); `None`

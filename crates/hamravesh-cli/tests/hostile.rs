@@ -451,3 +451,37 @@ async fn json_outputs_escape_what_a_terminal_would_act_on() {
     assert!(!text.contains('\u{9b}'), "{text}");
     assert!(text.contains(r#"duplicate key \"a\u009b\""#), "{text}");
 }
+
+/// The only organization's name comes from the profile: one that cannot be sent is the API's
+/// answer at fault (exit 1), not a usage error telling the user to fix what they never typed.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unsendable_organization_name_from_the_profile_is_the_answers_fault() {
+    let mut profile: serde_json::Value =
+        serde_json::from_str(hamravesh_mock::DEFAULT_PROFILE).unwrap();
+    profile["organizations"][0]["name"] = serde_json::json!("my\u{1b}[2Jteam");
+    let server = MockServer::builder()
+        .api_key(KEY)
+        .profile_json(profile.to_string())
+        .start()
+        .await
+        .unwrap();
+    let url = server.url();
+    let output = tokio::task::spawn_blocking(move || {
+        hamravesh()
+            .args(["notifications", "--base-url", &url])
+            .env("HAMRAVESH_API_KEY", KEY)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains(
+            r#"the profile's only organization is named "my\u{1b}[2Jteam", which cannot be sent"#
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("pass the organization's"), "{err}");
+}

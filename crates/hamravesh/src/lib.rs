@@ -40,7 +40,7 @@ pub use pages::{
     DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGE_BYTES, DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE,
     NotificationWalk, PageWalk,
 };
-pub use request::{RequestBuilder, Response, check_request_path};
+pub use request::{RequestBuilder, Response, check_organization, check_request_path};
 /// HTTP methods, for [`Client::request`].
 pub use reqwest::Method;
 /// HTTP status codes, as [`Error::status`] returns them.

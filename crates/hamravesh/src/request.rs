@@ -391,3 +391,15 @@ pub fn check_request_path(path: &str) -> Result<(), Error> {
         .into()
     })
 }
+
+/// Checks an organization name as [`RequestBuilder::organization`] checks it when sending: `Ok`,
+/// or the same error ([`ConfigError::InvalidOrganization`]), so that a program can tell a name
+/// no request can carry (from a profile, say) before acting for it.
+///
+/// ```
+/// assert!(hamravesh::check_organization("my-team").is_ok());
+/// assert!(hamravesh::check_organization("my team").unwrap_err().is_config());
+/// ```
+pub fn check_organization(name: &str) -> Result<(), Error> {
+    organization(name).map(|_| ()).map_err(Error::from)
+}
