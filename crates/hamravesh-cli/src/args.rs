@@ -139,9 +139,9 @@ Exit codes (the monitoring-plugin convention, as Nagios, Icinga and Sensu read t
   0  every selected organization is within the thresholds
   1  a threshold is breached (the organization's line says which)
   2  usage or configuration error (bad flag, missing key, refused URL, unknown --org)
-  3  the check could not be made (network, API error, unparseable answer, a runway that is
-     neither a number nor null while --min-runway is given), or its report could not be
-     written to stdout (a full disk; a closed pipe is not an error)";
+  3  the check could not be made (network, API error, unparseable answer, an account with no
+     organization, a runway that is neither a number nor null while --min-runway is given),
+     or its report could not be written to stdout (a full disk; a closed pipe is not an error)";
 
 /// Metrics and exit codes of `hamravesh exporter`.
 const EXPORTER_HELP: &str = "\

@@ -249,7 +249,8 @@ pub fn main(args: BalanceArgs) -> Result<ExitCode, Failure> {
     };
     let selected = select(&profile.organizations, &args.org)?;
     let verdicts: Vec<Verdict> = selected.iter().map(|o| judge(o, &thresholds)).collect();
-    let code = if verdicts.iter().any(|v| v.unknown.is_some()) {
+    // An account without organizations leaves nothing checked: never an OK.
+    let code = if selected.is_empty() || verdicts.iter().any(|v| v.unknown.is_some()) {
         UNKNOWN
     } else if verdicts.iter().any(|v| !v.breaches.is_empty()) {
         BREACH
@@ -269,9 +270,9 @@ pub fn main(args: BalanceArgs) -> Result<ExitCode, Failure> {
             "organizations": records,
         });
         let text = serde_json::to_string_pretty(&document).unwrap_or_default();
-        format!("{text}\n")
+        format!("{}\n", output::json_for_terminal(&text))
     } else if selected.is_empty() {
-        "the account has no organization\n".to_owned()
+        "the account has no organization, so there is no balance to check\n".to_owned()
     } else {
         selected
             .iter()

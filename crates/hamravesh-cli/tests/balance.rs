@@ -194,6 +194,27 @@ fn thresholds_decide_the_exit_code_and_the_line_says_why() {
             stdout: &["تیم-همروش  balance 500"],
         },
         Case {
+            name: "an account with no organization has nothing checked: unknown, never OK",
+            orgs: vec![],
+            args: &["--min-balance", "10"],
+            code: 3,
+            stdout: &["the account has no organization, so there is no balance to check\n"],
+        },
+        Case {
+            name: "the same as JSON",
+            orgs: vec![],
+            args: &["--min-balance", "10", "--json"],
+            code: 3,
+            stdout: &["\"verdict\": \"unknown\"", "\"organizations\": []"],
+        },
+        Case {
+            name: "control characters in a JSON name are escaped, the value the same",
+            orgs: vec![Org("evil\u{9b}2J\u{202e}x", 7, 500.0, Value::Null, false)],
+            args: &["--json"],
+            code: 0,
+            stdout: &[r#""name": "evil\u009b2J\u202ex""#],
+        },
+        Case {
             name: "control characters in a name are escaped",
             orgs: vec![Org("evil\u{1b}[2J\u{202e}x", 7, 500.0, Value::Null, false)],
             args: &[],
@@ -212,23 +233,26 @@ fn thresholds_decide_the_exit_code_and_the_line_says_why() {
                 case.name
             );
         }
-        for c in ['\u{1b}', '\u{202e}'] {
+        for c in ['\u{1b}', '\u{202e}', '\u{9b}'] {
             assert!(
                 !out.stdout.contains(c),
                 "{}: raw control in {out:?}",
                 case.name
             );
         }
-        assert_eq!(
-            out.stdout.lines().count(),
-            if case.args.contains(&"--org") {
-                1
-            } else {
-                case.orgs.len()
-            },
-            "{}: {out:?}",
-            case.name
-        );
+        // One line per organization (the one line saying there is none); JSON is its own shape.
+        if !case.args.contains(&"--json") {
+            assert_eq!(
+                out.stdout.lines().count(),
+                if case.args.contains(&"--org") {
+                    1
+                } else {
+                    case.orgs.len().max(1)
+                },
+                "{}: {out:?}",
+                case.name
+            );
+        }
     }
 }
 
