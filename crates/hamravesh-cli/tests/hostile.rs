@@ -23,6 +23,22 @@ fn hamravesh() -> assert_cmd::Command {
     command
 }
 
+/// `hamravesh ARGS --base-url` the mock, with the key, off the runtime that serves the mock.
+async fn run_against(server: &MockServer, args: &[&str]) -> std::process::Output {
+    let url = server.url();
+    let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
+    tokio::task::spawn_blocking(move || {
+        hamravesh()
+            .args(&args)
+            .args(["--base-url", &url])
+            .env("HAMRAVESH_API_KEY", KEY)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
 fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -62,16 +78,7 @@ async fn a_huge_organization_name_does_not_multiply_into_every_row() {
         .start()
         .await
         .unwrap();
-    let url = server.url();
-    let output = tokio::task::spawn_blocking(move || {
-        hamravesh()
-            .args(["profile", "--base-url", &url])
-            .env("HAMRAVESH_API_KEY", KEY)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let output = run_against(&server, &["profile"]).await;
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = String::from_utf8_lossy(&output.stdout);
     let lines: Vec<&str> = text.lines().collect();
@@ -256,18 +263,9 @@ async fn total_timeout_bounds_the_whole_walk() {
         .await
         .unwrap();
     server.set_delay(Duration::from_millis(100));
-    let url = server.url();
     let started = Instant::now();
-    let output = tokio::task::spawn_blocking(move || {
-        hamravesh()
-            .args(["notifications", "--all", "--limit", "1", "--org", "my-team"])
-            .args(["--base-url", &url, "--total-timeout", "1.5"])
-            .env("HAMRAVESH_API_KEY", KEY)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let walk = ["notifications", "--all", "--limit", "1", "--org", "my-team"];
+    let output = run_against(&server, &[&walk[..], &["--total-timeout", "1.5"]].concat()).await;
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
@@ -287,17 +285,8 @@ async fn total_timeout_bounds_the_whole_walk() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_page_cap_names_a_flag_the_user_can_pass() {
     let server = MockServer::builder().api_key(KEY).start().await.unwrap();
-    let url = server.url();
-    let output = tokio::task::spawn_blocking(move || {
-        hamravesh()
-            .args(["notifications", "--all", "--limit", "1", "--max-pages", "3"])
-            .args(["--org", "my-team", "--base-url", &url])
-            .env("HAMRAVESH_API_KEY", KEY)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let walk = ["notifications", "--all", "--limit", "1", "--max-pages", "3"];
+    let output = run_against(&server, &[&walk[..], &["--org", "my-team"]].concat()).await;
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let err = stderr(&output);
     assert!(err.contains("cap of 3 pages"), "{err}");
@@ -356,16 +345,7 @@ async fn a_negative_count_is_shown_as_unknown() {
         },
         1,
     );
-    let url = server.url();
-    let output = tokio::task::spawn_blocking(move || {
-        hamravesh()
-            .args(["notifications", "--org", "my-team", "--base-url", &url])
-            .env("HAMRAVESH_API_KEY", KEY)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let output = run_against(&server, &["notifications", "--org", "my-team"]).await;
     let out = String::from_utf8_lossy(&output.stdout);
     let err = stderr(&output);
     assert!(!out.contains("-5"), "{out}");
@@ -394,16 +374,7 @@ async fn deeply_nested_json_is_not_indented_into_a_flood() {
         },
         1,
     );
-    let url = server.url();
-    let output = tokio::task::spawn_blocking(move || {
-        hamravesh()
-            .args(["api", "GET", "/x/", "--base-url", &url])
-            .env("HAMRAVESH_API_KEY", KEY)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let output = run_against(&server, &["api", "GET", "/x/"]).await;
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(output.stdout, format!("{deep}\n").into_bytes());
 }
@@ -421,16 +392,7 @@ async fn json_outputs_escape_what_a_terminal_would_act_on() {
         .start()
         .await
         .unwrap();
-    let url = server.url();
-    let output = tokio::task::spawn_blocking(move || {
-        hamravesh()
-            .args(["profile", "--json", "--base-url", &url])
-            .env("HAMRAVESH_API_KEY", KEY)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let output = run_against(&server, &["profile", "--json"]).await;
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.contains(r#""a\u009b2Jb\u202ec""#), "{text}");
@@ -465,16 +427,7 @@ async fn an_unsendable_organization_name_from_the_profile_is_the_answers_fault()
         .start()
         .await
         .unwrap();
-    let url = server.url();
-    let output = tokio::task::spawn_blocking(move || {
-        hamravesh()
-            .args(["notifications", "--base-url", &url])
-            .env("HAMRAVESH_API_KEY", KEY)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let output = run_against(&server, &["notifications"]).await;
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let err = stderr(&output);
     assert!(
