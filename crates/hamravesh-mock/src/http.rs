@@ -4,6 +4,9 @@
 //! - A request's head must arrive within [`Limits::header_read_timeout`], counted from accept or
 //!   from the end of the previous response, so it is also how long an idle keep-alive connection
 //!   is kept: half-sent requests cannot hold connections (and file descriptors) for ever.
+//! - A response the peer does not read for as long is abandoned and the connection closed, so
+//!   peers that send requests (pipelined, endlessly) and never read the answers cannot hold
+//!   connections either. A slow reader is fine: the clock restarts whenever a write makes progress.
 //! - At most [`Limits::max_connections`] connections are served at once; more wait in the kernel's
 //!   backlog until one closes.
 //! - hyper reads at most [`Limits::max_head_bytes`] of a head and [`Limits::max_headers`] header
@@ -27,11 +30,13 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpStream;
 use tokio::sync::{Semaphore, watch};
+use tokio_io_timeout::TimeoutWriter;
 
 /// The bounds [`serve`] keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// How long a request's head may take to arrive, and how long an idle connection is kept.
+    /// How long a request's head may take to arrive, how long an idle connection is kept, and how
+    /// long a response may wait for the peer to read some of it.
     pub header_read_timeout: Duration,
     /// The most connections served at once (`usize::MAX`: as many as the system allows).
     pub max_connections: usize,
@@ -86,7 +91,10 @@ pub async fn serve<L>(
         };
         // Small answers go out at once rather than waiting for Nagle's delay.
         let _ = stream.set_nodelay(true);
-        let connection = http.serve_connection(TokioIo::new(stream), closing(router.clone()));
+        let mut stream = TimeoutWriter::new(stream);
+        stream.set_timeout(Some(limits.header_read_timeout));
+        let connection =
+            http.serve_connection(TokioIo::new(Box::pin(stream)), closing(router.clone()));
         let mut stopped = stopped.clone();
         tokio::spawn(async move {
             let mut connection = std::pin::pin!(connection);

@@ -180,7 +180,8 @@ impl MockBuilder {
     /// nothing) holds its connection for at most this long.
     ///
     /// A request body (a namespace to create) has as long again to arrive, counted from the end
-    /// of its head; a slower one gets `408` and the connection is closed.
+    /// of its head; a slower one gets `408` and the connection is closed. An answer the client
+    /// reads none of for as long is abandoned and the connection closed.
     pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
         self.header_read_timeout = timeout;
         self

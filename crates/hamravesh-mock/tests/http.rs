@@ -18,11 +18,14 @@ const LIMITS: Limits = Limits {
     max_headers: 64,
 };
 
-/// Starts a server answering `/` with `ok`; returns its address and a stop switch.
+/// Starts a server answering `/` with `ok` and `/big` with 1 MiB; returns its address and a stop
+/// switch.
 async fn start() -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = Router::new().route("/", get(|| async { "ok" }));
+    let app = Router::new()
+        .route("/", get(|| async { "ok" }))
+        .route("/big", get(|| async { vec![b'x'; 1 << 20] }));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(serve(listener, app, LIMITS, async {
         let _ = stopped.await;
@@ -94,6 +97,53 @@ async fn idle_peers_hold_at_most_the_connection_limit_and_only_until_the_timeout
         started.elapsed()
     );
     drop((idle, more));
+}
+
+#[tokio::test]
+async fn peers_that_never_read_their_answers_do_not_hold_the_slots() {
+    let (addr, _stop) = start().await;
+    // Every slot taken by a peer that pipelines more answers (32 MiB) than the socket buffers
+    // hold and reads none: the server's writes stall, and must be given up.
+    let mut deaf = Vec::new();
+    for _ in 0..LIMITS.max_connections {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        stream
+            .write_all(&b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n".repeat(32))
+            .await
+            .unwrap();
+        deaf.push(stream);
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let answer = tokio::time::timeout(Duration::from_secs(5), get_root(addr)).await;
+    assert!(
+        answer.is_ok_and(|a| a.ends_with("ok")),
+        "not answered within 5 s"
+    );
+    drop(deaf);
+}
+
+#[tokio::test]
+async fn a_slow_reader_gets_the_whole_answer() {
+    let (addr, _stop) = start().await;
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(b"GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    // Reads in small bites with pauses shorter than the timeout, for longer than it in all.
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    let mut bite = vec![0; 64 * 1024];
+    loop {
+        tokio::time::sleep(Duration::from_millis(40)).await;
+        let n = stream.read(&mut bite).await.unwrap();
+        if n == 0 {
+            break;
+        }
+        answer.extend_from_slice(&bite[..n]);
+    }
+    assert!(started.elapsed() > LIMITS.header_read_timeout);
+    assert!(answer.ends_with(&[b'x'; 1 << 20]), "{} bytes", answer.len());
 }
 
 #[tokio::test]
