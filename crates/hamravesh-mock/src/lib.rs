@@ -59,7 +59,8 @@
 //! `next`/`previous` absolute URLs built from the request's `Host` header,
 //! `http://HOST/api/v1/notifications/all_list/?limit=L&offset=O` (the request's other query
 //! parameters kept, sorted by name; `previous` drops `offset` when it would be 0), `null` at the
-//! ends. An offset past the end gets an empty `results`. A `Host` Django would refuse gets `400`.
+//! ends. An offset past the end gets an empty `results`. A `Host` Django would refuse gets `400`,
+//! as does such an authority in an absolute-form request line sent without `Host`.
 //! The feed is the same for every organization, as the service's is.
 //!
 //! # Namespaces

@@ -313,21 +313,22 @@ async fn integer_path_parameters(
 
 /// One page of the notification feed.
 fn notifications(state: &State, parts: &Parts, success: StatusCode) -> Response {
-    let host = match parts.headers.get(header::HOST) {
-        Some(value) => match value.to_str() {
-            Ok(host) if paging::is_valid_host(host) => host.to_owned(),
-            _ => {
-                return envelope_with(
-                    StatusCode::BAD_REQUEST,
-                    "سرآیند Host نامعتبر است.",
-                    "invalid_host",
-                );
-            }
-        },
-        None => parts
-            .uri
-            .authority()
-            .map_or_else(|| state.host.clone(), |a| a.as_str().to_owned()),
+    // The `Host` header, else an absolute-form request line's authority (which may carry
+    // credentials), else the mock's own address; the first two are checked alike.
+    let given = match parts.headers.get(header::HOST) {
+        Some(value) => value.to_str().ok(),
+        None => parts.uri.authority().map(|a| a.as_str()),
+    };
+    let host = match given {
+        Some(host) if paging::is_valid_host(host) => host.to_owned(),
+        None if !parts.headers.contains_key(header::HOST) => state.host.clone(),
+        _ => {
+            return envelope_with(
+                StatusCode::BAD_REQUEST,
+                "سرآیند Host نامعتبر است.",
+                "invalid_host",
+            );
+        }
     };
     let pairs = paging::parse_query(parts.uri.query().unwrap_or(""));
     let base = format!("http://{host}{}", parts.uri.path());

@@ -430,3 +430,35 @@ async fn slow_and_huge_bodies_are_cut_off() {
     }
     assert_eq!(server.namespace_count(), 0);
 }
+
+#[tokio::test]
+async fn an_absolute_form_request_without_host_is_checked_like_a_host() {
+    use hamravesh_types::ORGANIZATION_HEADER;
+    let server = MockServer::start().await.unwrap();
+    let page = |authority: &str| {
+        format!(
+            "GET http://{authority}/api/v1/notifications/all_list/?limit=1 HTTP/1.1\r\nAuthorization: Api-key {}\r\n{ORGANIZATION_HEADER}: my-team\r\nConnection: close\r\n\r\n",
+            server.api_key()
+        )
+    };
+    // Its authority serves as the host the links are built from...
+    let mut stream = TcpStream::connect(server.addr()).await.unwrap();
+    let request = page("api.example.test:8000");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let answer = read_answer(&mut stream).await;
+    assert_eq!(answer.status, 200, "{}", answer.head);
+    let body: Value = serde_json::from_slice(&answer.body).unwrap();
+    let next = body["next"].as_str().unwrap();
+    assert!(
+        next.starts_with("http://api.example.test:8000/api/v1/notifications/all_list/?"),
+        "{next}"
+    );
+    // ...so one with credentials, which no Host value can carry, is refused like a bad Host.
+    let mut stream = TcpStream::connect(server.addr()).await.unwrap();
+    let request = page("u:p@evil.example:1");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let answer = read_answer(&mut stream).await;
+    assert_eq!(answer.status, 400, "{}", answer.head);
+    let body: Value = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(body["code"], "invalid_host", "{body}");
+}
