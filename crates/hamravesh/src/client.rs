@@ -12,7 +12,7 @@ use reqwest::header::HeaderValue;
 use reqwest::{Method, Url};
 use secrecy::SecretString;
 
-use crate::config::{authorization, is_loopback, parse_base_url};
+use crate::config::{authorization, is_loopback, parse_base_url, parse_proxy_url};
 use crate::error::{BaseUrlError, ConfigError, Error, shown_url};
 use crate::request::RequestBuilder;
 use crate::retry::RetryPolicy;
@@ -180,7 +180,9 @@ impl ClientBuilder {
     /// Sends every request through this proxy: `http://`, `https://`, `socks5://` (names
     /// resolved locally) or `socks5h://` (names resolved by the proxy), also `socks4://` and
     /// `socks4a://`, with an optional `user:password@`; any other scheme is
-    /// [`ConfigError::UnsupportedProxyScheme`]. It overrides `HAMRAVESH_PROXY` and the system's proxy variables, and
+    /// [`ConfigError::UnsupportedProxyScheme`]. Text without a scheme (`127.0.0.1:3128`) is read
+    /// as `http://`, as reqwest reads it; an empty or malformed URL, or one without a host, is
+    /// [`ConfigError::InvalidProxyUrl`]. It overrides `HAMRAVESH_PROXY` and the system's proxy variables, and
     /// applies to loopback base URLs too. The key still travels only inside TLS to an `https`
     /// base URL (an HTTP proxy gets a `CONNECT` tunnel); a plain `http` loopback base URL is
     /// accepted only through a proxy that is itself on loopback. The URL is held as a secret and
@@ -251,44 +253,21 @@ impl ClientBuilder {
     }
 }
 
-/// The proxy schemes reqwest speaks.
-const PROXY_SCHEMES: [&str; 6] = ["http", "https", "socks4", "socks4a", "socks5", "socks5h"];
-
-/// The proxy for `base_url`, or a configuration error. The URL is never quoted in the error: it
-/// may hold a password.
+/// The proxy for `base_url`, or a configuration error. The URL is never quoted with its password.
 fn checked_proxy(proxy: &SecretString, base_url: &Url) -> Result<reqwest::Proxy, Error> {
     use secrecy::ExposeSecret;
-    let text = proxy.expose_secret();
-    // reqwest takes a proxy URL of any scheme and then quietly sends around one it cannot speak
-    // (`ftp://`): refuse it here. Text without a scheme is read as `http://`, as reqwest does.
-    if Url::parse(text).is_ok_and(|url| url.has_host() && !PROXY_SCHEMES.contains(&url.scheme())) {
-        return Err(ConfigError::UnsupportedProxyScheme.into());
-    }
-    if base_url.scheme() == "http" {
-        // The key would cross the proxy connection in clear: only if that stays on this machine.
-        // `socks5://` is not a special scheme to the URL parser, so its host is a name even
-        // when it is written as an address: read it as an address here.
-        let proxy_is_loopback = Url::parse(text).is_ok_and(|url| {
-            url.host_str().is_some_and(|host| {
-                host.eq_ignore_ascii_case("localhost")
-                    || host
-                        .trim_start_matches('[')
-                        .trim_end_matches(']')
-                        .parse::<std::net::IpAddr>()
-                        .is_ok_and(|ip| ip.is_loopback())
-            })
-        });
-        if !proxy_is_loopback {
-            return Err(ConfigError::InsecureBaseUrl {
-                host: format!(
-                    "{} through a proxy that is not on a loopback address",
-                    base_url.host_str().unwrap_or_default()
-                ),
-            }
-            .into());
+    let url = parse_proxy_url(proxy.expose_secret())?;
+    // The key would cross the proxy connection in clear: only if that stays on this machine.
+    if base_url.scheme() == "http" && !is_loopback(&url) {
+        return Err(ConfigError::InsecureBaseUrl {
+            host: format!(
+                "{} through a proxy that is not on a loopback address",
+                base_url.host_str().unwrap_or_default()
+            ),
         }
+        .into());
     }
-    Ok(reqwest::Proxy::all(text).map_err(|e| ConfigError::HttpClient(e.without_url()))?)
+    Ok(reqwest::Proxy::all(url).map_err(|e| ConfigError::HttpClient(e.without_url()))?)
 }
 
 impl Client {

@@ -46,14 +46,65 @@ pub(crate) fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
     }
 }
 
-/// Whether the URL's host is a loopback address (127.0.0.0/8, ::1) or `localhost`.
+/// Whether the URL's host is a loopback address (127.0.0.0/8, ::1) or `localhost`. A scheme the
+/// URL parser does not know (`socks5://`) keeps its host as a name even when it is written as an
+/// address: such a name is read as an address here.
 pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
         Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Domain(domain)) => {
+            domain.eq_ignore_ascii_case("localhost")
+                || domain.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        }
         None => false,
     }
+}
+
+/// The proxy schemes reqwest speaks.
+const PROXY_SCHEMES: [&str; 6] = ["http", "https", "socks4", "socks4a", "socks5", "socks5h"];
+
+/// Parses a proxy URL as reqwest reads one, so that the URL checked is the URL used: text
+/// without a scheme (`127.0.0.1:3128`, or `localhost:3128`, which parses as the scheme
+/// `localhost`) is read as `http://…`. Refused: blank text, text that is no URL either way, a URL
+/// without a host (`socks5://`, which reqwest would read as a proxy on the host `socks5`), and a
+/// scheme reqwest cannot speak (it would take the URL and then send around it). Messages quote
+/// the URL only through [`shown_url`], never with its password.
+pub(crate) fn parse_proxy_url(raw: &str) -> Result<Url, ConfigError> {
+    let invalid = |reason, source| ConfigError::InvalidProxyUrl {
+        url: shown_url(raw),
+        reason,
+        source,
+    };
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(invalid("it is empty", None));
+    }
+    let no_host = || invalid("it names no host", None);
+    let url = match Url::parse(text) {
+        Ok(url) if url.has_host() => url,
+        // A scheme and `//` but no host (`socks5://`) is not text without a scheme: reqwest
+        // would read it as `http://socks5://`, a proxy on the host `socks5`.
+        Ok(url)
+            if text
+                .get(url.scheme().len()..)
+                .is_some_and(|rest| rest.starts_with("://")) =>
+        {
+            return Err(no_host());
+        }
+        Ok(_) | Err(url::ParseError::RelativeUrlWithoutBase) => {
+            Url::parse(&format!("http://{text}"))
+                .map_err(|error| invalid("it does not parse as a URL", Some(error)))?
+        }
+        Err(error) => return Err(invalid("it does not parse as a URL", Some(error))),
+    };
+    if !PROXY_SCHEMES.contains(&url.scheme()) {
+        return Err(ConfigError::UnsupportedProxyScheme);
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(no_host());
+    }
+    Ok(url)
 }
 
 /// The endpoint URL: the base URL's path (if any) followed by `path`.

@@ -169,38 +169,73 @@ async fn an_https_base_url_crosses_the_proxy_only_inside_tls() {
 }
 
 /// Proxies refused when the client is built: off this machine for a plain `http` base URL (the
-/// key would cross in clear), and any scheme reqwest cannot speak (it would take the URL and
-/// then send around it). The password is never quoted.
+/// key would cross in clear), any scheme reqwest cannot speak (it would take the URL and then
+/// send around it), and a URL that is empty or malformed (named, without its password). The
+/// password is never quoted.
 #[tokio::test]
 async fn proxies_the_client_must_not_use_are_refused() {
-    let insecure = "refusing to send the API key over plain HTTP";
+    let insecure = "refusing to send the API key over plain HTTP to 127.0.0.1 through a proxy that is not on a loopback address";
     let scheme = "unsupported proxy scheme";
     for (proxy, refusal) in [
         ("socks5://10.1.2.3:1080", insecure),
         ("http://proxy.example:3128", insecure),
-        ("not a url", insecure),
+        // Without a scheme it is http://, as reqwest reads it: checked as such.
+        ("proxy.example:3128", insecure),
+        ("10.1.2.3:3128", insecure),
         ("ftp://user:pr0xyPASSWORD@127.0.0.1:2121", scheme),
         ("gopher://127.0.0.1:70", scheme),
         ("FTP://proxy.example", scheme),
+        (
+            "not a url",
+            r#"invalid proxy URL "not a url": it does not parse as a URL: invalid international domain name"#,
+        ),
+        (
+            "socks5://user:pr0xyPASSWORD@[::1",
+            r#"invalid proxy URL "socks5://[::1": it does not parse as a URL: invalid IPv6 address"#,
+        ),
+        (
+            "http://127.0.0.1:99999",
+            r#"invalid proxy URL "http://127.0.0.1:99999": it does not parse as a URL: invalid port number"#,
+        ),
+        (
+            "socks5://user:pr0xyPASSWORD@",
+            r#"invalid proxy URL "socks5://": it does not parse as a URL: empty host"#,
+        ),
+        (
+            "socks5://",
+            r#"invalid proxy URL "socks5://": it names no host"#,
+        ),
+        ("", r#"invalid proxy URL "": it is empty"#),
+        (" ", r#"invalid proxy URL "": it is empty"#),
     ] {
-        let error = Client::builder()
-            .api_key(KEY)
-            .base_url("http://127.0.0.1:8080")
-            .proxy(proxy)
-            .build()
-            .unwrap_err();
-        assert!(error.is_config(), "{proxy}: {error:?}");
-        let report = error.report();
-        assert!(report.contains(refusal), "{proxy}: {report}");
-        assert!(!report.contains("pr0xyPASSWORD"), "{report}");
-        if refusal == scheme {
+        // A malformed proxy is refused whatever the base URL; a remote one only for plain HTTP.
+        for base_url in ["http://127.0.0.1:8080", "https://api.hamravesh.example"] {
+            if refusal == insecure && base_url.starts_with("https") {
+                continue;
+            }
+            let error = Client::builder()
+                .api_key(KEY)
+                .base_url(base_url)
+                .proxy(proxy)
+                .build()
+                .unwrap_err();
+            assert!(error.is_config(), "{proxy}: {error:?}");
+            let report = error.report();
+            assert!(report.starts_with(refusal), "{proxy}: {report}");
             assert!(
-                matches!(error.config(), Some(ConfigError::UnsupportedProxyScheme)),
-                "{proxy}: {error:?}"
+                !format!("{report}{error:?}").contains("pr0xyPASSWORD"),
+                "{report}"
             );
+            if refusal == scheme {
+                assert!(
+                    matches!(error.config(), Some(ConfigError::UnsupportedProxyScheme)),
+                    "{proxy}: {error:?}"
+                );
+            }
         }
     }
-    // Every scheme reqwest speaks is taken, and text without one is read as http://.
+    // Every scheme reqwest speaks is taken, and text without one is read as http://; each on
+    // loopback, so also with a plain-http loopback base URL.
     for proxy in [
         "http://127.0.0.1:3128",
         "HTTPS://127.0.0.1:3128",
@@ -208,10 +243,19 @@ async fn proxies_the_client_must_not_use_are_refused() {
         "socks4a://127.0.0.1:1080",
         "socks5://127.0.0.1:1080",
         "socks5h://127.0.0.1:1080",
+        "socks5://[::1]:1080",
         "127.0.0.1:3128",
+        "localhost:3128",
+        "user:pr0xyPASSWORD@127.0.0.1:3128",
     ] {
-        let built = Client::builder().api_key(KEY).proxy(proxy).build();
-        assert!(built.is_ok(), "{proxy}: {:?}", built.err());
+        for base_url in ["https://api.hamravesh.example", "http://127.0.0.1:8080"] {
+            let built = Client::builder()
+                .api_key(KEY)
+                .base_url(base_url)
+                .proxy(proxy)
+                .build();
+            assert!(built.is_ok(), "{proxy} {base_url}: {:?}", built.err());
+        }
     }
 }
 

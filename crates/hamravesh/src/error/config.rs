@@ -129,6 +129,20 @@ pub enum ConfigError {
     /// password).
     #[error("unsupported proxy scheme; use http://, https://, socks5:// or socks5h://")]
     UnsupportedProxyScheme,
+    /// The proxy URL is empty, does not parse as a URL (text without a scheme is read as
+    /// `http://…`, as reqwest reads it) or names no host. The source, when there is one, is
+    /// the parse error.
+    #[error("invalid proxy URL \"{url}\": {reason}")]
+    InvalidProxyUrl {
+        /// The URL as given, without any user name or password, cut to 100 characters and with
+        /// control characters escaped.
+        url: String,
+        /// What is wrong with it.
+        reason: &'static str,
+        /// Why it does not parse, when that is the problem.
+        #[source]
+        source: Option<url::ParseError>,
+    },
     /// The blocking client could not start its private runtime.
     #[error("cannot start the blocking client's I/O runtime")]
     Runtime(#[source] std::io::Error),
