@@ -206,14 +206,16 @@ Limits:
   `… and N more errors` (`at least N` where counting them all would cost too much). A payload
   that repeats a key inside one object is invalid (typed decoding refuses it too).
   Directories: symlinks are followed, a symlink loop is reported once on stderr and not entered,
-  each file is checked once, and FIFOs, sockets and devices are skipped (named explicitly, one
-  is read like stdin). File names and messages in text output have control characters escaped.
+  each file is checked once, and a FIFO, socket or device named like a payload (or a symlink
+  to one, such as to /dev/zero) is not read but reported on stderr as not a regular file, an
+  unreadable input (exit 2); named explicitly, one is read like stdin. File names and messages
+  in text output have control characters escaped.
 
 Exit codes:
   0  every payload is valid
   1  at least one payload is invalid (text that is not JSON, or over --max-size, is invalid)
-  2  usage or I/O error (missing file, unreadable path, bad schema, results that cannot be
-     written to stdout; a closed pipe is not an error)";
+  2  usage or I/O error (missing file, unreadable path, a special file found under a payload's
+     name, bad schema, results that cannot be written to stdout; a closed pipe is not an error)";
 
 /// Output formats of `hamravesh validate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

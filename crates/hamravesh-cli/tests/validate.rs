@@ -475,7 +475,7 @@ fn payloads_over_max_size_are_invalid_and_the_rest_goes_on() {
 
 #[cfg(unix)]
 #[test]
-fn special_files_are_skipped_when_walking_and_read_when_named() {
+fn special_files_are_reported_when_walking_and_read_when_named() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("fifo.json");
     let made = std::process::Command::new("mkfifo")
@@ -484,9 +484,19 @@ fn special_files_are_skipped_when_walking_and_read_when_named() {
         .unwrap();
     assert!(made.success());
     std::fs::write(dir.path().join("ok.json"), page_example()).unwrap();
+    // Walking, a FIFO named like a payload is not read (no writer would ever come) but reported
+    // as an unreadable input, so the run does not pass without having looked at it.
     let r = bounded(hamravesh().arg("validate").arg(dir.path()));
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
-    assert_eq!(r.stderr, "1 valid, 0 invalid\n");
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    assert_eq!(
+        r.stderr,
+        format!(
+            "error: cannot read {}: not a regular file (a FIFO, socket or device, or a symlink to one); not read\n\
+             1 valid, 0 invalid, 1 unreadable\n",
+            fifo.display()
+        )
+    );
 
     // Named explicitly, a FIFO is read like stdin.
     let writer = {
@@ -498,6 +508,39 @@ fn special_files_are_skipped_when_walking_and_read_when_named() {
     writer.join().unwrap();
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert_eq!(r.stderr, "1 valid, 0 invalid\n");
+}
+
+/// A symlink named like a payload that leads to a device (`/dev/zero`, endless) is reported like
+/// any special file, in text and JSON output alike, and never read.
+#[cfg(unix)]
+#[test]
+fn a_symlink_to_dev_zero_named_json_is_reported_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("zero.json");
+    std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+    std::fs::write(dir.path().join("ok.json"), page_example()).unwrap();
+    for format in ["text", "json"] {
+        let r = bounded(
+            hamravesh()
+                .args(["validate", "--format", format])
+                .arg(dir.path()),
+        );
+        assert_eq!(r.code, Some(2), "{format}: {}", r.stderr);
+        assert!(
+            r.stderr.starts_with(&format!(
+                "error: cannot read {}: not a regular file",
+                link.display()
+            )),
+            "{format}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.ends_with("1 valid, 0 invalid, 1 unreadable\n"),
+            "{format}: {}",
+            r.stderr
+        );
+        assert!(!r.stdout.contains("zero.json"), "{format}: {}", r.stdout);
+    }
 }
 
 /// Runs `hamravesh ARGS` with stdout (and, with `both`, stderr) on a pipe whose read end is

@@ -18,6 +18,10 @@ const BATCH_BYTES: usize = 8 * 1024 * 1024;
 /// lines after it are still checked; past this the rest of that input is given up (`/dev/zero`).
 const SKIP_LIMIT: u64 = 1 << 30;
 
+/// Why a special file (FIFO, socket, device) a walk found under a payload's name is not read.
+const NOT_REGULAR: &str =
+    "not a regular file (a FIFO, socket or device, or a symlink to one); not read";
+
 /// How inputs are read.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
@@ -151,8 +155,8 @@ impl Reader<'_, '_> {
         }
     }
 
-    /// Walks a directory: sorted, symlinks followed but loops reported and not entered, special
-    /// files (FIFOs, sockets, devices) skipped as ripgrep does.
+    /// Walks a directory: sorted, symlinks followed but loops reported and not entered; special
+    /// files (FIFOs, sockets, devices) named like payloads are reported unreadable, not read.
     fn walk(&mut self, dir: &Path) -> bool {
         let walker = WalkDir::new(dir).follow_links(true).sort_by_file_name();
         for entry in walker {
@@ -171,13 +175,24 @@ impl Reader<'_, '_> {
                     }),
                 },
                 Ok(entry) => {
-                    if !entry.file_type().is_file() || !is_payload_file(entry.path()) {
+                    let kind = entry.file_type();
+                    if kind.is_dir() || !is_payload_file(entry.path()) {
                         continue;
                     }
                     if !self.first_visit(&entry) {
                         continue;
                     }
-                    self.file(entry.path(), true, true)
+                    if kind.is_file() {
+                        self.file(entry.path(), true, true)
+                    } else {
+                        // Named like a payload but a FIFO, socket or device (or a symlink to
+                        // one, such as /dev/zero): reading it could block or never end, and
+                        // skipping it silently would pass a check that never looked at it.
+                        self.batch.push(Job::Unreadable {
+                            source: entry.path().display().to_string(),
+                            message: NOT_REGULAR.to_owned(),
+                        })
+                    }
                 }
             };
             if !keep_going {
