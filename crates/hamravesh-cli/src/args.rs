@@ -455,7 +455,8 @@ pub struct MockArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
     pub addr: SocketAddr,
-    /// The API key the mock accepts (a made-up key, not a real one).
+    /// The API key the mock accepts (a made-up key, not a real one; not blank, no control
+    /// characters).
     #[arg(long, default_value = hamravesh_mock::DEFAULT_API_KEY, value_name = "KEY")]
     pub api_key: String,
     /// A profile JSON file to serve instead of the docs page's example (must match the schema;

@@ -189,6 +189,60 @@ fn mock_command_announces_its_address_and_serves() {
     assert!(stdout(&output).contains("\"my-team\""));
 }
 
+/// A blank `--api-key`, or one with control characters, is refused (exit 2) without being
+/// echoed; anything else a terminal would act on (a bidi override) is escaped in the hint.
+#[test]
+fn mock_refuses_a_blank_key_or_control_characters_and_escapes_the_hint() {
+    for (key, message) in [
+        ("", "--api-key must not be empty or blank"),
+        ("   ", "--api-key must not be empty or blank"),
+        (
+            "demo\u{1b}]0;owned\u{7}",
+            "--api-key must not hold control characters",
+        ),
+        (
+            "demo\r\nx-evil: 1",
+            "--api-key must not hold control characters",
+        ),
+    ] {
+        let output = hamravesh()
+            .args(["mock", "--addr", "127.0.0.1:0", "--api-key", key])
+            .timeout(std::time::Duration::from_secs(30))
+            .output()
+            .unwrap();
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{key:?}: {text}");
+        assert!(
+            text.starts_with(&format!("error: {message}")),
+            "{key:?}: {text}"
+        );
+        assert_eq!(text.lines().count(), 1, "{key:?}: {text}");
+        assert!(!text.contains("demo"), "{key:?} echoed: {text}");
+        assert!(
+            !text.contains(|c: char| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        assert!(stdout(&output).is_empty(), "{key:?}: {}", stdout(&output));
+    }
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("hamravesh"))
+        .args(["mock", "--api-key", "demo\u{202e}gpj.exe"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut hint = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut hint)
+        .unwrap();
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(
+        hint.starts_with(r"try: curl -H 'Authorization: Api-key demo\u{202e}gpj.exe' http://"),
+        "{hint:?}"
+    );
+    assert!(!hint.contains('\u{202e}'), "{hint:?}");
+}
+
 #[test]
 fn mock_refuses_a_fixture_that_breaks_the_schema() {
     let dir = tempfile::tempdir().unwrap();
