@@ -383,6 +383,11 @@ pub enum NamespacesCommand {
     ///
     /// Asks for confirmation (y/N) when stdin is a terminal; otherwise refuses (exit 2) unless
     /// --yes is given.
+    ///
+    /// A delete is retried like a read. When an attempt fails after it was sent (a timeout, a
+    /// broken connection, 500, 502 or 504) and a retry finds no such namespace (404), it exits
+    /// 0, as the SDK counts it done, and says only what is known: the namespace is gone, most
+    /// likely deleted by that attempt, or it never existed. A 404 otherwise is exit 1.
     #[command(after_help = ORGANIZATION_HELP)]
     Delete(DeleteNamespaceArgs),
 }

@@ -3,12 +3,16 @@
 //! A delete is confirmed before anything is sent: with `--yes`, or by answering `y` when stdin is
 //! a terminal. Without a terminal and without `--yes` it is refused (exit 2), so a script that
 //! forgot the flag deletes nothing. A `400` listing refused fields prints each field with its
-//! messages, one bounded and escaped line each.
+//! messages, one bounded and escaped line each. A `404` after an attempt whose outcome is unknown
+//! (it timed out, or got `500`, `502` or `504`, after it was sent) is a success, as the client
+//! takes it, but printed as what is known: the namespace is gone, most likely deleted by that
+//! attempt, or it never existed.
 
 use std::io::{BufRead, IsTerminal, Read};
 
 use hamravesh::types::namespaces::CreateNamespace;
-use hamravesh::{Error, ErrorKind};
+use hamravesh::types::operations::DELETE_NAMESPACE;
+use hamravesh::{Error, ErrorKind, Method, StatusCode};
 
 use crate::Failure;
 use crate::args::{CreateNamespaceArgs, DeleteNamespaceArgs, NamespacesCommand};
@@ -84,20 +88,35 @@ async fn delete(args: DeleteNamespaceArgs) -> Result<(), Failure> {
             )));
         }
     }
-    session
+    // Sent as `Client::delete_namespace` sends it, but through `send_raw`, whose answer says
+    // whether an earlier attempt may have acted: the typed call turns a 404 after such an
+    // attempt into a plain success, and "Deleted" would then claim more than is known.
+    let path = DELETE_NAMESPACE
+        .path_with(&[("namespace_id", &id.to_string())])
+        .unwrap_or_default();
+    let response = session
         .client
-        .delete_namespace(&organization, id)
+        .request(Method::DELETE, path)
+        .organization(organization.as_str())
+        .send_raw()
         .await
-        .map_err(|error| {
-            if error.status() == Some(hamravesh::StatusCode::NOT_FOUND) {
-                Failure::Remote(format!(
-                    "there is no namespace {id} in organization \"{shown}\" (already deleted?): {}",
-                    error.report()
-                ))
-            } else {
-                refused(error)
-            }
-        })?;
+        .map_err(classify)?;
+    if response.status() == StatusCode::NOT_FOUND && response.earlier_attempt_may_have_acted() {
+        // As the library decides for the typed call: done (exit 0), but said as it is known.
+        return crate::print_stdout(&format!(
+            "Namespace {id} of organization \"{shown}\" is gone: an attempt failed after it was sent and the retry found no such namespace, so that attempt most likely deleted it, or it never existed.\n"
+        ));
+    }
+    response.error_for_status().map_err(|error| {
+        if error.status() == Some(StatusCode::NOT_FOUND) {
+            Failure::Remote(format!(
+                "there is no namespace {id} in organization \"{shown}\" (already deleted?): {}",
+                error.report()
+            ))
+        } else {
+            refused(error)
+        }
+    })?;
     crate::print_stdout(&format!(
         "Deleted namespace {id} of organization \"{shown}\".\n"
     ))

@@ -839,6 +839,48 @@ fn a_create_that_times_out_is_sent_once_and_says_it_may_exist() {
     assert_eq!(mock.server.request_count_on(&CREATE_NAMESPACE), 1);
 }
 
+/// A 502 (the outcome unknown: the gateway may have passed the delete on) then a 404 on the
+/// retry: the client counts it done, so exit 0, but the output says only what is known.
+#[test]
+fn a_delete_whose_retry_finds_nothing_after_a_502_does_not_claim_it_deleted() {
+    let mock = Mock::start();
+    mock.server
+        .push_fault_on(&DELETE_NAMESPACE, Fault::status(502), 1);
+    let out = mock.run(&[
+        "namespaces",
+        "delete",
+        "424242",
+        "--yes",
+        "--org",
+        "my-team",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "Namespace 424242 of organization \"my-team\" is gone: an attempt failed after it was sent and the retry found no such namespace, so that attempt most likely deleted it, or it never existed.\n"
+    );
+    assert!(!out.stdout.contains("Deleted"), "{}", out.stdout);
+    assert_eq!(mock.server.request_count_on(&DELETE_NAMESPACE), 2);
+    // A 503 says the service did nothing: a 404 after it is a plain "there is no namespace".
+    mock.server
+        .push_fault_on(&DELETE_NAMESPACE, Fault::status(503), 1);
+    let out = mock.run(&[
+        "namespaces",
+        "delete",
+        "424242",
+        "--yes",
+        "--org",
+        "my-team",
+    ]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("there is no namespace 424242 in organization \"my-team\""),
+        "{}",
+        out.stderr
+    );
+}
+
 #[test]
 fn a_delete_is_retried_after_a_503() {
     let mock = Mock::start();
