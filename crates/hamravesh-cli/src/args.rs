@@ -96,8 +96,10 @@ pub enum Command {
     /// The API is polled in the background at most once per --min-interval; a scrape is answered
     /// from the last poll and never waits for the API. When a poll fails, the last values stay,
     /// `hamravesh_up` drops to 0 and polling backs off (up to 10 minutes between polls) but never
-    /// stops. /healthz answers while the process lives; / links to /metrics. Prints
-    /// `listening on http://ADDR` first; SIGINT or SIGTERM stops it.
+    /// stops. An --org the profile does not list is no failure of the API: the others are
+    /// exported, `hamravesh_up` stays 1, `hamravesh_organization_unknown{organization}` is 1 for
+    /// it and a warning naming it goes to stderr. /healthz answers while the process lives; /
+    /// links to /metrics. Prints `listening on http://ADDR` first; SIGINT or SIGTERM stops it.
     #[command(after_help = EXPORTER_HELP)]
     Exporter(ExporterArgs),
     /// Call any endpoint, documented or not: METHOD PATH under the base URL, with the client's
@@ -149,7 +151,9 @@ Metrics (labels `organization` = its name, `id`): hamravesh_organization_balance
 hamravesh_organization_budget, hamravesh_organization_charged_budget,
 hamravesh_organization_virtual_budget, hamravesh_organization_residual_debt,
 hamravesh_organization_residual_debt_ratio, hamravesh_organization_runway_seconds (absent
-while the API gives null), hamravesh_organization_restricted; hamravesh_up,
+while the API gives null), hamravesh_organization_restricted;
+hamravesh_organization_unknown{organization} (1 for each --org NAME the profile does not list;
+label `organization` = NAME as given); hamravesh_up,
 hamravesh_last_success_timestamp_seconds, hamravesh_poll_duration_seconds,
 hamravesh_polls_total{outcome}. Amounts are as the API gives them (no currency is documented).
 

@@ -197,32 +197,54 @@ pub fn select<'a>(
     organizations: &'a [Organization],
     names: &[String],
 ) -> Result<Vec<&'a Organization>, Failure> {
+    let (chosen, unknown) = partition(organizations, names);
+    match unknown.first() {
+        Some(name) => Err(Failure::Usage(no_such_organization(name, organizations))),
+        None => Ok(chosen),
+    }
+}
+
+/// The organizations `names` select (all when there are none), each once, and the names no
+/// organization has, in the order given.
+pub fn partition<'a, 'n>(
+    organizations: &'a [Organization],
+    names: &'n [String],
+) -> (Vec<&'a Organization>, Vec<&'n str>) {
     if names.is_empty() {
-        return Ok(organizations.iter().collect());
+        return (organizations.iter().collect(), Vec::new());
     }
     let mut chosen: Vec<&Organization> = Vec::new();
+    let mut unknown: Vec<&str> = Vec::new();
     for name in names {
-        let Some(organization) = organizations.iter().find(|o| &o.name == name) else {
-            let known: Vec<String> = organizations
-                .iter()
-                .take(20)
-                .map(|o| format!("\"{}\"", one_line(&o.name, 60)))
-                .collect();
-            return Err(Failure::Usage(format!(
-                "the account has no organization named \"{}\" (it has: {})",
-                one_line(name, 60),
-                if known.is_empty() {
-                    "none".to_owned()
-                } else {
-                    known.join(", ")
-                }
-            )));
-        };
-        if !chosen.iter().any(|c| c.id == organization.id) {
-            chosen.push(organization);
+        match organizations.iter().find(|o| &o.name == name) {
+            Some(organization) if !chosen.iter().any(|c| c.id == organization.id) => {
+                chosen.push(organization);
+            }
+            Some(_) => {}
+            None if !unknown.contains(&name.as_str()) => unknown.push(name),
+            None => {}
         }
     }
-    Ok(chosen)
+    (chosen, unknown)
+}
+
+/// Says the account has no organization named `name`, listing those it has (names escaped, the
+/// list bounded).
+pub fn no_such_organization(name: &str, organizations: &[Organization]) -> String {
+    let known: Vec<String> = organizations
+        .iter()
+        .take(20)
+        .map(|o| format!("\"{}\"", one_line(&o.name, 60)))
+        .collect();
+    format!(
+        "the account has no organization named \"{}\" (it has: {})",
+        output::safe_line(name, 60),
+        if known.is_empty() {
+            "none".to_owned()
+        } else {
+            known.join(", ")
+        }
+    )
 }
 
 /// Runs the command on its own runtime and returns its exit code; usage errors come back as

@@ -287,6 +287,63 @@ fn an_api_failure_drops_up_keeps_the_last_values_and_polling_recovers() {
     assert!(!stderr.contains(KEY), "{stderr}");
 }
 
+/// An `--org` the profile does not list is no failure of the API: the known organization is
+/// exported, `hamravesh_up` stays 1 (HamraveshApiDown stays quiet), the unknown name is a series
+/// of its own and a warning names it, escaped, once however many polls find it missing.
+#[test]
+fn an_unknown_org_is_reported_and_the_known_ones_still_exported() {
+    let setup = Setup::start(
+        profile(&[("my-team", 1598, 500.0, Value::Null)]),
+        &[
+            "--min-interval",
+            "1s",
+            "--org",
+            "no\npe",
+            "--org",
+            "my-team",
+        ],
+    );
+    let text = setup.wait_for(Duration::from_secs(10), |t| {
+        sample(t, r#"hamravesh_polls_total{outcome="success"}"#) >= Some(2.0)
+    });
+    assert_eq!(up(&text), Some(1.0), "{text}");
+    assert_eq!(
+        sample(
+            &text,
+            r#"hamravesh_organization_balance{organization="my-team",id="1598"}"#
+        ),
+        Some(500.0),
+        "{text}"
+    );
+    // The label value is the name as given, its line feed escaped as the exposition requires.
+    assert_eq!(
+        sample(
+            &text,
+            r#"hamravesh_organization_unknown{organization="no\npe"}"#
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, r#"hamravesh_polls_total{outcome="error"}"#),
+        None,
+        "{text}"
+    );
+    assert!(
+        text.contains("# HELP hamravesh_organization_unknown "),
+        "{text}"
+    );
+    let stderr = setup.stop();
+    let warnings: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        warnings,
+        [
+            r#"warning: the account has no organization named "no\npe" (it has: "my-team"); exporting the others, with hamravesh_organization_unknown 1 for it"#
+        ],
+        "{stderr}"
+    );
+}
+
 #[test]
 fn negotiates_the_format_and_serves_healthz_and_an_index() {
     let setup = Setup::start(

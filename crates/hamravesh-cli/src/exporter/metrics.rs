@@ -49,6 +49,13 @@ pub struct OrganizationLabels {
     pub id: LabelText,
 }
 
+/// The label of an `--org` name the profile does not list: the name as given, exact.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct NameLabels {
+    /// The name as `--org` gave it.
+    pub organization: LabelText,
+}
+
 /// The labels of the poll counter.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct OutcomeLabels {
@@ -112,6 +119,8 @@ pub struct Metrics {
     /// One family per row of [`GAUGES`].
     gauges: [Family<OrganizationLabels, FloatGauge>; GAUGES.len()],
     restricted: Family<OrganizationLabels, Gauge>,
+    /// 1 for each `--org` name the last successful poll's profile did not list.
+    unknown: Family<NameLabels, Gauge>,
     up: Gauge,
     last_success: FloatGauge,
     poll_duration: FloatGauge,
@@ -127,6 +136,7 @@ impl Metrics {
             lock: RwLock::new(()),
             gauges: Default::default(),
             restricted: Family::default(),
+            unknown: Family::default(),
             up: Gauge::default(),
             last_success: FloatGauge::default(),
             poll_duration: FloatGauge::default(),
@@ -139,6 +149,11 @@ impl Metrics {
             "organization_restricted",
             "1 if the organization is restricted (for example for a negative balance), else 0",
             metrics.restricted.clone(),
+        );
+        registry.register(
+            "organization_unknown",
+            "1 for each --org name the account's profile does not list (the API answered; nothing else is exported for that name)",
+            metrics.unknown.clone(),
         );
         registry.register(
             "up",
@@ -166,10 +181,12 @@ impl Metrics {
         }
     }
 
-    /// Replaces every organization's values with those of a successful poll.
+    /// Replaces every organization's values with those of a successful poll, and the `--org`
+    /// names it did not find (`unknown`).
     pub fn record_success(
         &self,
         organizations: &[&Organization],
+        unknown: &[&str],
         duration_seconds: f64,
         unix_seconds: f64,
     ) {
@@ -178,6 +195,13 @@ impl Metrics {
             family.clear();
         }
         self.restricted.clear();
+        self.unknown.clear();
+        for name in unknown {
+            let labels = NameLabels {
+                organization: LabelText((*name).to_owned()),
+            };
+            self.unknown.get_or_create(&labels).set(1);
+        }
         for organization in organizations {
             let labels = OrganizationLabels {
                 organization: LabelText(organization.name.clone()),

@@ -4,7 +4,10 @@
 //! `--min-interval` (backing off after failures, up to [`MAX_BACKOFF`], but never stopping) and
 //! replaces the values; the HTTP server answers `/metrics` by encoding what is there, so a
 //! scrape never waits for the API and however many scrapes come, the API sees one call per
-//! interval. `/healthz` answers while the process lives; `/` links to `/metrics`. SIGINT and
+//! interval. An `--org` name the profile does not list is no failure of the API: the others are
+//! exported, `hamravesh_up` stays 1, `hamravesh_organization_unknown{organization}` is 1 for it
+//! and a warning naming it (escaped) goes to stderr when the set of such names changes.
+//! `/healthz` answers while the process lives; `/` links to `/metrics`. SIGINT and
 //! SIGTERM stop the server gracefully. [`hamravesh_mock::http::serve`], within [`LIMITS`], bounds
 //! what slow or idle peers can hold.
 
@@ -22,7 +25,7 @@ use hamravesh::Client;
 
 use crate::Failure;
 use crate::args::ExporterArgs;
-use crate::balance_cmd::select;
+use crate::balance_cmd::{no_such_organization, partition};
 use crate::client_cmd::{self, classify};
 use crate::duration;
 use crate::output;
@@ -133,27 +136,34 @@ async fn poll_forever(
     orgs: Vec<String>,
 ) {
     let mut failures: u32 = 0;
+    // The `--org` names the last successful poll did not find: warned of when they change.
+    let mut missing: Vec<String> = Vec::new();
     loop {
         let started = Instant::now();
         let result = client.get_profile().await;
         let elapsed = started.elapsed().as_secs_f64();
-        let problem = match result {
-            Ok(profile) => match select(&profile.organizations, &orgs) {
-                Ok(selected) => {
-                    metrics.record_success(&selected, elapsed, unix_now());
-                    None
+        match result {
+            Ok(profile) => {
+                // The API answered: an `--org` it does not list is the user's to fix, not an
+                // outage, so the others are exported and `up` stays 1.
+                let (selected, unknown) = partition(&profile.organizations, &orgs);
+                if unknown != missing {
+                    for name in &unknown {
+                        output::print_stderr(&format!(
+                            "warning: {}; exporting the others, with hamravesh_organization_unknown 1 for it\n",
+                            no_such_organization(name, &profile.organizations)
+                        ));
+                    }
+                    missing = unknown.iter().map(|name| (*name).to_owned()).collect();
                 }
-                Err(failure) => Some(failure.message().to_owned()),
-            },
-            Err(error) => Some(format!(
-                "polling the API failed: {}",
-                classify(error).message()
-            )),
-        };
-        match problem {
-            None => failures = 0,
-            Some(message) => {
-                output::print_error(&message);
+                metrics.record_success(&selected, &unknown, elapsed, unix_now());
+                failures = 0;
+            }
+            Err(error) => {
+                output::print_error(&format!(
+                    "polling the API failed: {}",
+                    classify(error).message()
+                ));
                 metrics.record_failure(elapsed);
                 failures = failures.saturating_add(1);
             }
