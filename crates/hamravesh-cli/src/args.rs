@@ -27,10 +27,12 @@ const EXIT_CODES: &str = exit_codes!();
 const ORGANIZATION_HELP: &str = concat!(
     "\
 The organization:
-  --org NAME if given, else $HAMRAVESH_ORGANIZATION if set and not blank, else the account's
-  only organization (read from the profile: one more request). With several and none chosen,
-  the command lists their names and exits 2. NAME is the organization's `name` (its slug), as
-  `hamravesh profile` lists it. With --mock: --org if given, else the mock's one organization.
+  --org NAME if given, else $HAMRAVESH_ORGANIZATION if set and not blank (surrounding blanks
+  ignored, as in the other HAMRAVESH_ variables), else the account's only organization (read
+  from the profile: one more request). With several and none chosen, the command lists their
+  names and exits 2. NAME is the organization's `name` (its slug), as `hamravesh profile` lists
+  it; a name no request can carry (spaces, line breaks) exits 2 quoting it, escaped. With
+  --mock: --org if given, else the mock's one organization.
 
 ",
     exit_codes!()
@@ -495,7 +497,8 @@ connection was refused, or 429). A redirect is followed only within the API's or
 for POST or PATCH.
 
 The organization (x-organization): --org NAME, else $HAMRAVESH_ORGANIZATION if set and not
-blank; for a documented organization-scoped operation, else the account's only organization.
+blank (surrounding blanks ignored); for a documented organization-scoped operation, else the
+account's only organization. A name no request can carry exits 2 quoting it, escaped.
 
 Exit codes:
   0  the API answered 2xx (and, with --validate, the answer matches the schema; fields the

@@ -1,16 +1,21 @@
 //! Which organization an organization-scoped command acts for.
 //!
 //! `--org NAME` if given (never blank: `args` refuses that); else `HAMRAVESH_ORGANIZATION` if set and not blank (ignored with
-//! `--mock`, like the other variables); else the profile is read (one request) and its only
-//! organization is used. With none, or several and none chosen, it is a usage error (exit 2);
-//! several are listed by name, each made safe for a terminal and the list bounded.
+//! `--mock`, like the other variables; surrounding blanks ignored, as the client does for
+//! `HAMRAVESH_BASE_URL`, `HAMRAVESH_PROXY` and `HAMRAVESH_API_KEY`); else the profile is read (one
+//! request) and its only organization is used. With none, or several and none chosen, it is a
+//! usage error (exit 2); several are listed by name, each made safe for a terminal and the list
+//! bounded. A name given that no request can carry (spaces, line breaks, …) is a usage error
+//! quoting it as given, escaped (`\r\n`), never folded into a space.
 
 use std::ffi::OsString;
 
+use hamravesh::ConfigError;
 use hamravesh::text::one_line;
 
 use crate::Failure;
 use crate::client_cmd::{Session, classify};
+use crate::output::safe_line;
 
 /// The environment variable naming the organization.
 pub const ORGANIZATION_ENV: &str = "HAMRAVESH_ORGANIZATION";
@@ -56,20 +61,37 @@ pub fn named(session: &Session, flag: Option<&str>) -> Result<Option<String>, Fa
 }
 
 /// The organization named by the flag (never blank: the parser refuses that) or, failing that,
-/// by the variable's value; `None` if neither names one. A variable that is not UTF-8 is a
-/// usage error.
+/// by the variable's value, surrounding blanks removed; `None` if neither names one. A variable
+/// that is not UTF-8, and a name no request can carry, are usage errors.
 fn chosen(flag: Option<&str>, variable: Option<OsString>) -> Result<Option<String>, Failure> {
     if let Some(name) = flag {
-        return Ok(Some(name.to_owned()));
+        return checked(name, name, "--org").map(Some);
     }
     match variable.map(OsString::into_string) {
         None => Ok(None),
         Some(Ok(name)) if name.trim().is_empty() => Ok(None),
-        Some(Ok(name)) => Ok(Some(name)),
+        Some(Ok(name)) => checked(name.trim(), &name, ORGANIZATION_ENV).map(Some),
         Some(Err(_)) => Err(Failure::Usage(format!(
             "{ORGANIZATION_ENV} is not valid UTF-8"
         ))),
     }
+}
+
+/// `name` if a request can carry it; else a usage error naming `source` and quoting the value
+/// `given` as it was given (escaped, so a line break shows as `\n`, and bounded). The client
+/// would refuse it too, but its message folds whitespace, hiding the cause.
+fn checked(name: &str, given: &str, source: &str) -> Result<String, Failure> {
+    let Err(error) = hamravesh::check_organization(name) else {
+        return Ok(name.to_owned());
+    };
+    let reason = match error.config() {
+        Some(ConfigError::InvalidOrganization { reason, .. }) => reason,
+        _ => "it cannot be sent in the x-organization header",
+    };
+    Err(Failure::Usage(format!(
+        "invalid organization name \"{}\" (from {source}): {reason}; pass the organization's `name` (its slug) as `hamravesh profile` lists it",
+        safe_line(given, MAX_NAME_CHARS)
+    )))
 }
 
 /// The one name of `names`, or a usage error saying there is none or listing them.
@@ -111,10 +133,13 @@ mod tests {
 
     #[test]
     fn the_flag_wins_then_the_variable_then_nothing() {
-        let cases: [(Option<&str>, Option<&str>, Option<&str>); 6] = [
+        let cases: [(Option<&str>, Option<&str>, Option<&str>); 8] = [
             (Some("flag-org"), Some("env-org"), Some("flag-org")),
             (Some("flag-org"), None, Some("flag-org")),
             (None, Some("env-org"), Some("env-org")),
+            // Surrounding blanks are ignored, as in the client's other variables.
+            (None, Some(" env-org "), Some("env-org")),
+            (None, Some("\tenv-org\n"), Some("env-org")),
             (None, Some("  "), None),
             (None, Some(""), None),
             (None, None, None),
@@ -131,6 +156,29 @@ mod tests {
         use std::os::unix::ffi::OsStringExt;
         let value = OsString::from_vec(vec![0xff, b'x']);
         assert!(usage(chosen(None, Some(value))).contains(ORGANIZATION_ENV));
+    }
+
+    #[test]
+    fn a_name_no_request_can_carry_is_quoted_as_given_escaped() {
+        let cases = [
+            (
+                Some("my-team\r\nx-evil: 1"),
+                None,
+                r#""my-team\r\nx-evil: 1" (from --org)"#,
+            ),
+            (Some(" my-team"), None, r#"" my-team" (from --org)"#),
+            (
+                None,
+                Some(" my\tteam "),
+                r#"" my\tteam " (from HAMRAVESH_ORGANIZATION)"#,
+            ),
+        ];
+        for (flag, variable, quoted) in cases {
+            let message = usage(chosen(flag, variable.map(OsString::from)));
+            assert!(message.contains("invalid organization name"), "{message}");
+            assert!(message.contains(quoted), "{message}");
+            assert!(!message.chars().any(char::is_control), "{message:?}");
+        }
     }
 
     #[test]

@@ -335,6 +335,80 @@ fn bad_organization_values_are_usage_errors() {
     assert_eq!(mock.server.request_count(), 0);
 }
 
+/// A line break in `--org` is shown escaped (`\r\n`), not folded into a space that hides it;
+/// `balance --org`, which only looks the name up, quotes it the same way.
+#[test]
+fn an_org_with_a_line_break_is_quoted_escaped() {
+    let mock = Mock::start();
+    for args in [
+        &["notifications", "--org", "my-team\r\nx-evil: 1"][..],
+        &[
+            "namespaces",
+            "delete",
+            "7",
+            "--yes",
+            "--org",
+            "my-team\r\nx-evil: 1",
+        ],
+        &[
+            "api",
+            "GET",
+            "/api/v1/users/profile",
+            "--org",
+            "my-team\r\nx-evil: 1",
+        ],
+    ] {
+        let out = mock.run(args);
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
+        assert_eq!(
+            out.stderr,
+            "error: invalid organization name \"my-team\\r\\nx-evil: 1\" (from --org): an organization name holds only visible ASCII characters (no spaces, line breaks or other letters); pass the organization's `name` (its slug) as `hamravesh profile` lists it\n",
+            "{args:?}"
+        );
+    }
+    assert_eq!(mock.server.request_count(), 0);
+    let balance = mock.run(&["balance", "--org", "my-team\r\nx"]);
+    assert_eq!(balance.code, Some(2), "{}", balance.stderr);
+    assert!(
+        balance
+            .stderr
+            .contains(r#"no organization named "my-team\r\nx""#),
+        "{}",
+        balance.stderr
+    );
+}
+
+/// `HAMRAVESH_ORGANIZATION` ignores surrounding blanks, as the client does for
+/// `HAMRAVESH_BASE_URL`, `HAMRAVESH_PROXY` and `HAMRAVESH_API_KEY`; a value still refused is quoted
+/// as given, so the cause shows.
+#[test]
+fn the_organization_variable_ignores_surrounding_blanks_and_is_quoted_as_given() {
+    let mock = Mock::start();
+    let out = run(mock
+        .command(&["notifications", "--limit", "1"])
+        .env("HAMRAVESH_ORGANIZATION", " my-team\n"));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        mock.server.last_request_header("x-organization").as_deref(),
+        Some("my-team")
+    );
+    assert_eq!(mock.server.request_count_on(&GET_PROFILE), 0);
+    let before = mock.server.request_count();
+    let out = run(mock
+        .command(&["notifications", "--limit", "1"])
+        .env("HAMRAVESH_ORGANIZATION", " my\tteam "));
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with(
+            r#"error: invalid organization name " my\tteam " (from HAMRAVESH_ORGANIZATION): "#
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert_eq!(mock.server.request_count(), before);
+}
+
 #[test]
 fn the_mock_flag_ignores_the_organization_variable() {
     let out = run(hamravesh()
