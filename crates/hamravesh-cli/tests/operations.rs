@@ -538,6 +538,34 @@ fn a_refused_create_lists_each_field_and_its_messages() {
     assert_eq!(mock.server.namespace_count(), 0);
 }
 
+/// The README describes errors as they are printed: one headline, and under a refused create
+/// the refused fields on lines of their own (it once said every error was one line).
+#[test]
+fn the_readme_describes_a_refused_create_as_printed() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        !readme.contains("Every error is one line"),
+        "the README says every error is one line"
+    );
+    let mock = Mock::start();
+    let out = mock.run(&["namespaces", "create", "my-team-x", "--cluster", "54"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert!(
+        lines.len() > 1 && lines[1].starts_with("  "),
+        "{}",
+        out.stderr
+    );
+    for promise in [
+        "Every error is one headline of at most 1000 characters",
+        "refused fields, one indented line each",
+    ] {
+        assert!(readme.contains(promise), "the README lacks {promise:?}");
+    }
+}
+
 #[test]
 fn a_blank_name_is_refused_before_any_request() {
     let mock = Mock::start();
