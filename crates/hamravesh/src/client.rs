@@ -150,7 +150,8 @@ impl ClientBuilder {
     }
 
     /// The longest `Retry-After` the client honours (default 60 s); a server asking for longer
-    /// gets no further retry and the caller gets the error. A `Retry-After` of 0 or in the past
+    /// gets no further retry and the caller gets the error, whose message says why it was not
+    /// retried (the wait asked for and this cap). A `Retry-After` of 0 or in the past
     /// still waits the backoff ceiling for that retry.
     pub fn max_retry_after(mut self, max: Duration) -> Self {
         self.retry.max_retry_after = max;

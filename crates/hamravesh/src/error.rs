@@ -78,6 +78,8 @@ struct Inner {
     organization: Option<String>,
     /// The total deadline, when it is what ended the call.
     deadline: Option<Deadline>,
+    /// A `Retry-After` longer than the client waits, when it is what ended the retries.
+    long_retry_after: Option<LongRetryAfter>,
     /// A request that is not idempotent was answered with success (this status), but the
     /// answer did not decode: what was done, and what not to do.
     carried_out: Option<(CarriedOut, StatusCode)>,
@@ -99,6 +101,32 @@ pub(crate) enum Deadline {
     DuringAttempt(Duration),
     /// The wait before the next retry would have passed the deadline, so it was not taken.
     BeforeRetry(Duration),
+}
+
+/// A `Retry-After` longer than the client waits ([`crate::ClientBuilder::max_retry_after`]): no
+/// retry is made, and the error says why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LongRetryAfter {
+    /// The wait the server asked for.
+    pub(crate) asked: Duration,
+    /// The longest wait the client honours.
+    pub(crate) max: Duration,
+}
+
+impl fmt::Display for LongRetryAfter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // In whole seconds, rounded up (an HTTP date leaves a fraction), so it reads as more.
+        let asked = self
+            .asked
+            .as_secs()
+            .saturating_add(u64::from(self.asked.subsec_nanos() > 0));
+        write!(
+            f,
+            "the server asked to wait {:?}, more than the {:?} the client waits at most",
+            Duration::from_secs(asked),
+            self.max
+        )
+    }
 }
 
 pub(crate) enum Kind {
@@ -257,6 +285,7 @@ impl Error {
                 path: None,
                 organization: None,
                 deadline: None,
+                long_retry_after: None,
                 carried_out: None,
             }),
         }
@@ -285,6 +314,12 @@ impl Error {
     /// idempotent: the request was carried out although its answer could not be used.
     pub(crate) fn with_carried_out(mut self, carried_out: CarriedOut, status: StatusCode) -> Self {
         self.inner.carried_out = Some((carried_out, status));
+        self
+    }
+
+    /// Notes that a `Retry-After` longer than the client waits is why no retry was made.
+    pub(crate) fn with_long_retry_after(mut self, long: LongRetryAfter) -> Self {
+        self.inner.long_retry_after = Some(long);
         self
     }
 
@@ -533,14 +568,18 @@ impl fmt::Display for Error {
             return f.write_str(&self.report());
         }
         let inner = &self.inner;
-        // How many attempts, and whether the deadline stopped the retries: said right after the
-        // headline, before any server text.
-        let note = match (inner.attempts, inner.deadline) {
-            (n, Some(Deadline::BeforeRetry(total))) => format!(
+        // How many attempts, and whether the deadline or a long `Retry-After` stopped the
+        // retries: said right after the headline, before any server text.
+        let note = match (inner.attempts, inner.deadline, inner.long_retry_after) {
+            (n, Some(Deadline::BeforeRetry(total)), _) => format!(
                 " after {n} {} (the next retry would pass the total deadline of {total:?})",
                 plural(n)
             ),
-            (n, _) if n > 1 => format!(" after {n} attempts"),
+            (n, _, Some(long)) if n > 1 => {
+                format!(" after {n} attempts (not retried again: {long})")
+            }
+            (_, _, Some(long)) => format!(" (not retried: {long})"),
+            (n, _, _) if n > 1 => format!(" after {n} attempts"),
             _ => String::new(),
         };
         // A write that may have happened says so before anything else is quoted.
@@ -711,6 +750,9 @@ impl fmt::Debug for Error {
         debug.field("attempts", &inner.attempts);
         if let Some(deadline) = &inner.deadline {
             debug.field("deadline", deadline);
+        }
+        if let Some(long) = &inner.long_retry_after {
+            debug.field("long_retry_after", long);
         }
         debug.finish()
     }

@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-use crate::error::{Error, Kind, is_idempotent};
+use crate::error::{Error, Kind, LongRetryAfter, is_idempotent};
 
 /// Retry settings of a client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,7 +157,7 @@ impl RetryPolicy {
     }
 
     /// The wait before the next retry given the response headers: `Retry-After` when present
-    /// (`None` if it exceeds the cap: give up rather than wait so long), else the backoff.
+    /// (an error if it exceeds the cap: give up rather than wait so long), else the backoff.
     /// A `Retry-After` of 0 or a date in the past still waits the backoff ceiling, so a server
     /// saying "now" cannot make the client retry in a tight loop.
     pub(crate) fn delay(
@@ -165,11 +165,14 @@ impl RetryPolicy {
         retry: u32,
         headers: Option<&HeaderMap>,
         now: SystemTime,
-    ) -> Option<Duration> {
+    ) -> Result<Duration, LongRetryAfter> {
         match headers.and_then(|h| retry_after(h, now)) {
-            Some(wait) if wait > self.max_retry_after => None,
-            Some(wait) => Some(wait.max(self.ceiling(retry))),
-            None => Some(self.backoff(retry)),
+            Some(asked) if asked > self.max_retry_after => Err(LongRetryAfter {
+                asked,
+                max: self.max_retry_after,
+            }),
+            Some(wait) => Ok(wait.max(self.ceiling(retry))),
+            None => Ok(self.backoff(retry)),
         }
     }
 }
@@ -224,16 +227,23 @@ mod tests {
             max_retry_after: Duration::from_secs(5),
             ..RetryPolicy::default()
         };
-        for beyond in ["6", "18446744073709551615", "99999999999999999999"] {
+        for (beyond, asked) in [
+            ("6", 6),
+            ("18446744073709551615", u64::MAX),
+            ("99999999999999999999", u64::MAX),
+        ] {
             assert_eq!(
                 policy.delay(1, Some(&headers(beyond)), SystemTime::now()),
-                None,
+                Err(LongRetryAfter {
+                    asked: Duration::from_secs(asked),
+                    max: Duration::from_secs(5)
+                }),
                 "{beyond}"
             );
         }
         assert_eq!(
             policy.delay(1, Some(&headers("5")), SystemTime::now()),
-            Some(Duration::from_secs(5))
+            Ok(Duration::from_secs(5))
         );
     }
 
@@ -247,12 +257,12 @@ mod tests {
         for value in ["0", "Wed, 21 Oct 2026 07:00:00 GMT"] {
             assert_eq!(
                 policy.delay(1, Some(&headers(value)), now),
-                Some(Duration::from_millis(100)),
+                Ok(Duration::from_millis(100)),
                 "{value}"
             );
             assert_eq!(
                 policy.delay(3, Some(&headers(value)), now),
-                Some(Duration::from_millis(400)),
+                Ok(Duration::from_millis(400)),
                 "{value}"
             );
         }

@@ -169,11 +169,20 @@ impl Transport {
             if attempt > self.retry.max_retries || !should_retry(error, request.is_idempotent()) {
                 return give_up(failure, attempt, None, earlier);
             }
-            let Some(delay) =
-                self.retry
-                    .delay(attempt, failure.headers.as_ref(), SystemTime::now())
-            else {
-                return give_up(failure, attempt, None, earlier);
+            let delay = match self
+                .retry
+                .delay(attempt, failure.headers.as_ref(), SystemTime::now())
+            {
+                Ok(delay) => delay,
+                Err(long) => {
+                    tracing::info!(
+                        attempt,
+                        retry_after_ms = millis(long.asked),
+                        "not retrying: Retry-After is longer than the client waits"
+                    );
+                    return give_up(failure, attempt, None, earlier)
+                        .map_err(|error| error.with_long_retry_after(long));
+                }
             };
             // A wait that cannot even be represented as an instant passes any deadline.
             let passes_deadline = deadline.is_some_and(|deadline| {

@@ -126,8 +126,18 @@ matrix! {
         mock([(Fault::status_retry_after(429, 3600), 1)]).client(|b| b.max_retry_after(Duration::from_secs(5)))
         .fails(ErrorKind::Api).requests(1).check(|o| {
             assert!(o.elapsed < Duration::from_secs(2));
-            assert_eq!(o.error().status().unwrap().as_u16(), 429);
-            assert!(o.error().is_retryable());
+            let e = o.error();
+            assert_eq!(e.status().unwrap().as_u16(), 429);
+            assert!(e.is_retryable());
+            // Why it was not retried, said before the server's text.
+            assert!(e.to_string().starts_with("the API answered 429 Too Many Requests (not retried: the server asked to wait 3600s, more than the 5s the client waits at most): "), "{e}");
+            assert!(!e.is_deadline());
+        });
+    retry_after_beyond_the_default_cap_after_a_retry_says_so:
+        mock([(Fault::status(503), 1), (Fault::status_retry_after(503, 3600), 1)])
+        .fails(ErrorKind::Api).requests(2).check(|o| {
+            let e = o.error();
+            assert!(e.to_string().starts_with("the API answered 503 Service Unavailable after 2 attempts (not retried again: the server asked to wait 3600s, more than the 60s the client waits at most): "), "{e}");
         });
     total_deadline_is_not_passed_by_a_retry_wait:
         mock([(Fault::status_retry_after(429, 1), 10)]).client(|b| b.total_timeout(Duration::from_millis(1500)))
