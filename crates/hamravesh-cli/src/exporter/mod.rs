@@ -45,10 +45,10 @@ const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=
 const TEXT_0_0_4: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 /// The HTTP server's bounds (an exporter often listens on every interface): a head within 10 s,
-/// which is also how long an idle connection is kept and how long an answer may go unread; at most 512 connections (Prometheus needs
-/// one per scraper), half the common default limit of 1,024 open files, so a flood of idle peers
-/// cannot take the file descriptor the poller needs to reach the API; heads of at most 16 KiB (a
-/// scrape's is a few hundred bytes) and 64 header lines.
+/// which is also how long an idle connection is kept and how long an answer may go unread; at
+/// most 512 connections (Prometheus needs one per scraper), half the common default limit of
+/// 1,024 open files, so a flood of idle peers cannot take the file descriptor the poller needs to
+/// reach the API; heads of at most 16 KiB (a scrape's is a few hundred bytes) and 64 header lines.
 pub const LIMITS: hamravesh_mock::http::Limits = hamravesh_mock::http::Limits {
     header_read_timeout: Duration::from_secs(10),
     max_connections: 512,
